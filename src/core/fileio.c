@@ -1,0 +1,186 @@
+/* Atomic writes (temporary + fsync + rename) and path helpers. */
+#include "core/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A process-wide counter only makes temporary names unique; it carries no state
+ * that rendering depends on. */
+static atomic_uint tmp_counter;
+
+pm_status pm_mkdirs(const char *dir, char **err)
+{
+    char *p = pm_strdup(dir);
+    if (!p) return PM_ENOMEM;
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+                if (err) *err = pm_asprintf("%s: cannot create directory: %s", p, strerror(errno));
+                free(p);
+                return PM_EIO;
+            }
+            *s = c;
+            if (!c) break;
+        }
+    }
+    free(p);
+    return PM_OK;
+}
+
+pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err)
+{
+    unsigned n = atomic_fetch_add(&tmp_counter, 1);
+    t->path = pm_strdup(path);
+    t->tmp = pm_asprintf("%s.tmp-%ld-%u", path, (long)getpid(), n);
+    if (!t->path || !t->tmp) {
+        pm_tmpfile_abort(t);
+        return PM_ENOMEM;
+    }
+    char *dir = pm_path_dirname(path);
+    if (!dir) { pm_tmpfile_abort(t); return PM_ENOMEM; }
+    pm_status st = pm_mkdirs(dir, err);
+    free(dir);
+    if (st) pm_tmpfile_abort(t);
+    return st;
+}
+
+pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err)
+{
+    pm_status st = PM_OK;
+    int fd = open(t->tmp, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        if (err) *err = pm_asprintf("%s: cannot sync: %s", t->tmp, strerror(errno));
+        st = PM_EIO;
+    }
+    if (fd >= 0) close(fd);
+    if (!st && rename(t->tmp, t->path) != 0) {
+        if (err) *err = pm_asprintf("%s: cannot rename into place: %s", t->path, strerror(errno));
+        st = PM_EIO;
+    }
+    if (st) unlink(t->tmp);
+    free(t->path);
+    free(t->tmp);
+    t->path = t->tmp = NULL;
+    return st;
+}
+
+void pm_tmpfile_abort(pm_tmpfile *t)
+{
+    if (t->tmp) unlink(t->tmp);
+    free(t->path);
+    free(t->tmp);
+    t->path = t->tmp = NULL;
+}
+
+pm_status pm_write_atomic(const char *path, const void *data, size_t len, char **err)
+{
+    pm_tmpfile t = {0};
+    pm_status st = pm_tmpfile_begin(&t, path, err);
+    if (st) return st;
+    int fd = open(t.tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) goto fail;
+    const unsigned char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            close(fd);
+            goto fail;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    if (close(fd) != 0) goto fail;
+    return pm_tmpfile_commit(&t, err);
+fail:
+    if (err) *err = pm_asprintf("%s: cannot write: %s", path, strerror(errno));
+    pm_tmpfile_abort(&t);
+    return PM_EIO;
+}
+
+pm_status pm_read_file(const char *path, size_t max_len, char **out, size_t *out_len,
+                       char **err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (err) *err = pm_asprintf("%s: cannot open: %s", path, strerror(errno));
+        return errno == ENOENT ? PM_EDATA : PM_EIO;
+    }
+    pm_status st = PM_OK;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) { fclose(f); return PM_ENOMEM; }
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap > max_len) {
+                if (err) *err = pm_asprintf("%s: file too large (over %zu bytes)", path, max_len);
+                st = PM_EDATA;
+                break;
+            }
+            char *n = realloc(buf, cap * 2);
+            if (!n) { st = PM_ENOMEM; break; }
+            buf = n;
+            cap *= 2;
+        }
+        size_t r = fread(buf + len, 1, cap - len - 1, f);
+        len += r;
+        if (r == 0) {
+            if (ferror(f)) {
+                if (err) *err = pm_asprintf("%s: read error", path);
+                st = PM_EIO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (!st && len > max_len) {
+        if (err) *err = pm_asprintf("%s: file too large (over %zu bytes)", path, max_len);
+        st = PM_EDATA;
+    }
+    if (st) { free(buf); return st; }
+    buf[len] = '\0';
+    *out = buf;
+    if (out_len) *out_len = len;
+    return PM_OK;
+}
+
+char *pm_path_join(const char *dir, const char *rel)
+{
+    if (!rel) return NULL;
+    if (rel[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0) return pm_strdup(rel);
+    return pm_asprintf("%s/%s", dir, rel);
+}
+
+char *pm_path_dirname(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    if (!s) return pm_strdup(".");
+    if (s == path) return pm_strdup("/");
+    size_t n = (size_t)(s - path);
+    char *r = malloc(n + 1);
+    if (!r) return NULL;
+    memcpy(r, path, n);
+    r[n] = '\0';
+    return r;
+}
+
+const char *pm_path_basename(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+int pm_path_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}

@@ -1,0 +1,43 @@
+/* Atomic file output and small file-system helpers. */
+#ifndef PM_CORE_FILEIO_H
+#define PM_CORE_FILEIO_H
+
+#include <stddef.h>
+#include "core/status.h"
+
+/* Creates dir and its parents (mode 0755). PM_EIO with *err set (caller frees). */
+pm_status pm_mkdirs(const char *dir, char **err);
+
+/* Writes len bytes to path atomically: a temporary "path.tmp-PID-N" in the same
+ * directory, fsync, rename.  On failure the temporary is removed, the old file (if
+ * any) is untouched, and *err describes the problem (caller frees). Thread-safe. */
+pm_status pm_write_atomic(const char *path, const void *data, size_t len, char **err);
+
+/* A temporary name beside path for writers that need a file name (Cairo's PDF
+ * surface, OGR); commit renames it into place, abort removes it.  Thread-safe. */
+typedef struct {
+    char *path; /* final name (owned) */
+    char *tmp;  /* temporary name (owned) */
+} pm_tmpfile;
+
+pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err);
+/* fsyncs and renames tmp to path; on failure removes tmp. Frees the names either way. */
+pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err);
+/* Removes tmp (if present) and frees the names. Accepts a zeroed struct. */
+void pm_tmpfile_abort(pm_tmpfile *t);
+
+/* Reads a whole file into a new NUL-terminated buffer (caller frees); refuses files
+ * larger than max_len.  *err set on failure (caller frees). */
+pm_status pm_read_file(const char *path, size_t max_len, char **out, size_t *out_len,
+                       char **err);
+
+/* Joins dir and rel unless rel is absolute; returns a new string or NULL (OOM). */
+char *pm_path_join(const char *dir, const char *rel);
+/* Directory part of path ("." if none); new string or NULL. */
+char *pm_path_dirname(const char *path);
+/* Pointer into path after the last '/'. Borrowed. */
+const char *pm_path_basename(const char *path);
+/* 1 if path exists (any type). */
+int pm_path_exists(const char *path);
+
+#endif

@@ -1,0 +1,109 @@
+/* Status strings and the problem list. */
+#include "core/status.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *pm_strerror(pm_status st)
+{
+    switch (st) {
+    case PM_OK: return "success";
+    case PM_EDATA: return "invalid input data or configuration";
+    case PM_EUSAGE: return "usage error";
+    case PM_EIO: return "input/output error";
+    case PM_ENOMEM: return "out of memory";
+    case PM_EINTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+char *pm_strdup(const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    char *r = malloc(n);
+    if (r) memcpy(r, s, n);
+    return r;
+}
+
+static char *vasprintf_new(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) return NULL;
+    char *r = malloc((size_t)n + 1);
+    if (r) vsnprintf(r, (size_t)n + 1, fmt, ap);
+    return r;
+}
+
+char *pm_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *r = vasprintf_new(fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+void pm_diag_init(pm_diag *d) { memset(d, 0, sizeof *d); }
+
+void pm_diag_fini(pm_diag *d)
+{
+    if (!d) return;
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->items[i].file);
+        free(d->items[i].feature);
+        free(d->items[i].field);
+        free(d->items[i].message);
+    }
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+void pm_diag_add(pm_diag *d, pm_severity sev, const char *file, const char *feature,
+                 const char *field, const char *fmt, ...)
+{
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        pm_problem *n = realloc(d->items, cap * sizeof *n);
+        if (!n) { d->oom = 1; return; }
+        d->items = n;
+        d->cap = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vasprintf_new(fmt, ap);
+    va_end(ap);
+    pm_problem p = { sev, pm_strdup(file ? file : ""), pm_strdup(feature ? feature : ""),
+                     pm_strdup(field ? field : ""), msg };
+    if (!p.file || !p.feature || !p.field || !p.message) {
+        free(p.file); free(p.feature); free(p.field); free(p.message);
+        d->oom = 1;
+        return;
+    }
+    d->items[d->count++] = p;
+    if (sev == PM_SEV_ERROR) d->errors++;
+}
+
+char *pm_problem_format(const pm_problem *p)
+{
+    const char *sev = p->severity == PM_SEV_WARNING ? "warning: " : "";
+    return pm_asprintf("%s%s%s%s%s%s%s%s", p->file, *p->file ? ": " : "", sev,
+                       p->feature, *p->feature ? ": " : "", p->field,
+                       *p->field ? ": " : "", p->message);
+}
+
+void pm_diag_print(const pm_diag *d, void *stdio_file)
+{
+    FILE *f = stdio_file;
+    for (size_t i = 0; i < d->count; i++) {
+        char *s = pm_problem_format(&d->items[i]);
+        fprintf(f, "%s\n", s ? s : d->items[i].message);
+        free(s);
+    }
+    if (d->oom) fprintf(f, "(further problems were lost: out of memory)\n");
+}
