@@ -39,7 +39,8 @@ $(BUILD)/tests/run: $(LIB_OBJS) $(TEST_OBJS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 # Install only what is missing; apt-get needs root (or sudo).
 deps:
@@ -57,12 +58,12 @@ run: deps
 	$(BUILD)/partymap render
 
 test: deps
-	$(MAKE) $(BUILD)/tests/run
+	$(MAKE) $(BUILD)/partymap $(BUILD)/tests/run
 	cd $(CURDIR) && $(BUILD)/tests/run --jobs 2
 
 asan: deps
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" build/asan/tests/run
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/tests/run --jobs 2
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" build/asan/partymap build/asan/tests/run
+	PM_BIN=$(CURDIR)/build/asan/partymap ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/tests/run --jobs 2
 
 valgrind: deps
 	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/tests/run

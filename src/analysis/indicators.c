@@ -1,0 +1,208 @@
+/* Indicator computation: joins, areas, per-year values, changes, ranks, rates. */
+#include "analysis/indicators.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/proj.h"
+
+enum { S_POPULATION, S_HOUSEHOLDS, S_AREA, S_DENSITY, S_PLATFORMS, S_PROJECTS, S_RUNNING,
+       S_PER_1000, S_PER_100_NEEDS, S_COUNT };
+static const char *const static_names[S_COUNT] = {
+    "population", "households", "area_km2", "density", "platforms", "projects",
+    "projects_running", "running_per_1000", "running_per_100_needs"
+};
+/* per evaluation column: value, change, rank, rank change */
+enum { C_VALUE, C_CHANGE, C_RANK, C_RANK_CHANGE, C_COUNT };
+static const char *const col_suffix[C_COUNT] = { "", "_change", "_rank", "_rank_change" };
+
+long pm_join_point(const pm_committee *c, size_t n, pm_pt p)
+{
+    for (size_t i = 0; i < n; i++) {
+        const pm_bbox *b = &c[i].geom.bbox;
+        if (p.x < b->minx || p.x > b->maxx || p.y < b->miny || p.y > b->maxy) continue;
+        if (pm_geom_contains(&c[i].geom, p)) return (long)i;
+    }
+    return -1;
+}
+
+void pm_rank_desc(const double *v, size_t n, int *rank)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(v[i])) { rank[i] = 0; continue; }
+        int r = 1;
+        for (size_t j = 0; j < n; j++)
+            if (!isnan(v[j]) && v[j] > v[i]) r++;
+        rank[i] = r;
+    }
+}
+
+static void join_sites(const pm_dataset *ds, const pm_site *s, size_t n, long *in,
+                       size_t *count, size_t *running, const char *what, pm_diag *diag)
+{
+    size_t outside = 0;
+    for (size_t i = 0; i < n; i++) {
+        in[i] = pm_join_point(ds->committees, ds->ncommittees, s[i].lonlat);
+        if (in[i] < 0) { outside++; continue; }
+        count[in[i]]++;
+        if (running && s[i].status == PM_SITE_RUNNING) running[in[i]]++;
+    }
+    if (outside)
+        pm_diag_add(diag, PM_SEV_WARNING, what, "", "", "%zu of %zu points lie outside every "
+                    "committee and are not counted%s", outside, n, outside * 2 > n
+                    ? " (most of them: are the coordinates GCJ-02 or in another CRS?)" : "");
+}
+
+static pm_status measure_areas(const pm_dataset *ds, const char *crs, pm_diag *diag,
+                               double *area_km2)
+{
+    pm_proj *p = NULL;
+    char *err = NULL;
+    pm_status st = pm_proj_new("EPSG:4326", crs, &p, &err);
+    if (st) {
+        pm_diag_add(diag, PM_SEV_ERROR, "", "", "print.crs", "%s", err ? err : "unusable CRS");
+        free(err);
+        return st;
+    }
+    for (size_t i = 0; !st && i < ds->ncommittees; i++) {
+        pm_geom g;
+        st = pm_geom_copy(&g, &ds->committees[i].geom);
+        if (st) break;
+        if (pm_proj_geom(p, &g) == PM_OK) area_km2[i] = pm_geom_area(&g) / 1e6;
+        else area_km2[i] = NAN;
+        pm_geom_fini(&g);
+    }
+    pm_proj_free(p);
+    return st;
+}
+
+static pm_status alloc_tab(pm_indtab *t, const pm_dataset *ds)
+{
+    t->ncommittees = ds->ncommittees;
+    t->nyears = ds->nyears;
+    t->nind = S_COUNT + C_COUNT * ds->eval.ncols;
+    t->years = calloc(ds->nyears + 1, sizeof *t->years);
+    t->names = calloc(t->nind, sizeof *t->names);
+    t->v = malloc((t->nyears * t->ncommittees * t->nind + 1) * sizeof *t->v);
+    if (!t->years || !t->names || !t->v) return PM_ENOMEM;
+    memcpy(t->years, ds->years, ds->nyears * sizeof *t->years);
+    for (size_t i = 0; i < t->nyears * t->ncommittees * t->nind; i++) t->v[i] = NAN;
+    for (size_t k = 0; k < S_COUNT; k++)
+        if (!(t->names[k] = pm_strdup(static_names[k]))) return PM_ENOMEM;
+    for (size_t c = 0; c < ds->eval.ncols; c++)
+        for (size_t s = 0; s < C_COUNT; s++)
+            if (!(t->names[S_COUNT + c * C_COUNT + s] =
+                      pm_asprintf("%s%s", ds->eval.cols[c], col_suffix[s])))
+                return PM_ENOMEM;
+    return PM_OK;
+}
+
+static double *cell(pm_indtab *t, size_t y, size_t c, size_t k)
+{
+    return &t->v[(y * t->ncommittees + c) * t->nind + k];
+}
+
+/* Evaluation values, then changes and ranks against the previous year. */
+static pm_status fill_eval(pm_indtab *t, const pm_dataset *ds)
+{
+    const pm_evaltable *e = &ds->eval;
+    for (size_t r = 0; r < e->nrows; r++) {
+        long y = pm_dataset_year_index(ds, e->year[r]);
+        for (size_t k = 0; y >= 0 && k < e->ncols; k++)
+            *cell(t, (size_t)y, e->committee[r], S_COUNT + k * C_COUNT + C_VALUE) = e->values[r * e->ncols + k];
+    }
+    size_t n = t->ncommittees;
+    double *col = malloc((n + 1) * sizeof *col);
+    int *rank = malloc((n + 1) * sizeof *rank);
+    if (!col || !rank) { free(col); free(rank); return PM_ENOMEM; }
+    for (size_t k = 0; k < e->ncols; k++) {
+        size_t base = S_COUNT + k * C_COUNT;
+        for (size_t y = 0; y < t->nyears; y++) {
+            for (size_t c = 0; c < n; c++) col[c] = *cell(t, y, c, base + C_VALUE);
+            pm_rank_desc(col, n, rank);
+            for (size_t c = 0; c < n; c++) {
+                *cell(t, y, c, base + C_RANK) = rank[c] ? rank[c] : NAN;
+                if (y == 0) continue;
+                *cell(t, y, c, base + C_CHANGE) = col[c] - *cell(t, y - 1, c, base + C_VALUE);
+                *cell(t, y, c, base + C_RANK_CHANGE) = *cell(t, y - 1, c, base + C_RANK) - *cell(t, y, c, base + C_RANK);
+            }
+        }
+    }
+    free(col);
+    free(rank);
+    return PM_OK;
+}
+
+static void fill_static(pm_indtab *t, const pm_dataset *ds, const pm_analysis *a)
+{
+    long needs = pm_evaltable_col(&ds->eval, "needs");
+    for (size_t y = 0; y < t->nyears; y++)
+        for (size_t c = 0; c < t->ncommittees; c++) {
+            const pm_committee *cm = &ds->committees[c];
+            double run = (double)a->n_running[c];
+            *cell(t, y, c, S_POPULATION) = cm->population;
+            *cell(t, y, c, S_HOUSEHOLDS) = cm->households;
+            *cell(t, y, c, S_AREA) = a->area_km2[c];
+            *cell(t, y, c, S_DENSITY) = a->area_km2[c] > 0 ? cm->population / a->area_km2[c] : NAN;
+            *cell(t, y, c, S_PLATFORMS) = (double)a->n_platforms[c];
+            *cell(t, y, c, S_PROJECTS) = (double)a->n_projects[c];
+            *cell(t, y, c, S_RUNNING) = run;
+            *cell(t, y, c, S_PER_1000) = cm->population > 0 ? run * 1000.0 / cm->population : NAN;
+            double nd = needs >= 0 ? *cell(t, y, c, S_COUNT + (size_t)needs * C_COUNT) : NAN;
+            *cell(t, y, c, S_PER_100_NEEDS) = nd > 0 ? run * 100.0 / nd : NAN;
+        }
+}
+
+pm_status pm_analysis_run(const pm_dataset *ds, const char *area_crs, pm_diag *diag,
+                          pm_analysis *a)
+{
+    memset(a, 0, sizeof *a);
+    size_t n = ds->ncommittees;
+    a->platform_in = calloc(ds->nplatforms + 1, sizeof *a->platform_in);
+    a->project_in = calloc(ds->nprojects + 1, sizeof *a->project_in);
+    a->n_platforms = calloc(n + 1, sizeof *a->n_platforms);
+    a->n_projects = calloc(n + 1, sizeof *a->n_projects);
+    a->n_running = calloc(n + 1, sizeof *a->n_running);
+    a->area_km2 = calloc(n + 1, sizeof *a->area_km2);
+    pm_status st = PM_ENOMEM;
+    if (!a->platform_in || !a->project_in || !a->n_platforms || !a->n_projects
+        || !a->n_running || !a->area_km2)
+        goto fail;
+    join_sites(ds, ds->platforms, ds->nplatforms, a->platform_in, a->n_platforms, NULL,
+               "platforms", diag);
+    join_sites(ds, ds->projects, ds->nprojects, a->project_in, a->n_projects, a->n_running,
+               "projects", diag);
+    if ((st = measure_areas(ds, area_crs, diag, a->area_km2)) != PM_OK) goto fail;
+    if ((st = alloc_tab(&a->tab, ds)) != PM_OK) goto fail;
+    if ((st = fill_eval(&a->tab, ds)) != PM_OK) goto fail;
+    fill_static(&a->tab, ds, a);
+    return PM_OK;
+fail:
+    pm_analysis_fini(a);
+    return st;
+}
+
+void pm_analysis_fini(pm_analysis *a)
+{
+    if (!a) return;
+    free(a->platform_in); free(a->project_in); free(a->n_platforms);
+    free(a->n_projects); free(a->n_running); free(a->area_km2);
+    for (size_t k = 0; a->tab.names && k < a->tab.nind; k++) free(a->tab.names[k]);
+    free(a->tab.names); free(a->tab.years); free(a->tab.v);
+    memset(a, 0, sizeof *a);
+}
+
+long pm_indtab_find(const pm_indtab *t, const char *name)
+{
+    for (size_t k = 0; k < t->nind; k++)
+        if (strcmp(t->names[k], name) == 0) return (long)k;
+    return -1;
+}
+
+long pm_indtab_year(const pm_indtab *t, int year)
+{
+    for (size_t y = 0; y < t->nyears; y++)
+        if (t->years[y] == year) return (long)y;
+    return -1;
+}

@@ -1,0 +1,28 @@
+/* The commands behind the command line: check and render. */
+#ifndef PM_APP_COMMANDS_H
+#define PM_APP_COMMANDS_H
+
+#include <stdio.h>
+#include "core/status.h"
+
+typedef enum { PM_KIND_PRINT = 1, PM_KIND_TILES = 2, PM_KIND_SITE = 4, PM_KIND_ATLAS = 8 } pm_kind;
+
+typedef struct {
+    const char *config;  /* NULL = bundled sample */
+    int year;            /* 0 = latest in the data */
+    const char *maps;    /* comma list or NULL = all of the config */
+    const char *out;     /* NULL = the config's output folder */
+    unsigned kinds;      /* pm_kind bits */
+    int json;            /* check: JSON report on out */
+    int quiet;
+} pm_cmd_opts;
+
+/* Validates everything and reports: a human summary, or with json one JSON object
+ * (committees, years, names, ranks, summary, problems) on out.  Problems go to err
+ * as text (unless json).  Returns the worst status. */
+pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err);
+
+/* Renders the requested outputs; progress and problems on err. */
+pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err);
+
+#endif

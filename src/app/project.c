@@ -1,0 +1,107 @@
+/* Project loading: the stages before rendering, each reporting into one problem list. */
+#include "app/project.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+
+int pm_exit_code(pm_status st)
+{
+    switch (st) {
+    case PM_OK: return 0;
+    case PM_EDATA: return 1;
+    case PM_EUSAGE: return 2;
+    case PM_EIO: return 3;
+    default: return 4;
+    }
+}
+
+/* Selects styles: every map of the config, or the comma list in maps. */
+static pm_status select_maps(pm_project *p, const char *maps, pm_diag *diag, char ***ids,
+                             size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    size_t cap = p->cfg->nmaps + 1;
+    if (maps) for (const char *s = maps; *s; s++) cap += *s == ',';
+    *ids = calloc(cap + 1, sizeof **ids);
+    if (!*ids) return PM_ENOMEM;
+    if (!maps) {
+        for (size_t i = 0; i < p->cfg->nmaps; i++) (*ids)[(*n)++] = pm_strdup(p->cfg->maps[i]);
+        return PM_OK;
+    }
+    char *copy = pm_strdup(maps), *save = NULL;
+    if (!copy) return PM_ENOMEM;
+    pm_status st = PM_OK;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int known = 0;
+        for (size_t i = 0; i < p->cfg->nmaps; i++) known |= strcmp(p->cfg->maps[i], tok) == 0;
+        if (!known) {
+            pm_diag_add(diag, PM_SEV_ERROR, "--maps", "", "", "unknown map \"%s\" (the config "
+                        "lists: service, satisfaction, workforce, progress, resources or its own)", tok);
+            st = PM_EUSAGE;
+            continue;
+        }
+        (*ids)[(*n)++] = pm_strdup(tok);
+    }
+    free(copy);
+    return st;
+}
+
+static pm_status load_styles(pm_project *p, const char *maps, pm_diag *diag)
+{
+    char **ids = NULL;
+    size_t n = 0;
+    pm_status st = select_maps(p, maps, diag, &ids, &n);
+    if (!st) {
+        p->styles = calloc(n + 1, sizeof *p->styles);
+        if (!p->styles) st = PM_ENOMEM;
+    }
+    for (size_t i = 0; !st && i < n; i++) {
+        char *path = pm_asprintf("%s/%s.json", p->cfg->styles_dir, ids[i]);
+        if (!path) { st = PM_ENOMEM; break; }
+        pm_status s2 = pm_style_load(path, diag, &p->styles[p->nstyles]);
+        if (!s2 && strcmp(p->styles[p->nstyles]->id, ids[i]) != 0) {
+            pm_diag_add(diag, PM_SEV_ERROR, pm_path_basename(path), "", "id", "is \"%s\" but the "
+                        "file is named %s.json: they must agree", p->styles[p->nstyles]->id, ids[i]);
+            s2 = PM_EDATA;
+        }
+        if (!s2) p->nstyles++;
+        else if (s2 != PM_EDATA) st = s2;
+        else pm_style_free(p->styles[p->nstyles]), p->styles[p->nstyles] = NULL;
+        free(path);
+    }
+    for (size_t i = 0; i < n; i++) free(ids[i]);
+    free(ids);
+    return st;
+}
+
+pm_status pm_project_open(const char *config_path, const char *maps, pm_diag *diag,
+                          pm_project *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t errors0 = diag->errors;
+    pm_status st = pm_config_load(config_path ? config_path : pm_config_default_path(), diag, &p->cfg);
+    if (st) return st;
+    st = load_styles(p, maps, diag);
+    if (st == PM_ENOMEM) return st;
+    pm_status ds = pm_dataset_load(p->cfg, diag, &p->ds);
+    if (ds == PM_ENOMEM || ds == PM_EIO) return ds;
+    if (st) return st;
+    if (ds) return ds;
+    st = pm_analysis_run(p->ds, p->cfg->print_crs, diag, &p->an);
+    if (!st && diag->errors > errors0) st = PM_EDATA;
+    return st;
+}
+
+void pm_project_fini(pm_project *p)
+{
+    if (!p) return;
+    for (size_t i = 0; i < p->nstyles; i++) pm_style_free(p->styles[i]);
+    free(p->styles);
+    pm_analysis_fini(&p->an);
+    pm_dataset_free(p->ds);
+    pm_config_free(p->cfg);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,31 @@
+/* Project: config, dataset, analysis and styles, loaded together and frozen for a run. */
+#ifndef PM_APP_PROJECT_H
+#define PM_APP_PROJECT_H
+
+#include <stdio.h>
+#include "analysis/indicators.h"
+#include "core/status.h"
+#include "data/config.h"
+#include "data/dataset.h"
+#include "style/style.h"
+
+typedef struct {
+    pm_config *cfg;
+    pm_dataset *ds;
+    pm_analysis an;
+    pm_style **styles;   /* one per cfg->maps entry, same order */
+    size_t nstyles;
+} pm_project;
+
+/* Loads config_path (NULL = the bundled sample), every source and every style the
+ * config names, and runs the analysis.  All problems go to diag.  maps (comma list,
+ * may be NULL) restricts the styles to those ids, in that order; an unknown id is a
+ * PM_EUSAGE problem.  out is initialised; free with pm_project_fini. */
+pm_status pm_project_open(const char *config_path, const char *maps, pm_diag *diag,
+                          pm_project *out);
+void pm_project_fini(pm_project *p);
+
+/* Exit status for a status: 0, 1 data, 2 usage, 3 I/O, 4 other. */
+int pm_exit_code(pm_status st);
+
+#endif

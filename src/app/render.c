@@ -1,0 +1,103 @@
+/* The render command: the pipeline from a loaded project to the requested outputs. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analysis/thematic.h"
+#include "app/commands.h"
+#include "app/project.h"
+#include "print/poster.h"
+#include "render/scene.h"
+#include "render/text.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The date printed in credits: SOURCE_DATE_EPOCH when set (reproducible builds), else today. */
+static void made_date(char *buf, size_t len)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+static pm_status render_print(const pm_project *p, int year, const char *out, int quiet, FILE *err)
+{
+    pm_scene scene;
+    pm_text *text = NULL;
+    char *msg = NULL, made[32];
+    made_date(made, sizeof made);
+    pm_status st = pm_scene_build(p->ds, p->cfg->print_crs, &scene, &msg);
+    if (st) {
+        fprintf(err, "partymap: print.crs: %s\n", msg ? msg : pm_strerror(st));
+        free(msg);
+        return st;
+    }
+    if ((st = pm_text_new(p->cfg->font, &text, &msg)) != PM_OK) {
+        fprintf(err, "partymap: font: %s\n", msg ? msg : pm_strerror(st));
+        goto done;
+    }
+    for (size_t i = 0; !st && i < p->nstyles; i++) {
+        double t0 = now_s();
+        pm_diag d;
+        pm_diag_init(&d);
+        pm_thematic th;
+        st = pm_thematic_build(p->styles[i], &p->an.tab, year, &d, &th);
+        pm_diag_print(&d, err);
+        pm_diag_fini(&d);
+        if (st) break;
+        char *pdf = pm_asprintf("%s/%d/print/%s.pdf", out, year, p->styles[i]->id);
+        char *png = pm_asprintf("%s/%d/print/%s.png", out, year, p->styles[i]->id);
+        pm_poster poster = { p->cfg, p->ds, &p->an, &scene, &th, made };
+        st = pdf && png ? pm_poster_write(&poster, text, pdf, png, &msg) : PM_ENOMEM;
+        if (st) fprintf(err, "partymap: %s\n", msg ? msg : pm_strerror(st));
+        else if (!quiet) fprintf(err, "partymap: %d %-12s %s (+ .png) %.2f s\n", year,
+                                 p->styles[i]->id, pdf, now_s() - t0);
+        free(msg);
+        msg = NULL;
+        free(pdf);
+        free(png);
+        pm_thematic_fini(&th);
+    }
+done:
+    free(msg);
+    pm_text_free(text);
+    pm_scene_fini(&scene);
+    return st;
+}
+
+pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
+{
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_project p;
+    double t0 = now_s();
+    pm_status st = pm_project_open(o->config, o->maps, &d, &p);
+    pm_diag_print(&d, err);
+    if (st) {
+        if (st == PM_EDATA) fprintf(err, "partymap: %zu problem(s) in the input; nothing was written\n", d.errors);
+        goto done;
+    }
+    int year = o->year ? o->year : p.ds->years[p.ds->nyears - 1];
+    if (pm_dataset_year_index(p.ds, year) < 0) {
+        fprintf(err, "partymap: --year %d: the evaluations have no rows for that year\n", year);
+        st = PM_EUSAGE;
+        goto done;
+    }
+    const char *out = o->out ? o->out : p.cfg->output;
+    unsigned kinds = o->kinds ? o->kinds : PM_KIND_PRINT;
+    if (kinds & ~(unsigned)PM_KIND_PRINT)
+        fprintf(err, "partymap: note: only print output is implemented so far; tiles, site and atlas are skipped\n");
+    if (kinds & PM_KIND_PRINT) st = render_print(&p, year, out, o->quiet, err);
+    if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", now_s() - t0);
+done:
+    pm_project_fini(&p);
+    pm_diag_fini(&d);
+    return st;
+}

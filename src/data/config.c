@@ -1,0 +1,388 @@
+/* Project file parsing and validation (jansson). */
+#include "data/config.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+
+#define CONFIG_MAX_BYTES (1u << 20)
+
+static const char *const field_keys[PM_F_COUNT] = {
+    "code", "name", "households", "population", "category", "partner", "status", "year"
+};
+
+typedef struct {
+    const char *file;
+    pm_diag *diag;
+} ctx;
+
+static void bad(ctx *c, const char *key, const char *msg)
+{
+    pm_diag_add(c->diag, PM_SEV_ERROR, c->file, "", key, "%s", msg);
+}
+
+/* Copies an optional string member; records a type error.  Returns 0 if absent. */
+static int get_str(ctx *c, json_t *obj, const char *key, const char *path, char **dst)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_string(v) || json_string_length(v) == 0) {
+        bad(c, path, "must be a non-empty string");
+        return 0;
+    }
+    free(*dst);
+    *dst = pm_strdup(json_string_value(v));
+    return 1;
+}
+
+/* Rejects keys outside allowed (NULL-terminated), naming each as prefix.key. */
+static void check_keys(ctx *c, json_t *obj, const char *prefix, const char *const *allowed)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        int ok = 0;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcmp(*a, k) == 0) ok = 1;
+        if (!ok) {
+            char *p = pm_asprintf("%s%s%s", prefix, *prefix ? "." : "", k);
+            bad(c, p ? p : k, "unknown key (typo?)");
+            free(p);
+        }
+    }
+}
+
+static char *resolve(const pm_config *cfg, const char *rel)
+{
+    return pm_path_join(cfg->dir, rel);
+}
+
+static void parse_fields(ctx *c, json_t *o, const char *path, pm_source *s)
+{
+    if (!json_is_object(o)) { bad(c, path, "must be an object of role: column"); return; }
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) {
+        int role = -1;
+        for (int i = 0; i < PM_F_COUNT; i++)
+            if (strcmp(field_keys[i], k) == 0) role = i;
+        char *p = pm_asprintf("%s.%s", path, k);
+        if (role < 0) bad(c, p ? p : path, "unknown field role (code, name, households, population, category, partner, status, year)");
+        else if (!json_is_string(v) || !json_string_length(v)) bad(c, p ? p : path, "must be a column name");
+        else { free(s->field[role]); s->field[role] = pm_strdup(json_string_value(v)); }
+        free(p);
+    }
+}
+
+static void parse_columns(ctx *c, json_t *o, const char *path, pm_source *s)
+{
+    if (!json_is_object(o)) { bad(c, path, "must be an object of indicator: column"); return; }
+    size_t n = json_object_size(o), i = 0;
+    s->col_ind = calloc(n ? n : 1, sizeof *s->col_ind);
+    s->col_name = calloc(n ? n : 1, sizeof *s->col_name);
+    if (!s->col_ind || !s->col_name) return;
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) {
+        if (!json_is_string(v)) { bad(c, path, "column names must be strings"); continue; }
+        s->col_ind[i] = pm_strdup(k);
+        s->col_name[i] = pm_strdup(json_string_value(v));
+        i++;
+    }
+    s->ncols = i;
+}
+
+static void parse_source(ctx *c, pm_config *cfg, json_t *o, const char *path, pm_source *s,
+                         int required)
+{
+    static const char *const keys[] = { "path", "layer", "encoding", "assume_crs", "x", "y",
+                                        "fields", "columns", "role", NULL };
+    if (!o) {
+        if (required) bad(c, path, "missing (an input source is required)");
+        return;
+    }
+    if (json_is_string(o)) { /* shorthand: just a path */
+        s->path = resolve(cfg, json_string_value(o));
+        return;
+    }
+    if (!json_is_object(o)) { bad(c, path, "must be an object or a path"); return; }
+    check_keys(c, o, path, keys);
+    char *rel = NULL;
+    char *p = pm_asprintf("%s.path", path);
+    if (!get_str(c, o, "path", p ? p : path, &rel) && !json_object_get(o, "path"))
+        bad(c, p ? p : path, "missing (the file to read)");
+    free(p);
+    if (rel) { s->path = resolve(cfg, rel); free(rel); }
+    get_str(c, o, "layer", path, &s->layer);
+    get_str(c, o, "encoding", path, &s->encoding);
+    get_str(c, o, "assume_crs", path, &s->assume_crs);
+    get_str(c, o, "x", path, &s->x_field);
+    get_str(c, o, "y", path, &s->y_field);
+    get_str(c, o, "role", path, &s->role);
+    json_t *f = json_object_get(o, "fields");
+    if (f) { p = pm_asprintf("%s.fields", path); parse_fields(c, f, p ? p : path, s); free(p); }
+    json_t *cols = json_object_get(o, "columns");
+    if (cols) { p = pm_asprintf("%s.columns", path); parse_columns(c, cols, p ? p : path, s); free(p); }
+}
+
+static void parse_sources(ctx *c, pm_config *cfg, json_t *o)
+{
+    static const char *const keys[] = { "committees", "platforms", "projects", "evaluations",
+                                        "context", NULL };
+    if (!json_is_object(o)) { bad(c, "sources", "missing or not an object"); return; }
+    check_keys(c, o, "sources", keys);
+    parse_source(c, cfg, json_object_get(o, "committees"), "sources.committees", &cfg->committees, 1);
+    parse_source(c, cfg, json_object_get(o, "platforms"), "sources.platforms", &cfg->platforms, 1);
+    parse_source(c, cfg, json_object_get(o, "projects"), "sources.projects", &cfg->projects, 1);
+    parse_source(c, cfg, json_object_get(o, "evaluations"), "sources.evaluations", &cfg->evaluations, 1);
+    json_t *ctxl = json_object_get(o, "context");
+    if (!ctxl) return;
+    if (!json_is_array(ctxl) || json_array_size(ctxl) > 64) {
+        bad(c, "sources.context", "must be a list of at most 64 layers");
+        return;
+    }
+    cfg->context = calloc(json_array_size(ctxl) + 1, sizeof *cfg->context);
+    if (!cfg->context) return;
+    size_t i;
+    json_t *v;
+    json_array_foreach(ctxl, i, v) {
+        char *p = pm_asprintf("sources.context[%zu]", i);
+        pm_source *s = &cfg->context[cfg->ncontext++];
+        parse_source(c, cfg, v, p ? p : "sources.context", s, 1);
+        if (!s->role || (strcmp(s->role, "area") && strcmp(s->role, "river") && strcmp(s->role, "road")))
+            bad(c, p ? p : "sources.context", "role must be \"area\", \"river\" or \"road\"");
+        free(p);
+    }
+}
+
+static void parse_print(ctx *c, pm_config *cfg, json_t *o)
+{
+    static const char *const keys[] = { "crs", "page", "orientation", "preview_dpi", NULL };
+    if (!o) return;
+    if (!json_is_object(o)) { bad(c, "print", "must be an object"); return; }
+    check_keys(c, o, "print", keys);
+    get_str(c, o, "crs", "print.crs", &cfg->print_crs);
+    get_str(c, o, "page", "print.page", &cfg->page);
+    double w, h;
+    if (cfg->page && !pm_page_size(cfg->page, 1, &w, &h)) bad(c, "print.page", "must be one of A0, A1, A2, A3, A4");
+    char *orient = NULL;
+    if (get_str(c, o, "orientation", "print.orientation", &orient)) {
+        if (strcmp(orient, "landscape") == 0) cfg->landscape = 1;
+        else if (strcmp(orient, "portrait") == 0) cfg->landscape = 0;
+        else bad(c, "print.orientation", "must be \"landscape\" or \"portrait\"");
+    }
+    free(orient);
+    json_t *d = json_object_get(o, "preview_dpi");
+    if (d) {
+        if (!json_is_number(d) || json_number_value(d) < 10 || json_number_value(d) > 300)
+            bad(c, "print.preview_dpi", "must be a number from 10 to 300");
+        else cfg->preview_dpi = json_number_value(d);
+    }
+}
+
+static void parse_years(ctx *c, pm_config *cfg, json_t *o)
+{
+    if (!o) return;
+    if (!json_is_array(o) || json_array_size(o) > 200) { bad(c, "years", "must be a list of years"); return; }
+    cfg->years = calloc(json_array_size(o) + 1, sizeof *cfg->years);
+    if (!cfg->years) return;
+    size_t i;
+    json_t *v;
+    json_array_foreach(o, i, v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1900 || json_integer_value(v) > 2200)
+            bad(c, "years", "each year must be an integer from 1900 to 2200");
+        else cfg->years[cfg->nyears++] = (int)json_integer_value(v);
+    }
+}
+
+static void parse_maps(ctx *c, pm_config *cfg, json_t *o)
+{
+    if (!json_is_array(o) || json_array_size(o) == 0 || json_array_size(o) > 64) {
+        bad(c, "maps", "must be a list of 1 to 64 map ids (style files in the styles folder)");
+        return;
+    }
+    cfg->maps = calloc(json_array_size(o), sizeof *cfg->maps);
+    if (!cfg->maps) return;
+    size_t i;
+    json_t *v;
+    json_array_foreach(o, i, v) {
+        const char *s = json_string_value(v);
+        int ok = s && *s && strlen(s) <= 32;
+        for (const char *p = s; ok && *p; p++)
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
+        if (!ok) bad(c, "maps", "map ids are 1-32 characters of a-z, 0-9, _ and -");
+        else cfg->maps[cfg->nmaps++] = pm_strdup(s);
+    }
+}
+
+static void parse_ranges(ctx *c, pm_config *cfg, json_t *o)
+{
+    if (!o) return;
+    if (!json_is_object(o)) { bad(c, "ranges", "must be an object of indicator: [min, max]"); return; }
+    cfg->ranges = calloc(json_object_size(o) + 1, sizeof *cfg->ranges);
+    if (!cfg->ranges) return;
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) {
+        json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
+        if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_number(a) || !json_is_number(b)
+            || json_number_value(a) > json_number_value(b)) {
+            char *p = pm_asprintf("ranges.%s", k);
+            bad(c, p ? p : "ranges", "must be [min, max] with min <= max");
+            free(p);
+            continue;
+        }
+        pm_range *r = &cfg->ranges[cfg->nranges++];
+        r->indicator = pm_strdup(k);
+        r->min = json_number_value(a);
+        r->max = json_number_value(b);
+    }
+}
+
+static int set_defaults(pm_config *cfg)
+{
+    if (!cfg->print_crs) cfg->print_crs = pm_strdup("EPSG:4549");
+    if (!cfg->page) cfg->page = pm_strdup("A1");
+    if (!cfg->font) cfg->font = pm_strdup("Noto Sans CJK SC");
+    if (!cfg->styles_dir) cfg->styles_dir = resolve(cfg, "styles");
+    if (!cfg->output) cfg->output = resolve(cfg, "out");
+    if (!cfg->name) cfg->name = pm_strdup("");
+    if (!cfg->title_prefix) cfg->title_prefix = pm_strdup(cfg->name ? cfg->name : "");
+    if (!cfg->credits) cfg->credits = pm_strdup("");
+    return cfg->print_crs && cfg->page && cfg->font && cfg->styles_dir && cfg->output
+           && cfg->name && cfg->title_prefix && cfg->credits;
+}
+
+static void parse_root(ctx *c, pm_config *cfg, json_t *root)
+{
+    static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
+                                        "print", "font", "maps", "styles", "output", "ranges",
+                                        "$comment", NULL };
+    check_keys(c, root, "", keys);
+    get_str(c, root, "name", "name", &cfg->name);
+    get_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
+    get_str(c, root, "credits", "credits", &cfg->credits);
+    get_str(c, root, "font", "font", &cfg->font);
+    char *rel = NULL;
+    if (get_str(c, root, "styles", "styles", &rel)) { cfg->styles_dir = resolve(cfg, rel); free(rel); rel = NULL; }
+    if (get_str(c, root, "output", "output", &rel)) { cfg->output = resolve(cfg, rel); free(rel); }
+    parse_sources(c, cfg, json_object_get(root, "sources"));
+    parse_years(c, cfg, json_object_get(root, "years"));
+    parse_print(c, cfg, json_object_get(root, "print"));
+    parse_maps(c, cfg, json_object_get(root, "maps"));
+    parse_ranges(c, cfg, json_object_get(root, "ranges"));
+}
+
+pm_status pm_config_parse(const char *name, const char *dir, const char *json, size_t len,
+                          pm_diag *diag, pm_config **out)
+{
+    *out = NULL;
+    ctx c = { name, diag };
+    size_t errors_before = diag->errors;
+    json_error_t jerr;
+    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        pm_diag_add(diag, PM_SEV_ERROR, name, "", "", "JSON syntax error at line %d, column %d: %s",
+                    jerr.line, jerr.column, jerr.text);
+        return PM_EDATA;
+    }
+    pm_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg) { json_decref(root); return PM_ENOMEM; }
+    cfg->landscape = 1;
+    cfg->preview_dpi = 40;
+    cfg->dir = pm_strdup(dir ? dir : ".");
+    if (!json_is_object(root)) bad(&c, "", "the project file must hold one JSON object");
+    else parse_root(&c, cfg, root);
+    json_decref(root);
+    if (!cfg->dir || !set_defaults(cfg)) { pm_config_free(cfg); return PM_ENOMEM; }
+    if (diag->errors > errors_before) { pm_config_free(cfg); return PM_EDATA; }
+    *out = cfg;
+    return PM_OK;
+}
+
+pm_status pm_config_load(const char *path, pm_diag *diag, pm_config **out)
+{
+    *out = NULL;
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    pm_status st = pm_read_file(path, CONFIG_MAX_BYTES, &text, &len, &err);
+    if (st) {
+        pm_diag_add(diag, PM_SEV_ERROR, path, "", "", "%s", err ? err : pm_strerror(st));
+        free(err);
+        return st == PM_ENOMEM ? st : PM_EDATA;
+    }
+    char *dir = pm_path_dirname(path);
+    st = dir ? pm_config_parse(pm_path_basename(path), dir, text, len, diag, out) : PM_ENOMEM;
+    if (!st && !((*out)->path = pm_strdup(path))) { pm_config_free(*out); *out = NULL; st = PM_ENOMEM; }
+    free(dir);
+    free(text);
+    return st;
+}
+
+static void source_fini(pm_source *s)
+{
+    free(s->path); free(s->layer); free(s->encoding); free(s->assume_crs);
+    free(s->x_field); free(s->y_field); free(s->role);
+    for (int i = 0; i < PM_F_COUNT; i++) free(s->field[i]);
+    for (size_t i = 0; i < s->ncols; i++) { free(s->col_ind[i]); free(s->col_name[i]); }
+    free(s->col_ind); free(s->col_name);
+}
+
+void pm_config_free(pm_config *c)
+{
+    if (!c) return;
+    free(c->path); free(c->dir); free(c->name); free(c->title_prefix); free(c->credits);
+    source_fini(&c->committees); source_fini(&c->platforms);
+    source_fini(&c->projects); source_fini(&c->evaluations);
+    for (size_t i = 0; i < c->ncontext; i++) source_fini(&c->context[i]);
+    free(c->context);
+    for (size_t i = 0; i < c->nranges; i++) free(c->ranges[i].indicator);
+    free(c->ranges);
+    free(c->years); free(c->print_crs); free(c->page); free(c->font);
+    for (size_t i = 0; i < c->nmaps; i++) free(c->maps[i]);
+    free(c->maps); free(c->styles_dir); free(c->output);
+    free(c);
+}
+
+int pm_config_range(const pm_config *c, const char *ind, double *min, double *max)
+{
+    for (size_t i = 0; c && i < c->nranges; i++)
+        if (strcmp(c->ranges[i].indicator, ind) == 0) {
+            *min = c->ranges[i].min;
+            *max = c->ranges[i].max;
+            return 1;
+        }
+    static const char *const scores[] = { "service", "satisfaction", "workforce", NULL };
+    for (const char *const *s = scores; *s; s++)
+        if (strcmp(*s, ind) == 0) { *min = 0; *max = 100; return 1; }
+    if (strcmp(ind, "needs") == 0 || strncmp(ind, "questionnaires", 14) == 0) {
+        *min = 0;
+        *max = INFINITY;
+        return 1;
+    }
+    return 0;
+}
+
+int pm_page_size(const char *page, int landscape, double *w, double *h)
+{
+    static const struct { const char *name; double w_mm, h_mm; } sizes[] = {
+        { "A0", 841, 1189 }, { "A1", 594, 841 }, { "A2", 420, 594 },
+        { "A3", 297, 420 }, { "A4", 210, 297 },
+    };
+    for (size_t i = 0; page && i < sizeof sizes / sizeof *sizes; i++) {
+        if (strcmp(sizes[i].name, page) != 0) continue;
+        double a = sizes[i].w_mm * 72 / 25.4, b = sizes[i].h_mm * 72 / 25.4;
+        *w = landscape ? b : a;
+        *h = landscape ? a : b;
+        return 1;
+    }
+    return 0;
+}
+
+const char *pm_config_default_path(void)
+{
+    return PM_SOURCE_DIR "/partymap.json";
+}

@@ -1,0 +1,502 @@
+/* OGR reading: open, decode attributes, check and reproject geometry to WGS 84. */
+#include "data/vector.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <errno.h>
+#include <iconv.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "core/fileio.h"
+#include "geo/proj.h"
+
+#define MAX_FEATURES 5000000L
+#define MAX_FIELDS 4096
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+static void gdal_register(void) { GDALAllRegister(); }
+void pm_vector_init(void) { pthread_once(&gdal_once, gdal_register); }
+
+typedef struct {
+    const pm_source *src;
+    pm_diag *diag;
+    pm_vlayer *out;
+    iconv_t cd;            /* (iconv_t)-1 when text must already be UTF-8 */
+    const char *enc;       /* encoding in use, for messages, or NULL */
+    char enc_buf[96];
+    pm_proj *proj;         /* to WGS 84, NULL if identity */
+    int geographic;        /* source CRS is lon/lat */
+    int is_csv;
+    size_t bad_text;       /* features refused for their text */
+} reader;
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && strcasecmp(s + a - b, suf) == 0;
+}
+
+static int utf8_valid(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s++;
+        int n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+        if (n < 0 || (n == 1 && c < 0xc2)) return 0;
+        for (int i = 0; i < n; i++, s++)
+            if ((*s & 0xc0) != 0x80) return 0;
+    }
+    return 1;
+}
+
+/* The encoding named by a shapefile's .cpg (new string), or NULL if there is none. */
+static char *read_cpg(const char *shp)
+{
+    static const char *const exts[] = { ".cpg", ".CPG" };
+    size_t n = strlen(shp);
+    if (n < 4) return NULL;
+    for (int i = 0; i < 2; i++) {
+        char *p = pm_asprintf("%.*s%s", (int)(n - 4), shp, exts[i]);
+        char *text = NULL;
+        if (p && pm_read_file(p, 256, &text, NULL, NULL) == PM_OK) {
+            free(p);
+            char *s = text, *e;
+            while (isspace((unsigned char)*s)) s++;
+            if (strncasecmp(s, "ANSI ", 5) == 0) s += 5;
+            for (e = s; *e && !isspace((unsigned char)*e); e++) {}
+            *e = '\0';
+            char *r = NULL;
+            if (!*s) r = NULL;
+            else if (strcmp(s, "65001") == 0) r = pm_strdup("UTF-8");
+            else if (isdigit((unsigned char)*s)) r = pm_asprintf("CP%s", s);
+            else r = pm_strdup(s);
+            free(text);
+            return r;
+        }
+        free(p);
+    }
+    return NULL;
+}
+
+static int is_utf8_name(const char *e)
+{
+    return !strcasecmp(e, "UTF-8") || !strcasecmp(e, "UTF8");
+}
+
+/* Decodes raw attribute bytes to a new UTF-8 string; NULL with *bad set when the
+ * text is not valid in the encoding. */
+static char *decode(reader *r, const char *raw, int *bad)
+{
+    *bad = 0;
+    if (r->cd == (iconv_t)-1) {
+        if (!utf8_valid((const unsigned char *)raw)) { *bad = 1; return NULL; }
+        return pm_strdup(raw);
+    }
+    size_t inlen = strlen(raw), cap = inlen * 4 + 1, outlen = cap - 1;
+    char *buf = malloc(cap), *in = (char *)raw, *outp = buf;
+    if (!buf) return NULL;
+    iconv(r->cd, NULL, NULL, NULL, NULL);
+    if (iconv(r->cd, &in, &inlen, &outp, &outlen) == (size_t)-1) {
+        free(buf);
+        *bad = 1;
+        return NULL;
+    }
+    *outp = '\0';
+    return buf;
+}
+
+static void problem(reader *r, const pm_vfeature *f, const char *id, const char *field,
+                    const char *msg)
+{
+    char *where = f ? pm_vfeature_where(r->out, f, id) : NULL;
+    pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, where, field, "%s", msg);
+    free(where);
+}
+
+static pm_status read_attrs(reader *r, OGRFeatureH hf, pm_vfeature *f)
+{
+    size_t nf = r->out->nfields;
+    f->attrs = calloc(nf ? nf : 1, sizeof *f->attrs);
+    if (!f->attrs) return PM_ENOMEM;
+    for (size_t i = 0; i < nf; i++) {
+        if (!OGR_F_IsFieldSetAndNotNull(hf, (int)i)) continue;
+        const char *raw = OGR_F_GetFieldAsString(hf, (int)i);
+        if (!raw || !*raw) continue;
+        int bad = 0;
+        f->attrs[i] = decode(r, raw, &bad);
+        if (bad) {
+            char *msg = r->enc
+                ? pm_asprintf("text is not valid %s (is the encoding setting right?)", r->enc)
+                : pm_strdup("not valid UTF-8 (is the DBF GBK-encoded? set encoding: GBK)");
+            if (r->bad_text++ < 20) problem(r, f, NULL, r->out->fields[i], msg ? msg : "bad text");
+            free(msg);
+        } else if (!f->attrs[i]) {
+            return PM_ENOMEM;
+        }
+    }
+    return PM_OK;
+}
+
+/* Appends the vertices of a simple curve (line or ring) to g as one ring. */
+static pm_status add_curve(pm_geom *g, OGRGeometryH c, int hole)
+{
+    int n = OGR_G_GetPointCount(c);
+    if (n <= 0) return PM_OK;
+    pm_status st = pm_geom_begin_ring(g, hole);
+    for (int i = 0; !st && i < n; i++) {
+        pm_pt p = { OGR_G_GetX(c, i), OGR_G_GetY(c, i) };
+        st = pm_geom_add_pt(g, p);
+    }
+    return st;
+}
+
+static pm_status add_polygon(pm_geom *g, OGRGeometryH poly)
+{
+    pm_status st = PM_OK;
+    int n = OGR_G_GetGeometryCount(poly);
+    for (int i = 0; !st && i < n; i++)
+        st = add_curve(g, OGR_G_GetGeometryRef(poly, i), i > 0);
+    return st;
+}
+
+/* Collects the parts of geometry h (any nesting of collections) of one kind. */
+static pm_status collect(pm_geom *g, OGRGeometryH h)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(h));
+    switch (t) {
+    case wkbPoint:
+        if (g->kind != PM_GEOM_POINT) return PM_EDATA;
+        return add_curve(g, h, 0);
+    case wkbLineString:
+    case wkbLinearRing:
+        if (g->kind != PM_GEOM_LINE) return PM_EDATA;
+        return add_curve(g, h, 0);
+    case wkbPolygon:
+        if (g->kind != PM_GEOM_POLYGON) return PM_EDATA;
+        return add_polygon(g, h);
+    case wkbMultiPoint:
+    case wkbMultiLineString:
+    case wkbMultiPolygon:
+    case wkbGeometryCollection: {
+        pm_status st = PM_OK;
+        for (int i = 0; !st && i < OGR_G_GetGeometryCount(h); i++)
+            st = collect(g, OGR_G_GetGeometryRef(h, i));
+        return st;
+    }
+    default:
+        return PM_EDATA;
+    }
+}
+
+static pm_geom_kind kind_of(OGRGeometryH h)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(h));
+    if (t == wkbGeometryCollection && OGR_G_GetGeometryCount(h) > 0)
+        return kind_of(OGR_G_GetGeometryRef(h, 0));
+    if (t == wkbPoint || t == wkbMultiPoint) return PM_GEOM_POINT;
+    if (t == wkbLineString || t == wkbMultiLineString) return PM_GEOM_LINE;
+    if (t == wkbPolygon || t == wkbMultiPolygon) return PM_GEOM_POLYGON;
+    return 0;
+}
+
+/* Checks raw coordinates against the source CRS, then reprojects to WGS 84. */
+static int check_and_project(reader *r, pm_vfeature *f)
+{
+    pm_geom *g = &f->geom;
+    for (size_t i = 0; i < g->npts; i++) {
+        pm_pt p = g->pts[i];
+        if (!isfinite(p.x) || !isfinite(p.y)) {
+            problem(r, f, NULL, "geometry", "coordinates are not finite numbers");
+            return 0;
+        }
+        if (r->geographic && (fabs(p.x) > 180 || fabs(p.y) > 90)) {
+            char *m = pm_asprintf("coordinates (%.6g, %.6g) are impossible for a geographic "
+                                  "CRS (projected metres in a file that says WGS 84?)", p.x, p.y);
+            problem(r, f, NULL, "geometry", m ? m : "impossible coordinates");
+            free(m);
+            return 0;
+        }
+    }
+    if (r->proj && pm_proj_geom(r->proj, g) != PM_OK) {
+        problem(r, f, NULL, "geometry", "coordinates cannot be transformed to WGS 84");
+        return 0;
+    }
+    return 1;
+}
+
+static pm_status read_geom(reader *r, OGRFeatureH hf, pm_vfeature *f)
+{
+    OGRGeometryH h = OGR_F_GetGeometryRef(hf);
+    if (!h || OGR_G_IsEmpty(h)) return PM_OK; /* callers decide whether that is an error */
+    OGRGeometryH lin = NULL, fixed = NULL;
+    if (OGR_GT_IsNonLinear(OGR_G_GetGeometryType(h))) h = lin = OGR_G_GetLinearGeometry(h, 0, NULL);
+    pm_status st = PM_OK;
+    pm_geom_kind k = h ? kind_of(h) : 0;
+    if (k == PM_GEOM_POLYGON && !OGR_G_IsValid(h)) {
+        fixed = OGR_G_MakeValid(h);
+        char *m = pm_asprintf("invalid polygon repaired (make-valid)%s", fixed ? "" : " failed");
+        char *where = pm_vfeature_where(r->out, f, NULL);
+        pm_diag_add(r->diag, fixed ? PM_SEV_WARNING : PM_SEV_ERROR, r->out->file, where,
+                    "geometry", "%s", m ? m : "invalid polygon");
+        free(where);
+        free(m);
+        if (fixed) h = fixed;
+    }
+    if (!k) {
+        problem(r, f, NULL, "geometry", "unsupported geometry type");
+    } else {
+        pm_geom_init(&f->geom, k);
+        st = collect(&f->geom, h);
+        if (st == PM_EDATA) { /* a collection mixing kinds: keep what matches */
+            st = PM_OK;
+        }
+        pm_geom_finish(&f->geom);
+        if (!st && !check_and_project(r, f)) {
+            pm_geom_fini(&f->geom);
+            memset(&f->geom, 0, sizeof f->geom);
+        }
+    }
+    if (lin) OGR_G_DestroyGeometry(lin);
+    if (fixed) OGR_G_DestroyGeometry(fixed);
+    return st;
+}
+
+/* The CRS of the layer as a string PROJ accepts ("EPSG:n" or WKT2), or the assumed one. */
+static char *layer_crs(reader *r, OGRLayerH lyr)
+{
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lyr);
+    if (!srs) {
+        if (r->src->assume_crs) return pm_strdup(r->src->assume_crs);
+        const char *what = r->is_csv ? "point columns without a coordinate system"
+                         : ends_with(r->src->path, ".shp") ? "no .prj file"
+                         : "no coordinate system";
+        pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, "", "", "%s: the coordinate system "
+                    "is unknown; set assume_crs (e.g. \"EPSG:4326\") in the config if you "
+                    "know it", what);
+        return NULL;
+    }
+    const char *auth = OSRGetAuthorityName(srs, NULL), *code = OSRGetAuthorityCode(srs, NULL);
+    if ((!auth || !code) && OSRAutoIdentifyEPSG(srs) == OGRERR_NONE) {
+        auth = OSRGetAuthorityName(srs, NULL);
+        code = OSRGetAuthorityCode(srs, NULL);
+    }
+    if (auth && code) return pm_asprintf("%s:%s", auth, code);
+    char *wkt = NULL;
+    const char *opts[] = { "FORMAT=WKT2_2018", NULL };
+    if (OSRExportToWktEx(srs, &wkt, opts) != OGRERR_NONE) { CPLFree(wkt); return NULL; }
+    char *r2 = pm_strdup(wkt);
+    CPLFree(wkt);
+    return r2;
+}
+
+static int setup_crs(reader *r, OGRLayerH lyr)
+{
+    char *crs = layer_crs(r, lyr), *err = NULL;
+    if (!crs) return 0;
+    r->geographic = pm_proj_is_geographic(crs) == 1;
+    int ok = 1;
+    if (strcmp(crs, "EPSG:4326") != 0 && pm_proj_new(crs, "EPSG:4326", &r->proj, &err) != PM_OK) {
+        pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, "", "crs", "unusable coordinate "
+                    "system: %s", err ? err : crs);
+        ok = 0;
+    }
+    free(err);
+    free(crs);
+    return ok;
+}
+
+static int setup_encoding(reader *r, int is_shp)
+{
+    char *cpg = NULL;
+    const char *enc = r->src->encoding;
+    if (!enc && is_shp) enc = cpg = read_cpg(r->src->path);
+    r->cd = (iconv_t)-1;
+    r->enc = NULL;
+    int ok = 1;
+    if (enc && !is_utf8_name(enc)) {
+        r->cd = iconv_open("UTF-8", enc);
+        if (r->cd == (iconv_t)-1) {
+            pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, "", "encoding",
+                        "unknown encoding \"%s\" (try GBK, GB18030, UTF-8)", enc);
+            ok = 0;
+        }
+    }
+    if (enc) {
+        snprintf(r->enc_buf, sizeof r->enc_buf, "%s%s", enc, cpg ? " (from the .cpg file)" : "");
+        r->enc = r->enc_buf;
+    }
+    free(cpg);
+    return ok;
+}
+
+static GDALDatasetH open_source(reader *r, int is_shp, int want_geom)
+{
+    const char *opts[8];
+    int n = 0;
+    char *xo = NULL, *yo = NULL;
+    if (is_shp) opts[n++] = "ENCODING="; /* raw bytes: partymap decodes them itself */
+    if (r->is_csv) {
+        opts[n++] = "AUTODETECT_TYPE=NO";
+        opts[n++] = "EMPTY_STRING_AS_NULL=YES";
+        if (want_geom && r->src->x_field && r->src->y_field) {
+            xo = pm_asprintf("X_POSSIBLE_NAMES=%s", r->src->x_field);
+            yo = pm_asprintf("Y_POSSIBLE_NAMES=%s", r->src->y_field);
+            if (xo && yo) { opts[n++] = xo; opts[n++] = yo; opts[n++] = "KEEP_GEOM_COLUMNS=YES"; }
+        }
+    }
+    opts[n] = NULL;
+    GDALDatasetH ds = GDALOpenEx(r->src->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                                 n ? opts : NULL, NULL);
+    free(xo);
+    free(yo);
+    return ds;
+}
+
+static pm_status read_features(reader *r, OGRLayerH lyr, pm_read_mode mode)
+{
+    GIntBig total = OGR_L_GetFeatureCount(lyr, 1);
+    if (total > MAX_FEATURES) {
+        pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, "", "", "%lld features: more than "
+                    "partymap reads from one source (%ld)", (long long)total, MAX_FEATURES);
+        return PM_EDATA;
+    }
+    size_t cap = total > 0 ? (size_t)total : 64;
+    r->out->feats = calloc(cap, sizeof *r->out->feats);
+    if (!r->out->feats) return PM_ENOMEM;
+    OGR_L_ResetReading(lyr);
+    OGRFeatureH hf;
+    pm_status st = PM_OK;
+    while (!st && (hf = OGR_L_GetNextFeature(lyr)) != NULL) {
+        if (r->out->n == cap) {
+            pm_vfeature *nf = cap < (size_t)MAX_FEATURES
+                ? realloc(r->out->feats, 2 * cap * sizeof *nf) : NULL;
+            if (!nf) { OGR_F_Destroy(hf); st = PM_ENOMEM; break; }
+            memset(nf + cap, 0, cap * sizeof *nf);
+            r->out->feats = nf;
+            cap *= 2;
+        }
+        pm_vfeature *f = &r->out->feats[r->out->n++];
+        f->fid = (long)OGR_F_GetFID(hf);
+        f->line = r->is_csv ? f->fid + 1 : 0;
+        st = read_attrs(r, hf, f);
+        if (!st && mode == PM_READ_GEOM) st = read_geom(r, hf, f);
+        OGR_F_Destroy(hf);
+    }
+    if (!st && CPLGetLastErrorType() >= CE_Failure) {
+        pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, "", "", "read error after %zu "
+                    "features: %s", r->out->n, CPLGetLastErrorMsg());
+    }
+    if (r->bad_text > 20)
+        pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, "", "", "%zu more fields with "
+                    "undecodable text", r->bad_text - 20);
+    return st;
+}
+
+pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
+                         pm_vlayer *out)
+{
+    memset(out, 0, sizeof *out);
+    pm_vector_init();
+    reader r = { .src = src, .diag = diag, .out = out, .cd = (iconv_t)-1 };
+    out->file = pm_strdup(src->path ? pm_path_basename(src->path) : "(no path)");
+    if (!out->file) return PM_ENOMEM;
+    if (!src->path) {
+        pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "no path given");
+        return PM_EDATA;
+    }
+    if (!pm_path_exists(src->path)) {
+        pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "cannot open %s: %s", src->path,
+                    strerror(ENOENT));
+        return PM_EDATA;
+    }
+    int is_shp = ends_with(src->path, ".shp") || ends_with(src->path, ".dbf");
+    r.is_csv = ends_with(src->path, ".csv") || ends_with(src->path, ".tsv");
+    size_t errors0 = diag->errors;
+    pm_status st = PM_OK;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    CPLErrorReset();
+    GDALDatasetH ds = open_source(&r, is_shp, mode == PM_READ_GEOM);
+    OGRLayerH lyr = NULL;
+    if (!ds) {
+        pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "not a readable vector file: %s",
+                    *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "no OGR driver recognises it");
+        goto done;
+    }
+    out->driver = pm_strdup(GDALGetDriverShortName(GDALGetDatasetDriver(ds)));
+    lyr = src->layer ? GDALDatasetGetLayerByName(ds, src->layer) : GDALDatasetGetLayer(ds, 0);
+    if (!lyr) {
+        pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", src->layer ? "no layer named \"%s\""
+                    : "the file holds no layer%s", src->layer ? src->layer : "");
+        goto done;
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    int nf = OGR_FD_GetFieldCount(defn);
+    if (nf < 0 || nf > MAX_FIELDS) {
+        pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "%d fields: too many", nf);
+        goto done;
+    }
+    out->fields = calloc((size_t)nf + 1, sizeof *out->fields);
+    if (!out->fields) { st = PM_ENOMEM; goto done; }
+    if (!setup_encoding(&r, is_shp)) goto done;
+    for (int i = 0; i < nf; i++) {
+        int bad = 0;
+        out->fields[i] = decode(&r, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), &bad);
+        if (!out->fields[i]) out->fields[i] = pm_strdup("?");
+        if (bad) pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "field name %d is not valid "
+                             "text in the declared encoding (set encoding)", i + 1);
+        out->nfields++;
+    }
+    if (mode == PM_READ_GEOM && !setup_crs(&r, lyr)) goto done;
+    st = read_features(&r, lyr, mode);
+done:
+    if (ds) GDALClose(ds);
+    CPLPopErrorHandler();
+    if (r.cd != (iconv_t)-1) iconv_close(r.cd);
+    pm_proj_free(r.proj);
+    if (!st && diag->errors > errors0) st = PM_EDATA;
+    return st;
+}
+
+void pm_vlayer_fini(pm_vlayer *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) {
+        for (size_t j = 0; l->feats[i].attrs && j < l->nfields; j++) free(l->feats[i].attrs[j]);
+        free(l->feats[i].attrs);
+        pm_geom_fini(&l->feats[i].geom);
+    }
+    for (size_t j = 0; l->fields && j < l->nfields; j++) free(l->fields[j]);
+    free(l->fields);
+    free(l->feats);
+    free(l->file);
+    free(l->driver);
+    memset(l, 0, sizeof *l);
+}
+
+int pm_vlayer_field(const pm_vlayer *l, const char *name)
+{
+    if (!name) return -1;
+    for (size_t i = 0; i < l->nfields; i++)
+        if (strcmp(l->fields[i], name) == 0) return (int)i;
+    for (size_t i = 0; i < l->nfields; i++)
+        if (strcasecmp(l->fields[i], name) == 0) return (int)i;
+    return -1;
+}
+
+char *pm_vfeature_where(const pm_vlayer *l, const pm_vfeature *f, const char *id)
+{
+    (void)l;
+    const char *what = f->line ? "line" : "feature";
+    long n = f->line ? f->line : f->fid;
+    if (id && *id) return pm_asprintf("%s %ld (%s)", what, n, id);
+    return pm_asprintf("%s %ld", what, n);
+}

@@ -1,0 +1,53 @@
+/* Vector and table input through GDAL/OGR: the one place partymap calls GDAL. */
+#ifndef PM_DATA_VECTOR_H
+#define PM_DATA_VECTOR_H
+
+#include <stddef.h>
+#include "core/status.h"
+#include "data/config.h"
+#include "geo/geom.h"
+
+/* One feature or table row: attributes as UTF-8 text, geometry in WGS 84 lon/lat. */
+typedef struct {
+    long fid;        /* OGR feature id */
+    long line;       /* CSV: 1-based line in the file (header = 1); 0 otherwise */
+    char **attrs;    /* nfields strings (owned), NULL for null/empty fields */
+    pm_geom geom;    /* kind 0 (zeroed) if the feature has no usable geometry */
+} pm_vfeature;
+
+typedef struct {
+    char *file;      /* base name of the source, for messages (owned) */
+    char *driver;    /* OGR driver short name, e.g. "ESRI Shapefile" (owned) */
+    size_t nfields;
+    char **fields;   /* field names (owned) */
+    pm_vfeature *feats;
+    size_t n;
+} pm_vlayer;
+
+typedef enum {
+    PM_READ_TABLE,   /* attributes only (evaluation tables) */
+    PM_READ_GEOM     /* attributes and geometry, reprojected to WGS 84 lon/lat */
+} pm_read_mode;
+
+/* Reads every feature of src.  Attributes are decoded from src->encoding, or the
+ * shapefile's .cpg, or else must be valid UTF-8: text that is not valid is refused
+ * with a hint to set the encoding, never passed on as mojibake.  A source without a
+ * CRS is refused unless src->assume_crs is set.  Problems (missing file, no CRS,
+ * bad encoding, impossible coordinates, unreadable geometry) go to diag with file,
+ * feature and field; returns PM_EDATA if any error was recorded.  out is initialised
+ * by the call and owned by the caller (pm_vlayer_fini), also on failure.
+ * Thread-safe: GDAL's error state is per thread. */
+pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
+                         pm_vlayer *out);
+void pm_vlayer_fini(pm_vlayer *l);
+
+/* Index of the field named name (exact, then case-insensitive), or -1. */
+int pm_vlayer_field(const pm_vlayer *l, const char *name);
+
+/* "feature 12" or "line 7" for messages, with " (id)" appended when id is given. */
+char *pm_vfeature_where(const pm_vlayer *l, const pm_vfeature *f, const char *id);
+
+/* Registers GDAL drivers once (idempotent, thread-safe). */
+void pm_vector_init(void);
+
+#endif

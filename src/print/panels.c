@@ -1,0 +1,223 @@
+/* Poster furniture: legend with counts, ranking bars, scale bar, north arrow. */
+#include "print/panels.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/draw.h"
+
+static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
+static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
+static const pm_rgba RULE = { 0.75, 0.75, 0.77, 1 };
+
+static double text_at(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
+                      pm_align al, double x, double y)
+{
+    pm_textstyle st = { .size = size, .bold = bold, .color = c, .align = al };
+    double w = 0, h = 0;
+    pm_text_measure(t, s, &st, &w, &h);
+    double x0 = al == PM_ALIGN_RIGHT ? x - w : al == PM_ALIGN_CENTER ? x - w / 2 : x;
+    pm_text_draw(t, cr, s, &st, x0, y);
+    return w;
+}
+
+static void swatch(cairo_t *cr, double x, double y, double w, double h, pm_rgba c, int hatch,
+                   pm_rgba nodata)
+{
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    if (hatch) pm_draw_hatch_fill(cr, nodata, h / 4);
+    else { pm_set_rgba(cr, c); cairo_fill(cr); }
+    cairo_rectangle(cr, x, y, w, h);
+    pm_set_rgba(cr, RULE);
+    cairo_set_line_width(cr, h / 40);
+    cairo_stroke(cr);
+}
+
+static void points_legend(const pm_poster *p, pm_text *t, cairo_t *cr, double x, double *y,
+                          double fs)
+{
+    size_t running = 0;
+    for (size_t i = 0; i < p->ds->nprojects; i++) running += p->ds->projects[i].status == PM_SITE_RUNNING;
+    char buf[3][96];
+    snprintf(buf[0], sizeof buf[0], "党建服务平台（%zu个）", p->ds->nplatforms);
+    snprintf(buf[1], sizeof buf[1], "共建项目·运行中（%zu个）", running);
+    snprintf(buf[2], sizeof buf[2], "共建项目·计划或已完成（%zu个）", p->ds->nprojects - running);
+    for (int k = 0; k < 3; k++) {
+        double cy = *y + fs * 0.8;
+        if (k == 0) pm_draw_platform_symbol(cr, x + fs * 1.2, cy, fs * 1.3);
+        else pm_draw_project_symbol(cr, x + fs * 1.2, cy, fs * 0.55, k == 1);
+        text_at(t, cr, buf[k], fs, 0, INK, PM_ALIGN_LEFT, x + fs * 2.6, *y);
+        *y += fs * 1.8;
+    }
+}
+
+pm_status pm_panel_legend(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r, double *used)
+{
+    const pm_thematic *th = p->th;
+    const pm_style *st = th->style;
+    double fs = r.w / 22, y = r.y, sw = fs * 2.6, sh = fs * 1.4;
+    char head[256];
+    snprintf(head, sizeof head, "图例　%s%s%s%s", st->title, *st->unit ? "（" : "", st->unit,
+             *st->unit ? "）" : "");
+    text_at(t, cr, head, fs * 1.15, 1, INK, PM_ALIGN_LEFT, r.x, y);
+    y += fs * 2.2;
+    for (size_t k = th->classes.n; k-- > 0;) { /* highest class on top */
+        swatch(cr, r.x, y, sw, sh, th->colors[k], 0, st->nodata);
+        text_at(t, cr, th->labels[k], fs, 0, INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
+        char cnt[32];
+        snprintf(cnt, sizeof cnt, "%zu个", th->classes.counts[k]);
+        text_at(t, cr, cnt, fs, 0, GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
+        y += sh * 1.35;
+    }
+    swatch(cr, r.x, y, sw, sh, st->nodata, 1, st->nodata);
+    text_at(t, cr, "无数据", fs, 0, INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
+    char cnt[32];
+    snprintf(cnt, sizeof cnt, "%zu个", th->classes.nodata);
+    text_at(t, cr, cnt, fs, 0, GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
+    y += sh * 1.35;
+    if (st->show_points) {
+        y += fs * 0.4;
+        points_legend(p, t, cr, r.x, &y, fs);
+    }
+    if (used) *used = y - r.y;
+    return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
+}
+
+typedef struct { size_t c; double v; } rank_row;
+
+static int higher_first(const void *a, const void *b)
+{
+    const rank_row *x = a, *y = b;
+    if (isnan(x->v) != isnan(y->v)) return isnan(x->v) ? 1 : -1;
+    if (!isnan(x->v) && x->v != y->v) return x->v > y->v ? -1 : 1;
+    return (x->c > y->c) - (x->c < y->c);
+}
+
+/* The value axis of the bars: zero when it is in view, else a round value below. */
+static void bar_axis(const rank_row *rows, size_t n, double *lo, double *hi)
+{
+    double mn = INFINITY, mx = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(rows[i].v)) { mn = fmin(mn, rows[i].v); mx = fmax(mx, rows[i].v); }
+    if (!isfinite(mn)) { *lo = 0; *hi = 1; return; }
+    *lo = fmin(0, mn);
+    *hi = fmax(0, mx);
+    if (mn > 0 && mn > 0.5 * mx) {
+        double step = pow(10, floor(log10(mx - mn + 1e-9)));
+        *lo = floor((mn - (mx - mn) * 0.25) / step) * step;
+    }
+    if (*hi <= *lo) *hi = *lo + 1;
+}
+
+pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r)
+{
+    const pm_thematic *th = p->th;
+    size_t n = th->n;
+    rank_row *rows = malloc((n + 1) * sizeof *rows);
+    if (!rows) return PM_ENOMEM;
+    for (size_t c = 0; c < n; c++) rows[c] = (rank_row){ c, th->value[c] };
+    qsort(rows, n, sizeof *rows, higher_first);
+    if (!th->style->higher_is_better) { /* best first: reverse the valued rows */
+        size_t k = 0;
+        while (k < n && !isnan(rows[k].v)) k++;
+        for (size_t i = 0; i < k / 2; i++) { rank_row tmp = rows[i]; rows[i] = rows[k - 1 - i]; rows[k - 1 - i] = tmp; }
+    }
+    double fs = r.w / 22, head = fs * 2.2, rowh = (r.h - head) / (double)(n ? n : 1);
+    double tsz = fmin(fs * 0.85, rowh * 0.72);
+    text_at(t, cr, "排名", fs * 1.15, 1, INK, PM_ALIGN_LEFT, r.x, r.y);
+    double lo, hi;
+    bar_axis(rows, n, &lo, &hi);
+    double namew = tsz * 6.2, numw = tsz * 2.2, valw = tsz * 3.6;
+    double bx = r.x + numw + namew, bw = r.w - numw - namew - valw;
+    int signed_ = th->style->classify.method == PM_CLASSIFY_DIVERGING;
+    for (size_t i = 0; i < n; i++) {
+        size_t c = rows[i].c;
+        double y = r.y + head + (double)i * rowh;
+        char num[32], val[48];
+        snprintf(num, sizeof num, "%zu", i + 1);
+        if (isnan(rows[i].v)) snprintf(num, sizeof num, "—");
+        text_at(t, cr, num, tsz, 0, GREY, PM_ALIGN_RIGHT, r.x + numw - tsz * 0.5, y);
+        text_at(t, cr, p->ds->committees[c].name, tsz, 0, INK, PM_ALIGN_LEFT, r.x + numw, y);
+        pm_thematic_format(th, rows[i].v, signed_, val, sizeof val);
+        text_at(t, cr, val, tsz, 0, INK, PM_ALIGN_RIGHT, r.x + r.w, y);
+        if (isnan(rows[i].v)) continue;
+        double x0 = bx + (fmax(lo, fmin(0, rows[i].v)) - lo) / (hi - lo) * bw;
+        double x1 = bx + (fmax(0, rows[i].v) - lo) / (hi - lo) * bw;
+        if (lo > 0) { x0 = bx; x1 = bx + (rows[i].v - lo) / (hi - lo) * bw; }
+        int k = th->cls[c];
+        cairo_new_path(cr);
+        cairo_rectangle(cr, x0, y + rowh * 0.12, fmax(x1 - x0, 0.5), rowh * 0.7);
+        pm_set_rgba(cr, th->colors[k >= 0 ? k : 0]);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgba(cr, 0.3, 0.3, 0.3, 0.6);
+        cairo_set_line_width(cr, rowh / 60);
+        cairo_stroke(cr);
+    }
+    if (lo < 0) { /* the zero line of diverging values */
+        double zx = bx + (0 - lo) / (hi - lo) * bw;
+        cairo_move_to(cr, zx, r.y + head - rowh * 0.2);
+        cairo_line_to(cr, zx, r.y + head + (double)n * rowh);
+        pm_set_rgba(cr, INK);
+        cairo_set_line_width(cr, rowh / 30);
+        cairo_stroke(cr);
+    }
+    free(rows);
+    return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
+}
+
+pm_status pm_panel_scalebar(pm_text *t, cairo_t *cr, const pm_view *v, double x, double y,
+                            double max_w)
+{
+    double metres = max_w / v->scale; /* CRS units are metres in a projected print CRS */
+    double p10 = pow(10, floor(log10(metres))), len = p10;
+    static const double steps[] = { 5, 2.5, 2, 1 };
+    for (size_t i = 0; i < 4; i++)
+        if (steps[i] * p10 <= metres) { len = steps[i] * p10; break; }
+    double w = len * v->scale, h = max_w / 40, fs = max_w / 16;
+    for (int k = 0; k < 4; k++) {
+        cairo_rectangle(cr, x + w * k / 4, y, w / 4, h);
+        if (k % 2 == 0) { pm_set_rgba(cr, INK); cairo_fill(cr); }
+        else { cairo_set_source_rgb(cr, 1, 1, 1); cairo_fill(cr); }
+    }
+    cairo_rectangle(cr, x, y, w, h);
+    pm_set_rgba(cr, INK);
+    cairo_set_line_width(cr, h / 6);
+    cairo_stroke(cr);
+    char a[32], b[32];
+    int km = len >= 1000;
+    snprintf(a, sizeof a, "%g", km ? len / 2000 : len / 2);
+    snprintf(b, sizeof b, "%g %s", km ? len / 1000 : len, km ? "千米" : "米");
+    text_at(t, cr, "0", fs, 0, INK, PM_ALIGN_CENTER, x, y - fs * 1.5);
+    text_at(t, cr, a, fs, 0, INK, PM_ALIGN_CENTER, x + w / 2, y - fs * 1.5);
+    text_at(t, cr, b, fs, 0, INK, PM_ALIGN_LEFT, x + w - fs * 0.3, y - fs * 1.5);
+    return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
+}
+
+pm_status pm_panel_north(pm_text *t, cairo_t *cr, double cx, double cy, double size, double angle)
+{
+    cairo_save(cr);
+    cairo_translate(cr, cx, cy);
+    cairo_rotate(cr, angle);
+    double s = size / 2;
+    cairo_move_to(cr, 0, -s);
+    cairo_line_to(cr, s * 0.38, s * 0.55);
+    cairo_line_to(cr, 0, s * 0.3);
+    cairo_close_path(cr);
+    pm_set_rgba(cr, INK);
+    cairo_fill(cr);
+    cairo_move_to(cr, 0, -s);
+    cairo_line_to(cr, -s * 0.38, s * 0.55);
+    cairo_line_to(cr, 0, s * 0.3);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    pm_set_rgba(cr, INK);
+    cairo_set_line_width(cr, size / 60);
+    cairo_stroke(cr);
+    text_at(t, cr, "北", size * 0.32, 1, INK, PM_ALIGN_CENTER, 0, -s - size * 0.45);
+    cairo_restore(cr);
+    return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
+}

@@ -1,0 +1,253 @@
+/* Poster layout and output: title, map, legend, ranking, scale, north arrow, credits. */
+#include "print/poster.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+#include "geo/proj.h"
+#include "print/panels.h"
+#include "render/draw.h"
+#include "render/labels.h"
+#include "render/png.h"
+
+static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
+static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
+static const pm_rgba PAPER = { 1, 1, 1, 1 };
+static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
+
+/* Per-poster scratch owned by pm_poster_draw. */
+typedef struct {
+    pm_rgba *fill;
+    unsigned char *nodata;
+    pm_label_cand *cands;
+    char (*subs)[32];
+    pm_labelset labels;
+} scratch;
+
+static void scratch_fini(scratch *s)
+{
+    free(s->fill);
+    free(s->nodata);
+    free(s->cands);
+    free(s->subs);
+    pm_labelset_fini(&s->labels);
+}
+
+/* "20→7" from the rank indicator behind a change indicator (service_change → service_rank). */
+static void rank_subs(const pm_poster *p, scratch *s)
+{
+    const pm_indtab *tab = &p->an->tab;
+    const char *ind = p->th->style->indicator;
+    size_t len = strlen(ind);
+    char base[96];
+    if (len >= sizeof base || len < 8 || strcmp(ind + len - 7, "_change") != 0) return;
+    snprintf(base, sizeof base, "%.*s_rank", (int)(len - 7), ind);
+    long k = pm_indtab_find(tab, base), y = pm_indtab_year(tab, p->th->year);
+    if (k < 0 || y <= 0) return;
+    for (size_t c = 0; c < p->th->n; c++) {
+        double a = pm_indtab_get(tab, (size_t)y - 1, c, (size_t)k), b = pm_indtab_get(tab, (size_t)y, c, (size_t)k);
+        if (isnan(a) || isnan(b)) continue;
+        snprintf(s->subs[c], sizeof s->subs[c], "%.0f→%.0f", a, b);
+        s->cands[c].sub = s->subs[c];
+    }
+}
+
+static pm_status prepare(const pm_poster *p, pm_text *t, double scale, double label_size,
+                         pm_label_opts *lo, scratch *s)
+{
+    size_t n = p->scene->ncommittees;
+    const pm_style *st = p->th->style;
+    s->fill = calloc(n + 1, sizeof *s->fill);
+    s->nodata = calloc(n + 1, 1);
+    s->cands = calloc(n + 1, sizeof *s->cands);
+    s->subs = calloc(n + 1, sizeof *s->subs);
+    if (!s->fill || !s->nodata || !s->cands || !s->subs) return PM_ENOMEM;
+    for (size_t c = 0; c < n; c++) {
+        int k = p->th->cls[c];
+        s->nodata[c] = k < 0;
+        if (k >= 0) s->fill[c] = p->th->colors[k];
+        s->cands[c] = (pm_label_cand){ p->ds->committees[c].name, NULL, p->scene->centre[c],
+                                       p->scene->room[c], pm_geom_area(&p->scene->committees[c]) };
+    }
+    if (st->show_rank_change) rank_subs(p, s);
+    *lo = (pm_label_opts){ .size = label_size, .min_size = label_size * 0.6, .sub_ratio = 0.8,
+                           .padding = label_size * 0.15,
+                           .text = { .color = INK, .halo = { 1, 1, 1, 0.85 },
+                                     .halo_width = label_size * 0.28, .align = PM_ALIGN_CENTER } };
+    return pm_labels_place(t, s->cands, n, scale, lo, &s->labels);
+}
+
+/* The map extent: the committees with a margin, context layers around them. */
+static pm_bbox map_extent(const pm_scene *sc)
+{
+    pm_bbox e = sc->extent;
+    double mx = (e.maxx - e.minx) * 0.06, my = (e.maxy - e.miny) * 0.06;
+    e.minx -= mx; e.maxx += mx; e.miny -= my; e.maxy += my;
+    return e;
+}
+
+/* Grid convergence at the map centre: the angle of true north on the page. */
+static double north_angle(const pm_scene *sc, const pm_view *v)
+{
+    pm_proj *back = NULL, *fwd = NULL;
+    double ang = 0;
+    pm_pt c = { (v->extent.minx + v->extent.maxx) / 2, (v->extent.miny + v->extent.maxy) / 2 };
+    if (pm_proj_new(sc->crs, "EPSG:4326", &back, NULL) == PM_OK
+        && pm_proj_new("EPSG:4326", sc->crs, &fwd, NULL) == PM_OK) {
+        pm_pt ll = c;
+        if (pm_proj_points(back, &ll, 1) == PM_OK) {
+            pm_pt n = { ll.x, ll.y + 0.01 };
+            if (pm_proj_points(fwd, &n, 1) == PM_OK) ang = atan2(n.x - c.x, n.y - c.y);
+        }
+    }
+    pm_proj_free(back);
+    pm_proj_free(fwd);
+    return ang;
+}
+
+static void draw_text(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
+                      double x, double y)
+{
+    pm_textstyle st = { .size = size, .bold = bold, .color = c };
+    pm_text_draw(t, cr, s, &st, x, y);
+}
+
+static pm_status draw_header(const pm_poster *p, pm_text *t, cairo_t *cr, double m, double w)
+{
+    char *title = pm_asprintf("%s%s图", p->cfg->title_prefix, p->th->style->title);
+    char *sub = pm_asprintf("%d年度 · %zu个居民区 · 第三方测评结果%s%s", p->th->year,
+                            p->th->n, *p->th->style->description ? " · " : "",
+                            p->th->style->description);
+    if (!title || !sub) { free(title); free(sub); return PM_ENOMEM; }
+    double ts = w / 34;
+    draw_text(t, cr, title, ts, 1, INK, m, m);
+    draw_text(t, cr, sub, ts * 0.45, 0, GREY, m, m + ts * 1.45);
+    cairo_set_source_rgb(cr, 0.78, 0.09, 0.11);
+    cairo_rectangle(cr, m, m + ts * 2.35, w - 2 * m, ts * 0.06);
+    cairo_fill(cr);
+    free(title);
+    free(sub);
+    return PM_OK;
+}
+
+static pm_status draw_credits(const pm_poster *p, pm_text *t, cairo_t *cr, double m, double y,
+                              double w, double size)
+{
+    char *crsname = pm_proj_crs_name(p->cfg->print_crs);
+    char *s = pm_asprintf("数据来源：%s　坐标系：%s（%s）　制图：partymap　制图日期：%s",
+                          *p->cfg->credits ? p->cfg->credits : "评估数据",
+                          crsname ? crsname : p->cfg->print_crs, p->cfg->print_crs, p->made);
+    free(crsname);
+    if (!s) return PM_ENOMEM;
+    pm_textstyle st = { .size = size, .color = GREY, .max_width = w - 2 * m };
+    pm_status r = pm_text_draw(t, cr, s, &st, m, y);
+    free(s);
+    return r;
+}
+
+pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, double h)
+{
+    double m = w * 0.025, ts = w / 34, header = ts * 2.7, credit_size = w / 170;
+    double credits_h = credit_size * 2.2, panel_w = w * 0.25, gap = m * 0.6;
+    pm_rect frame = { m, m + header, w - 2 * m - panel_w - gap, 0 };
+    frame.h = h - frame.y - m - credits_h - gap;
+    pm_rect panel = { frame.x + frame.w + gap, frame.y, panel_w, frame.h };
+    pm_view v = pm_view_fit(map_extent(p->scene), frame.x, frame.y, frame.w, frame.h);
+    pm_label_opts lo;
+    scratch s = { 0 };
+    pm_set_rgba(cr, PAPER);
+    cairo_paint(cr);
+    pm_status st = prepare(p, t, v.scale, w / 125, &lo, &s);
+    if (st) goto done;
+    if ((st = draw_header(p, t, cr, m, w)) != PM_OK) goto done;
+    pm_mapdraw md = {
+        .fill = s.fill, .nodata = s.nodata, .nodata_fill = p->th->style->nodata,
+        .outline = p->th->style->outline, .outline_width = w / 2400,
+        .boundary = BOUNDARY, .boundary_width = w / 900, .context = 1,
+        .show_points = p->th->style->show_points, .point_size = w / 420,
+        .context_label_size = w / 150, .labels = &s.labels, .cands = s.cands, .label_opts = &lo,
+    };
+    if ((st = pm_draw_map(cr, t, &v, p->scene, &md)) != PM_OK) goto done;
+    cairo_rectangle(cr, frame.x, frame.y, frame.w, frame.h);
+    pm_set_rgba(cr, GREY);
+    cairo_set_line_width(cr, w / 2000);
+    cairo_stroke(cr);
+    double nsize = frame.w / 22;
+    if ((st = pm_panel_north(t, cr, frame.x + frame.w - nsize * 0.9, frame.y + nsize * 1.1, nsize,
+                             north_angle(p->scene, &v))) != PM_OK) goto done;
+    if ((st = pm_panel_scalebar(t, cr, &v, frame.x + m * 0.6, frame.y + frame.h - m * 0.9,
+                                frame.w * 0.22)) != PM_OK) goto done;
+    double used = 0;
+    if ((st = pm_panel_legend(p, t, cr, panel, &used)) != PM_OK) goto done;
+    pm_rect rank = { panel.x, panel.y + used + gap, panel.w, panel.h - used - gap };
+    if ((st = pm_panel_ranking(p, t, cr, rank)) != PM_OK) goto done;
+    st = draw_credits(p, t, cr, m, h - m - credits_h, w, credit_size);
+done:
+    scratch_fini(&s);
+    if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS) st = PM_EINTERNAL;
+    return st;
+}
+
+static cairo_status_t pdf_write_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+    FILE *f = closure;
+    return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static pm_status write_pdf(const pm_poster *p, pm_text *t, const char *path, double w, double h,
+                           char **err)
+{
+    pm_tmpfile tf = { 0 };
+    pm_status st = pm_tmpfile_begin(&tf, path, err);
+    if (st) return st;
+    FILE *f = fopen(tf.tmp, "wb");
+    if (!f) {
+        if (err) *err = pm_asprintf("%s: cannot create: %m", tf.tmp);
+        pm_tmpfile_abort(&tf);
+        return PM_EIO;
+    }
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(pdf_write_cb, f, w, h);
+    char *title = pm_asprintf("%s%s图 %d", p->cfg->title_prefix, p->th->style->title, p->th->year);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title ? title : "");
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "partymap");
+    free(title);
+    cairo_t *cr = cairo_create(surf);
+    st = pm_poster_draw(p, t, cr, w, h);
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    if (!st && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) st = PM_EIO;
+    cairo_surface_destroy(surf);
+    if (fclose(f) != 0 && !st) st = PM_EIO;
+    if (st) {
+        if (err && !*err) *err = pm_asprintf("%s: cannot write the PDF: %s", path, pm_strerror(st));
+        pm_tmpfile_abort(&tf);
+        return st;
+    }
+    return pm_tmpfile_commit(&tf, err);
+}
+
+pm_status pm_poster_write(const pm_poster *p, pm_text *t, const char *pdf_path,
+                          const char *png_path, char **err)
+{
+    double w, h;
+    if (!pm_page_size(p->cfg->page, p->cfg->landscape, &w, &h)) {
+        if (err) *err = pm_asprintf("unknown page size %s", p->cfg->page);
+        return PM_EDATA;
+    }
+    pm_status st = write_pdf(p, t, pdf_path, w, h, err);
+    if (st || !png_path) return st;
+    double k = p->cfg->preview_dpi / 72.0;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w * k), (int)ceil(h * k));
+    cairo_t *cr = cairo_create(img);
+    cairo_scale(cr, k, k);
+    st = pm_poster_draw(p, t, cr, w, h);
+    cairo_destroy(cr);
+    if (!st) st = pm_png_write(img, png_path, err);
+    else if (err && !*err) *err = pm_asprintf("%s: cannot draw the preview: %s", png_path, pm_strerror(st));
+    cairo_surface_destroy(img);
+    return st;
+}

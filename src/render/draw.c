@@ -1,0 +1,205 @@
+/* The drawing core: context layers, choropleth fills, boundaries, points, labels. */
+#include "render/draw.h"
+
+#include <math.h>
+
+static const pm_rgba AREA_FILL = { 0.937, 0.929, 0.910, 1 };
+static const pm_rgba AREA_EDGE = { 0.80, 0.78, 0.75, 1 };
+static const pm_rgba WATER = { 0.72, 0.84, 0.92, 1 };
+static const pm_rgba WATER_TEXT = { 0.20, 0.42, 0.62, 1 };
+static const pm_rgba CONTEXT_TEXT = { 0.55, 0.53, 0.50, 1 };
+static const pm_rgba WHITE = { 1, 1, 1, 1 };
+
+static void geom_path(cairo_t *cr, const pm_view *v, const pm_geom *g, int close)
+{
+    for (size_t r = 0; r < g->nrings; r++) {
+        for (uint32_t i = g->ring_off[r]; i < g->ring_off[r + 1]; i++) {
+            pm_pt d = pm_view_to_dev(v, g->pts[i]);
+            if (i == g->ring_off[r]) cairo_move_to(cr, d.x, d.y);
+            else cairo_line_to(cr, d.x, d.y);
+        }
+        if (close) cairo_close_path(cr);
+    }
+}
+
+static int visible(const pm_view *v, const pm_bbox *b, double margin)
+{
+    pm_bbox e = v->extent;
+    double m = margin / v->scale;
+    e.minx -= m; e.miny -= m; e.maxx += m; e.maxy += m;
+    return pm_bbox_intersects(&e, b);
+}
+
+void pm_draw_hatch_fill(cairo_t *cr, pm_rgba base, double spacing)
+{
+    double x0, y0, x1, y1;
+    cairo_save(cr);
+    cairo_clip_preserve(cr);
+    pm_set_rgba(cr, base);
+    cairo_fill_preserve(cr);
+    cairo_fill_extents(cr, &x0, &y0, &x1, &y1);
+    cairo_new_path(cr);
+    double h = y1 - y0;
+    for (double x = x0 - h; x < x1; x += spacing) {
+        cairo_move_to(cr, x, y1);
+        cairo_line_to(cr, x + h, y0);
+    }
+    cairo_set_source_rgba(cr, 0.45, 0.45, 0.45, 0.8);
+    cairo_set_line_width(cr, spacing * 0.18);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+static void context_label(pm_text *t, cairo_t *cr, const pm_view *v, const pm_geom *g,
+                          const char *name, double size, pm_rgba color)
+{
+    if (!name || size <= 0 || g->kind != PM_GEOM_POLYGON) return;
+    double room = 0;
+    pm_pt c = pm_geom_visual_centre(g, (g->bbox.maxx - g->bbox.minx) / 200 + 1e-9, &room);
+    pm_pt d = pm_view_to_dev(v, c);
+    pm_textstyle st = { .size = size, .align = PM_ALIGN_CENTER, .color = color,
+                        .halo = { 1, 1, 1, 0.7 }, .halo_width = size * 0.25 };
+    double w, h;
+    if (pm_text_measure(t, name, &st, &w, &h) != PM_OK || w > 2.2 * room * v->scale) return;
+    if (d.x - w / 2 < v->x || d.x + w / 2 > v->x + v->w || d.y - h / 2 < v->y || d.y + h / 2 > v->y + v->h)
+        return;
+    pm_text_draw(t, cr, name, &st, d.x - w / 2, d.y - h / 2);
+}
+
+static void draw_context(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene *s,
+                         const pm_mapdraw *m, pm_ctx_role role)
+{
+    for (size_t i = 0; i < s->nctx; i++) {
+        const pm_scene_ctx *c = &s->ctx[i];
+        if (c->role != role) continue;
+        for (size_t k = 0; k < c->n; k++) {
+            const pm_geom *g = &c->geoms[k];
+            if (!visible(v, &g->bbox, 10)) continue;
+            cairo_new_path(cr);
+            if (role == PM_CTX_ROAD) {
+                geom_path(cr, v, g, 0);
+                double w = (c->major && c->major[k] ? 2.6 : 1.6) * m->outline_width;
+                cairo_set_source_rgba(cr, 1, 1, 1, 0.75);
+                cairo_set_line_width(cr, w);
+                cairo_stroke(cr);
+                continue;
+            }
+            geom_path(cr, v, g, 1);
+            pm_set_rgba(cr, role == PM_CTX_RIVER ? WATER : AREA_FILL);
+            if (role == PM_CTX_RIVER) {
+                cairo_fill(cr);
+            } else {
+                cairo_fill_preserve(cr);
+                pm_set_rgba(cr, AREA_EDGE);
+                cairo_set_line_width(cr, m->outline_width);
+                cairo_stroke(cr);
+            }
+            context_label(t, cr, v, g, c->names ? c->names[k] : NULL, m->context_label_size,
+                          role == PM_CTX_RIVER ? WATER_TEXT : CONTEXT_TEXT);
+        }
+    }
+}
+
+static void draw_committees(cairo_t *cr, const pm_view *v, const pm_scene *s, const pm_mapdraw *m)
+{
+    /* The outer boundary: stroke every committee wide, fills then cover the inner half. */
+    cairo_new_path(cr);
+    for (size_t i = 0; i < s->ncommittees; i++)
+        if (visible(v, &s->committees[i].bbox, m->boundary_width)) geom_path(cr, v, &s->committees[i], 1);
+    pm_set_rgba(cr, m->boundary);
+    cairo_set_line_width(cr, m->boundary_width * 2);
+    cairo_stroke(cr);
+    for (size_t i = 0; i < s->ncommittees; i++) {
+        if (!visible(v, &s->committees[i].bbox, 1)) continue;
+        cairo_new_path(cr);
+        geom_path(cr, v, &s->committees[i], 1);
+        if (m->nodata && m->nodata[i]) pm_draw_hatch_fill(cr, m->nodata_fill, 6 * m->outline_width);
+        else if (m->fill) { pm_set_rgba(cr, m->fill[i]); cairo_fill(cr); }
+    }
+    cairo_new_path(cr);
+    for (size_t i = 0; i < s->ncommittees; i++)
+        if (visible(v, &s->committees[i].bbox, 1)) geom_path(cr, v, &s->committees[i], 1);
+    pm_set_rgba(cr, m->outline);
+    cairo_set_line_width(cr, m->outline_width);
+    cairo_stroke(cr);
+}
+
+void pm_draw_platform_symbol(cairo_t *cr, double x, double y, double size)
+{
+    /* A five-pointed star on a white disc: the party-building platform. */
+    cairo_new_path(cr);
+    cairo_arc(cr, x, y, size * 0.62, 0, 2 * M_PI);
+    pm_set_rgba(cr, WHITE);
+    cairo_fill(cr);
+    double ro = size * 0.55, ri = ro * 0.42;
+    for (int k = 0; k < 10; k++) {
+        double a = -M_PI / 2 + k * M_PI / 5, r = k % 2 ? ri : ro;
+        if (k == 0) cairo_move_to(cr, x + r * cos(a), y + r * sin(a));
+        else cairo_line_to(cr, x + r * cos(a), y + r * sin(a));
+    }
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 0.78, 0.09, 0.11);
+    cairo_fill(cr);
+}
+
+void pm_draw_project_symbol(cairo_t *cr, double x, double y, double size, int running)
+{
+    cairo_new_path(cr);
+    if (running) {
+        cairo_arc(cr, x, y, size / 2, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, 0.10, 0.10, 0.12);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+        cairo_set_line_width(cr, size * 0.22);
+        cairo_stroke(cr);
+    } else {
+        cairo_arc(cr, x, y, size * 0.32, 0, 2 * M_PI);
+        cairo_set_source_rgba(cr, 0.25, 0.25, 0.28, 0.75);
+        cairo_set_line_width(cr, size * 0.18);
+        cairo_stroke(cr);
+    }
+}
+
+static void draw_points(cairo_t *cr, const pm_view *v, const pm_scene *s, const pm_mapdraw *m)
+{
+    double sz = m->point_size;
+    for (int pass = 0; pass < 2; pass++) /* not running first, running on top */
+        for (size_t i = 0; i < s->nprojects; i++) {
+            int running = s->project_sites[i].status == PM_SITE_RUNNING;
+            if (running != pass) continue;
+            pm_pt d = pm_view_to_dev(v, s->projects[i]);
+            if (d.x < v->x - sz || d.x > v->x + v->w + sz || d.y < v->y - sz || d.y > v->y + v->h + sz)
+                continue;
+            pm_draw_project_symbol(cr, d.x, d.y, sz, running);
+        }
+    for (size_t i = 0; i < s->nplatforms; i++) {
+        pm_pt d = pm_view_to_dev(v, s->platforms[i]);
+        pm_draw_platform_symbol(cr, d.x, d.y, sz * 3.2);
+    }
+}
+
+pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene *s,
+                      const pm_mapdraw *m)
+{
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, v->x, v->y, v->w, v->h);
+    cairo_clip(cr);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    if (m->context) {
+        draw_context(cr, t, v, s, m, PM_CTX_AREA);
+        draw_context(cr, t, v, s, m, PM_CTX_RIVER);
+    }
+    draw_committees(cr, v, s, m);
+    if (m->context) draw_context(cr, t, v, s, m, PM_CTX_ROAD);
+    if (m->show_points) draw_points(cr, v, s, m);
+    pm_status st = PM_OK;
+    if (m->labels) st = pm_labels_draw(t, cr, v, m->labels, m->cands, m->label_opts);
+    cairo_restore(cr);
+    cairo_status_t cs = cairo_status(cr);
+    if (cs == CAIRO_STATUS_NO_MEMORY) return PM_ENOMEM;
+    if (cs != CAIRO_STATUS_SUCCESS) return PM_EINTERNAL;
+    return st;
+}

@@ -1,0 +1,50 @@
+/* The drawing core: draws a thematic map of a scene into any view on any Cairo surface. */
+#ifndef PM_RENDER_DRAW_H
+#define PM_RENDER_DRAW_H
+
+#include <cairo.h>
+#include "core/status.h"
+#include "render/labels.h"
+#include "render/scene.h"
+#include "render/text.h"
+#include "render/view.h"
+#include "style/style.h"
+
+/* What varies between maps and surfaces.  Sizes are device units (pt on a page,
+ * px on an image).  Arrays are per committee and borrowed. */
+typedef struct {
+    const pm_rgba *fill;          /* class colour per committee (NULL: no fill) */
+    const unsigned char *nodata;  /* 1 = no data: hatched (may be NULL) */
+    pm_rgba nodata_fill;
+    pm_rgba outline;              /* committee boundaries */
+    double outline_width;
+    pm_rgba boundary;             /* the subdistrict's outer boundary */
+    double boundary_width;
+    int context;                  /* draw context layers (area, river, roads) */
+    int show_points;              /* platforms and projects */
+    double point_size;            /* diameter of a running project's dot */
+    double context_label_size;    /* 0: no names on context layers */
+    const pm_labelset *labels;    /* committee labels (may be NULL) */
+    const pm_label_cand *cands;
+    const pm_label_opts *label_opts;
+} pm_mapdraw;
+
+/* Draws the map clipped to v's device rectangle: context, fills (hatched where no
+ * data), boundaries, roads, points, labels.  Does not depend on the surface type:
+ * posters, previews and tiles all come through here.  Leaves cr's state as it
+ * found it.  PM_ENOMEM or PM_EINTERNAL if Cairo entered an error state. */
+pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene *s,
+                      const pm_mapdraw *m);
+
+/* Symbols shared with legends, centred at (x, y). */
+void pm_draw_platform_symbol(cairo_t *cr, double x, double y, double size);
+void pm_draw_project_symbol(cairo_t *cr, double x, double y, double size, int running);
+/* Fills the current path with a no-data hatch of the given colour. */
+void pm_draw_hatch_fill(cairo_t *cr, pm_rgba base, double spacing);
+
+static inline void pm_set_rgba(cairo_t *cr, pm_rgba c)
+{
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+#endif

@@ -1,0 +1,18 @@
+/* PNG encoding with libpng: the one place partymap calls libpng. */
+#ifndef PM_RENDER_PNG_H
+#define PM_RENDER_PNG_H
+
+#include <cairo.h>
+#include <stddef.h>
+#include "core/status.h"
+
+/* Encodes a Cairo ARGB32 or RGB24 image surface as PNG into a new buffer (*out,
+ * caller frees).  Opaque images are written as RGB, others as RGBA (premultiplied
+ * alpha undone).  Fixed settings (compression level 6, no filter, no time chunk), so
+ * equal pixels give equal bytes.  Thread-safe. */
+pm_status pm_png_encode(cairo_surface_t *img, unsigned char **out, size_t *out_len);
+
+/* Encodes and writes atomically to path; *err set on failure (caller frees). */
+pm_status pm_png_write(cairo_surface_t *img, const char *path, char **err);
+
+#endif

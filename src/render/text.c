@@ -1,0 +1,236 @@
+/* Text: Pango/fontconfig behind partymap's own text calls (the only file that uses them). */
+#include "render/text.h"
+
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Two contexts on one font map: layouts bound to a cairo_t pick up its matrix and
+ * surface font options, so measuring on a context that is never bound keeps
+ * pm_text_measure independent of whatever was drawn last. */
+struct pm_text {
+    PangoFontMap *fontmap;
+    PangoContext *measure_ctx;
+    PangoContext *draw_ctx;
+    PangoLayout *measure_layout;
+    PangoLayout *draw_layout;
+    PangoFontDescription *font;
+};
+
+/* Sizes beyond this overflow Pango's int units long before they make sense. */
+#define MAX_SIZE 100000.0
+
+/* fontconfig always returns *some* font; the family is only installed if the best
+ * match really carries that name (fonts have several, e.g. localised, names). */
+static int family_installed(const char *family)
+{
+    FcPattern *pat = FcPatternCreate();
+    if (!pat) return 0;
+    int found = 0;
+    FcPattern *match = NULL;
+    if (!FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family)) goto done;
+    if (!FcConfigSubstitute(NULL, pat, FcMatchPattern)) goto done;
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    match = FcFontMatch(NULL, pat, &res);
+    if (!match) goto done;
+    FcChar8 *name;
+    for (int i = 0; FcPatternGetString(match, FC_FAMILY, i, &name) == FcResultMatch; i++)
+        if (FcStrCmpIgnoreCase(name, (const FcChar8 *)family) == 0) { found = 1; break; }
+done:
+    if (match) FcPatternDestroy(match);
+    FcPatternDestroy(pat);
+    return found;
+}
+
+/* Unhinted metrics and unrounded positions: advances then scale linearly with the
+ * size and do not depend on the surface type or the current transformation. */
+static PangoContext *new_context(PangoFontMap *fm)
+{
+    PangoContext *ctx = pango_font_map_create_context(fm);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    if (cairo_font_options_status(fo) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_options_destroy(fo);
+        g_object_unref(ctx);
+        return NULL;
+    }
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_DEFAULT);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_cairo_context_set_resolution(ctx, 72);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    return ctx;
+}
+
+pm_status pm_text_new(const char *family, pm_text **out, char **err)
+{
+    *out = NULL;
+    if (err) *err = NULL;
+    if (!family || !*family || !family_installed(family)) {
+        if (err) {
+            int cjk = family && strstr(family, "CJK");
+            *err = pm_asprintf("font \"%s\" is not installed (%s)", family ? family : "",
+                               cjk ? "install fonts-noto-cjk"
+                                   : "fc-list : family lists the installed families");
+        }
+        return PM_EDATA;
+    }
+    pm_text *t = calloc(1, sizeof *t);
+    if (!t) goto nomem;
+    t->fontmap = pango_cairo_font_map_new();
+    if (!t->fontmap) goto nomem;
+    t->measure_ctx = new_context(t->fontmap);
+    t->draw_ctx = new_context(t->fontmap);
+    if (!t->measure_ctx || !t->draw_ctx) goto nomem;
+    t->measure_layout = pango_layout_new(t->measure_ctx);
+    t->draw_layout = pango_layout_new(t->draw_ctx);
+    t->font = pango_font_description_new();
+    pango_font_description_set_family(t->font, family);
+    *out = t;
+    return PM_OK;
+nomem:
+    pm_text_free(t);
+    if (err) *err = pm_strdup("out of memory creating the text engine");
+    return PM_ENOMEM;
+}
+
+void pm_text_free(pm_text *t)
+{
+    if (!t) return;
+    if (t->font) pango_font_description_free(t->font);
+    if (t->draw_layout) g_object_unref(t->draw_layout);
+    if (t->measure_layout) g_object_unref(t->measure_layout);
+    if (t->draw_ctx) g_object_unref(t->draw_ctx);
+    if (t->measure_ctx) g_object_unref(t->measure_ctx);
+    if (t->fontmap) g_object_unref(t->fontmap);
+    free(t);
+}
+
+static pm_status check_args(const char *utf8, const pm_textstyle *st)
+{
+    if (!utf8 || !st) return PM_EINTERNAL;
+    if (!isfinite(st->size) || st->size <= 0 || st->size > MAX_SIZE) return PM_EDATA;
+    if (!isfinite(st->max_width) || st->max_width < 0 || st->max_width > MAX_SIZE * 100)
+        return PM_EDATA;
+    if (!g_utf8_validate(utf8, -1, NULL)) return PM_EDATA;
+    return PM_OK;
+}
+
+/* Sets everything that determines the layout; Pango skips re-shaping when nothing
+ * changed since the previous call. */
+static pm_status configure(pm_text *t, PangoLayout *lay, const char *utf8,
+                           const pm_textstyle *st)
+{
+    pm_status s = check_args(utf8, st);
+    if (s) return s;
+    pango_font_description_set_absolute_size(t->font, st->size * PANGO_SCALE);
+    pango_font_description_set_weight(t->font, st->bold ? PANGO_WEIGHT_BOLD
+                                                        : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(lay, t->font);
+    pango_layout_set_text(lay, utf8, -1);
+    if (st->max_width > 0) {
+        pango_layout_set_width(lay, (int)lround(st->max_width * PANGO_SCALE));
+        pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+    } else {
+        pango_layout_set_width(lay, -1);
+    }
+    PangoAlignment al = st->align == PM_ALIGN_CENTER ? PANGO_ALIGN_CENTER
+                      : st->align == PM_ALIGN_RIGHT  ? PANGO_ALIGN_RIGHT
+                                                     : PANGO_ALIGN_LEFT;
+    pango_layout_set_alignment(lay, al);
+    return PM_OK;
+}
+
+pm_status pm_text_measure(pm_text *t, const char *utf8, const pm_textstyle *st,
+                          double *w, double *h)
+{
+    *w = *h = 0;
+    pm_status s = configure(t, t->measure_layout, utf8, st);
+    if (s) return s;
+    PangoRectangle logical;
+    pango_layout_get_extents(t->measure_layout, NULL, &logical);
+    *w = (double)logical.width / PANGO_SCALE;
+    *h = (double)logical.height / PANGO_SCALE;
+    return PM_OK;
+}
+
+static pm_status cairo_to_status(cairo_status_t cs)
+{
+    if (cs == CAIRO_STATUS_SUCCESS) return PM_OK;
+    if (cs == CAIRO_STATUS_NO_MEMORY) return PM_ENOMEM;
+    if (cs == CAIRO_STATUS_WRITE_ERROR || cs == CAIRO_STATUS_TEMP_FILE_ERROR) return PM_EIO;
+    return PM_EINTERNAL;
+}
+
+/* Binds the draw layout to cr, so shaping matches the target (and PDF output
+ * refers to real fonts rather than paths). */
+static pm_status bind_layout(pm_text *t, cairo_t *cr, const char *utf8,
+                             const pm_textstyle *st, PangoRectangle *logical)
+{
+    pm_status s = cairo_to_status(cairo_status(cr));
+    if (s) return s;
+    s = configure(t, t->draw_layout, utf8, st);
+    if (s) return s;
+    pango_cairo_update_layout(cr, t->draw_layout);
+    pango_layout_get_extents(t->draw_layout, NULL, logical);
+    return PM_OK;
+}
+
+pm_status pm_text_measure_on(pm_text *t, cairo_t *cr, const char *utf8,
+                             const pm_textstyle *st, double *w, double *h)
+{
+    *w = *h = 0;
+    PangoRectangle logical;
+    pm_status s = bind_layout(t, cr, utf8, st, &logical);
+    if (s) return s;
+    *w = (double)logical.width / PANGO_SCALE;
+    *h = (double)logical.height / PANGO_SCALE;
+    return PM_OK;
+}
+
+static void set_source(cairo_t *cr, pm_rgba c)
+{
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+pm_status pm_text_draw(pm_text *t, cairo_t *cr, const char *utf8, const pm_textstyle *st,
+                       double x, double y)
+{
+    PangoRectangle logical;
+    pm_status s = bind_layout(t, cr, utf8, st, &logical);
+    if (s) return s;
+    /* The logical rectangle may start off the layout origin (alignment within a
+     * wrap width): shift so that the box, not the layout, lands on (x, y). */
+    double ox = x - (double)logical.x / PANGO_SCALE;
+    double oy = y - (double)logical.y / PANGO_SCALE;
+    cairo_save(cr);
+    if (st->halo.a > 0 && st->halo_width > 0) {
+        cairo_new_path(cr);
+        cairo_move_to(cr, ox, oy);
+        pango_cairo_layout_path(cr, t->draw_layout);
+        set_source(cr, st->halo);
+        cairo_set_line_width(cr, st->halo_width);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        cairo_stroke(cr);
+    }
+    cairo_new_path(cr);
+    cairo_move_to(cr, ox, oy);
+    set_source(cr, st->color);
+    pango_cairo_show_layout(cr, t->draw_layout);
+    cairo_new_path(cr);
+    cairo_restore(cr);
+    return cairo_to_status(cairo_status(cr));
+}
+
+double pm_text_baseline(pm_text *t, const char *utf8, const pm_textstyle *st)
+{
+    if (configure(t, t->measure_layout, utf8, st)) return 0;
+    PangoRectangle logical;
+    pango_layout_get_extents(t->measure_layout, NULL, &logical);
+    return (double)(pango_layout_get_baseline(t->measure_layout) - logical.y) / PANGO_SCALE;
+}

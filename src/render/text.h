@@ -1,0 +1,51 @@
+/* Text: the one place partymap calls Pango.  Shaping, measuring and drawing UTF-8 text. */
+#ifndef PM_RENDER_TEXT_H
+#define PM_RENDER_TEXT_H
+
+#include <cairo.h>
+#include "core/status.h"
+#include "style/style.h"
+
+/* A text engine: a Pango font map and context of its own, so each thread creates
+ * one and uses it alone.  Layout is computed with hinting off, so the same text
+ * measures the same on PDF and image surfaces (posters and their previews match). */
+typedef struct pm_text pm_text;
+
+/* family: a fontconfig family ("Noto Sans CJK SC"); fontconfig falls back for
+ * missing glyphs.  PM_EDATA with *err (caller frees) if no font of the family is
+ * installed (checked by matching, not guessed). */
+pm_status pm_text_new(const char *family, pm_text **out, char **err);
+void pm_text_free(pm_text *t);
+
+typedef enum { PM_ALIGN_LEFT, PM_ALIGN_CENTER, PM_ALIGN_RIGHT } pm_align;
+
+typedef struct {
+    double size;         /* font size in device units (pt on PDF, px on images) */
+    int bold;
+    pm_align align;      /* alignment of the lines within the text box */
+    double max_width;    /* wrap at this width (device units); 0 = no wrapping */
+    pm_rgba color;
+    pm_rgba halo;        /* halo colour (a = 0: no halo) */
+    double halo_width;   /* total halo stroke width in device units */
+} pm_textstyle;
+
+/* Size of the laid-out text box (device units); ink-independent logical extents. */
+pm_status pm_text_measure(pm_text *t, const char *utf8, const pm_textstyle *st,
+                          double *w, double *h);
+
+/* The same box as laid out for drawing on cr (user space of cr's current matrix);
+ * equal to pm_text_measure on any surface type and scale, which the tests check.
+ * Errors: PM_EDATA (bad size or UTF-8), or cr's status if cr is in error. */
+pm_status pm_text_measure_on(pm_text *t, cairo_t *cr, const char *utf8,
+                             const pm_textstyle *st, double *w, double *h);
+
+/* Draws the text box with its top-left corner at (x, y).  The halo is stroked as a
+ * path under the glyphs; the glyphs themselves are shown as text, so PDF output
+ * stays searchable and selectable. */
+pm_status pm_text_draw(pm_text *t, cairo_t *cr, const char *utf8, const pm_textstyle *st,
+                       double x, double y);
+
+/* Baseline offset of the first line from the box top, for aligning text runs. */
+double pm_text_baseline(pm_text *t, const char *utf8, const pm_textstyle *st);
+
+#endif

@@ -1,0 +1,57 @@
+/* Styles: one JSON file per map in styles/ → an immutable pm_style. */
+#ifndef PM_STYLE_STYLE_H
+#define PM_STYLE_STYLE_H
+
+#include <stddef.h>
+#include "core/status.h"
+#include "analysis/classify.h"
+
+typedef struct { double r, g, b, a; } pm_rgba;
+
+/* A parsed, validated map style.  Immutable after loading; safe to share between
+ * threads.  All strings and arrays are owned by the style. */
+typedef struct {
+    char *id;          /* "service": [a-z0-9_-]{1,32}; also the output file name */
+    char *title;       /* "服务群众能效指数" */
+    char *indicator;   /* indicator name, e.g. "service", "service_change" */
+    char *unit;        /* "分", "个/千人", or "" */
+    char *description; /* one sentence for the legend/credits, or "" */
+    int decimals;      /* decimals shown for values (0..4) */
+    int higher_is_better; /* ranking panel order: 1 = descending */
+
+    pm_classify_spec classify; /* classify.thresholds points into thresholds */
+    double *thresholds;
+    size_t nthresholds;
+    char **class_labels; /* manual: one label per class (e.g. 优秀), then a NULL
+                          * terminator; NULL when the style gives no labels */
+
+    char *palette_name;  /* ColorBrewer name ("YlGnBu", "RdBu") or "custom" */
+    pm_rgba *colors;     /* nclasses colours, lowest class first */
+    size_t ncolors;
+    pm_rgba nodata;      /* fill for committees without a value (drawn hatched) */
+    pm_rgba outline;     /* committee boundary colour */
+
+    int show_points;      /* resources: draw platforms and projects */
+    int show_rank_change; /* progress: label committees with rank changes */
+} pm_style;
+
+/* Parses and validates the style file at path.  Every problem is recorded in diag as
+ * "<file>: <key>: <problem>"; returns PM_EDATA if any.  *out is owned by the caller
+ * (pm_style_free).  Unknown keys are errors (catches typos).  Thread-safe. */
+pm_status pm_style_load(const char *path, pm_diag *diag, pm_style **out);
+/* Same from a JSON text; name is used in messages. */
+pm_status pm_style_parse(const char *name, const char *json, size_t len, pm_diag *diag,
+                         pm_style **out);
+void pm_style_free(pm_style *s);
+
+/* Colours for n actual classes, lowest first, into out[0..n-1]: a data-driven
+ * classification may return fewer classes than the style asks for (few distinct
+ * values).  n == ncolors copies colors; a named palette gives its n-class scheme (2
+ * classes: the ends of the 3-class scheme, 1: its middle); explicit colours are
+ * sampled evenly, keeping both ends.  PM_EDATA if n is 0 or > ncolors.  Thread-safe. */
+pm_status pm_style_class_colors(const pm_style *s, size_t n, pm_rgba *out);
+
+/* Parses "#rrggbb" or "#rrggbbaa". Returns 0 on success. */
+int pm_rgba_parse(const char *s, pm_rgba *out);
+
+#endif

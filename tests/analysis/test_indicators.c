@@ -1,0 +1,151 @@
+/* Indicators on the bundled sample against the published figures of 长寿路街道. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "../support/support.h"
+#include "analysis/indicators.h"
+#include "analysis/thematic.h"
+#include "app/project.h"
+
+static pm_project P;
+static pm_diag D;
+
+static void setup(void)
+{
+    pm_diag_init(&D);
+    pm_status st = pm_project_open(NULL, NULL, &D, &P);
+    char *txt = t_diag_text(&D);
+    cr_assert_eq(st, PM_OK, "sample does not load:\n%s", txt);
+    free(txt);
+}
+
+static void teardown(void)
+{
+    pm_project_fini(&P);
+    pm_diag_fini(&D);
+}
+
+static const pm_style *style(const char *id)
+{
+    for (size_t i = 0; i < P.nstyles; i++)
+        if (strcmp(P.styles[i]->id, id) == 0) return P.styles[i];
+    cr_assert_fail("no style %s", id);
+    return NULL;
+}
+
+static long committee(const char *name)
+{
+    for (size_t i = 0; i < P.ds->ncommittees; i++)
+        if (strcmp(P.ds->committees[i].name, name) == 0) return (long)i;
+    return -1;
+}
+
+/* Committees in the two top service tiers (优秀, 良好) in year. */
+static size_t excellent_or_good(int year)
+{
+    pm_thematic th;
+    cr_assert_eq(pm_thematic_build(style("service"), &P.an.tab, year, &D, &th), PM_OK);
+    cr_assert_eq(th.classes.n, 4);
+    size_t n = th.classes.counts[2] + th.classes.counts[3];
+    cr_assert(strstr(th.labels[3], "优秀") && strstr(th.labels[2], "良好"));
+    pm_thematic_fini(&th);
+    return n;
+}
+
+TestSuite(indicators, .init = setup, .fini = teardown);
+
+Test(indicators, excellent_or_good_18_then_28)
+{
+    cr_assert_eq(excellent_or_good(2015), 18);
+    cr_assert_eq(excellent_or_good(2016), 28);
+}
+
+Test(indicators, yufocheng_rank_20_then_7)
+{
+    long c = committee("玉佛城");
+    cr_assert(c >= 0);
+    long k = pm_indtab_find(&P.an.tab, "service_rank"), ch = pm_indtab_find(&P.an.tab, "service_rank_change");
+    cr_assert(k >= 0 && ch >= 0);
+    long y15 = pm_indtab_year(&P.an.tab, 2015), y16 = pm_indtab_year(&P.an.tab, 2016);
+    cr_assert_float_eq(pm_indtab_get(&P.an.tab, (size_t)y15, (size_t)c, (size_t)k), 20, 1e-9);
+    cr_assert_float_eq(pm_indtab_get(&P.an.tab, (size_t)y16, (size_t)c, (size_t)k), 7, 1e-9);
+    cr_assert_float_eq(pm_indtab_get(&P.an.tab, (size_t)y16, (size_t)c, (size_t)ch), 13, 1e-9);
+}
+
+Test(indicators, most_2016_scores_85_or_above)
+{
+    long k = pm_indtab_find(&P.an.tab, "service"), y = pm_indtab_year(&P.an.tab, 2016);
+    size_t above = 0;
+    for (size_t c = 0; c < P.an.tab.ncommittees; c++)
+        above += pm_indtab_get(&P.an.tab, (size_t)y, c, (size_t)k) >= 85;
+    cr_assert_gt(above * 2, P.an.tab.ncommittees);
+}
+
+Test(indicators, needs_projects_platforms)
+{
+    long k = pm_indtab_find(&P.an.tab, "needs");
+    double needs = 0;
+    for (size_t y = 0; y < P.an.tab.nyears; y++)
+        for (size_t c = 0; c < P.an.tab.ncommittees; c++) needs += pm_indtab_get(&P.an.tab, y, c, (size_t)k);
+    cr_assert_float_eq(needs, 9742, 1e-9);
+    size_t running = 0, projects = 0, platforms = 0;
+    for (size_t c = 0; c < P.ds->ncommittees; c++) {
+        running += P.an.n_running[c];
+        projects += P.an.n_projects[c];
+        platforms += P.an.n_platforms[c];
+    }
+    cr_assert_eq(projects, 689, "every project joins to one committee");
+    cr_assert_eq(running, 217);
+    cr_assert_eq(platforms, 14);
+}
+
+Test(indicators, areas_in_projected_crs)
+{
+    double total = 0;
+    for (size_t c = 0; c < P.ds->ncommittees; c++) {
+        cr_assert_gt(P.an.area_km2[c], 0.01);
+        total += P.an.area_km2[c];
+    }
+    cr_assert(total > 3.6 && total < 4.4, "subdistrict area %.3f km² (about 4.0)", total);
+}
+
+Test(indicators, rates_per_1000_residents)
+{
+    long k = pm_indtab_find(&P.an.tab, "running_per_1000");
+    for (size_t c = 0; c < P.ds->ncommittees; c++) {
+        double want = P.an.n_running[c] * 1000.0 / P.ds->committees[c].population;
+        cr_assert_float_eq(pm_indtab_get(&P.an.tab, 0, c, (size_t)k), want, 1e-9);
+    }
+}
+
+Test(ranks, competition_ranking)
+{
+    double v[] = { 90, 85, NAN, 90, 70 };
+    int r[5];
+    pm_rank_desc(v, 5, r);
+    cr_assert_eq(r[0], 1);
+    cr_assert_eq(r[3], 1);
+    cr_assert_eq(r[1], 3);
+    cr_assert_eq(r[2], 0);
+    cr_assert_eq(r[4], 4);
+}
+
+Test(join, point_in_polygon_shared_edge)
+{
+    pm_committee c[2];
+    memset(c, 0, sizeof c);
+    for (int k = 0; k < 2; k++) {
+        pm_geom_init(&c[k].geom, PM_GEOM_POLYGON);
+        pm_geom_begin_ring(&c[k].geom, 0);
+        pm_pt sq[4] = { { k, 0 }, { k + 1, 0 }, { k + 1, 1 }, { k, 1 } };
+        for (int i = 0; i < 4; i++) pm_geom_add_pt(&c[k].geom, sq[i]);
+        pm_geom_finish(&c[k].geom);
+    }
+    cr_assert_eq(pm_join_point(c, 2, (pm_pt){ 0.5, 0.5 }), 0);
+    cr_assert_eq(pm_join_point(c, 2, (pm_pt){ 1.5, 0.5 }), 1);
+    cr_assert_eq(pm_join_point(c, 2, (pm_pt){ 3, 0.5 }), -1);
+    long on_edge = pm_join_point(c, 2, (pm_pt){ 1.0, 0.5 });
+    cr_assert(on_edge == 0 || on_edge == 1);
+    for (int k = 0; k < 2; k++) pm_geom_fini(&c[k].geom);
+}

@@ -1,0 +1,28 @@
+/* Test support: temporary folders, file copies, problem-list searches, shared data paths. */
+#ifndef PM_TEST_SUPPORT_H
+#define PM_TEST_SUPPORT_H
+
+#include <stddef.h>
+#include "core/status.h"
+
+/* A new empty folder under $TMPDIR (caller frees the string; removed by rm_tree). */
+char *t_tmpdir(void);
+void t_rm_tree(const char *dir);
+/* Copies src to dst (bytes); returns 0 on success. */
+int t_copy(const char *src, const char *dst);
+/* Copies the bundled sample (geodata/changshou, styles, partymap.json) into dir;
+ * returns 0 on success.  The copy renders exactly like the original. */
+int t_copy_sample(const char *dir);
+/* Appends text to a file; returns 0 on success. */
+int t_append(const char *path, const char *text);
+/* 1 if some problem, formatted as printed, contains every one of the given
+ * substrings (NULL-terminated list). */
+int t_diag_has(const pm_diag *d, ...);
+/* All problems as one string (caller frees), for assertion messages. */
+char *t_diag_text(const pm_diag *d);
+/* ../shared/realdata beside the checkout, or NULL if absent (a user's clone). */
+const char *t_realdata(void);
+/* Runs a shell command, captures stdout (caller frees) and returns the exit status. */
+int t_run(const char *cmd, char **out);
+
+#endif
