@@ -15,6 +15,15 @@ typedef struct {
     unsigned kinds;      /* pm_kind bits */
     int json;            /* check: JSON report on out */
     int quiet;
+    size_t jobs;         /* worker threads; 0 = number of cores */
+    unsigned shard_k, shard_n; /* --shard K/N; 0 = no sharding */
+    /* snapshot */
+    const char *map;     /* --map ID */
+    int zoom;            /* --zoom Z */
+    int has_bbox;
+    double bbox[4];      /* --bbox minlon,minlat,maxlon,maxlat */
+    int scale;           /* --scale 1|2 */
+    const char *output;  /* -o FILE.png */
 } pm_cmd_opts;
 
 /* Validates everything and reports: a human summary, or with json one JSON object
@@ -24,5 +33,8 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err);
 
 /* Renders the requested outputs; progress and problems on err. */
 pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err);
+
+/* Draws one grid-aligned EPSG:3857 view of a map as a PNG (the tiles' reference). */
+pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err);
 
 #endif

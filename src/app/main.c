@@ -14,24 +14,37 @@ static const char *const usage_main =
     "evaluation tables.\n"
     "\n"
     "commands:\n"
-    "  render   draw the maps (print posters) into the output folder\n"
+    "  render   draw the maps (posters, tiles, packages, website) into the output folder\n"
+    "  snapshot draw one map view on the tile grid as a PNG image\n"
     "  check    validate the data, styles and config; report problems\n"
     "\n"
     "Run 'partymap COMMAND --help' for a command's options.\n";
 
 static const char *const usage_render =
     "usage: partymap render [-c CONFIG] [--year YEAR] [--maps ID,...] [--out DIR]\n"
-    "                       [--only KINDS] [--quiet]\n"
+    "                       [--only KINDS] [--jobs N] [--shard K/N] [--quiet]\n"
     "\n"
     "  -c, --config FILE  project file (default: the bundled Changshou Road sample)\n"
     "  --year YEAR        evaluation year to draw (default: the latest in the data)\n"
     "  --maps ID,...      maps to draw (default: every map of the config)\n"
     "  --out DIR          output folder (default: the config's \"output\")\n"
     "  --only KINDS       comma list of print, tiles, site, atlas (default: all)\n"
+    "  -j, --jobs N       rendering threads (default: the number of cores)\n"
+    "  --shard K/N        render only shard K of N of the tiles (packages only)\n"
     "  -q, --quiet        no progress messages\n"
     "\n"
-    "Writes DIR/YEAR/print/ID.pdf and ID.png. Exit status: 0 success, 1 invalid data\n"
-    "or config, 2 usage error, 3 I/O error, 4 internal error.\n";
+    "Writes DIR/YEAR/print/ID.pdf and .png, DIR/YEAR/tiles/ID/{z}/{x}/{y}[@2x].png,\n"
+    "DIR/YEAR/tiles/ID[@2x].mbtiles and .pmtiles, and DIR/site/. Exit status:\n"
+    "0 success, 1 invalid data or config, 2 usage error, 3 I/O error, 4 internal error.\n";
+
+static const char *const usage_snapshot =
+    "usage: partymap snapshot --map ID [--year Y] --zoom Z\n"
+    "                         [--bbox MINLON,MINLAT,MAXLON,MAXLAT] [--scale 2] -o FILE.png\n"
+    "\n"
+    "Draws the map in EPSG:3857 at zoom Z as one image aligned with the tile grid:\n"
+    "the tiles of the same region, stitched, are exactly this image. Without --bbox\n"
+    "the whole subdistrict is drawn. --scale 2 draws @2x (512 px tile) pixels.\n"
+    "  -c, --config FILE  project file (default: the bundled sample)\n";
 
 static const char *const usage_check =
     "usage: partymap check [-c CONFIG] [--maps ID,...] [--json]\n"
@@ -76,26 +89,65 @@ static int parse_year(const char *s, int *year)
 
 static int run(const char *cmd, int argc, char **argv)
 {
-    enum { O_YEAR = 256, O_MAPS, O_OUT, O_ONLY, O_JSON };
+    enum { O_YEAR = 256, O_MAPS, O_OUT, O_ONLY, O_JSON, O_SHARD, O_MAP, O_ZOOM, O_BBOX, O_SCALE };
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' }, { "year", required_argument, NULL, O_YEAR },
         { "maps", required_argument, NULL, O_MAPS }, { "out", required_argument, NULL, O_OUT },
         { "only", required_argument, NULL, O_ONLY }, { "json", no_argument, NULL, O_JSON },
-        { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
+        { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+        { "jobs", required_argument, NULL, 'j' }, { "shard", required_argument, NULL, O_SHARD },
+        { "map", required_argument, NULL, O_MAP }, { "zoom", required_argument, NULL, O_ZOOM },
+        { "bbox", required_argument, NULL, O_BBOX }, { "scale", required_argument, NULL, O_SCALE },
+        { "output", required_argument, NULL, 'o' }, { 0, 0, 0, 0 },
     };
-    int render = strcmp(cmd, "render") == 0;
-    const char *usage = render ? usage_render : usage_check;
+    int render = strcmp(cmd, "render") == 0, snap = strcmp(cmd, "snapshot") == 0;
+    const char *usage = render ? usage_render : snap ? usage_snapshot : usage_check;
     pm_cmd_opts o = { 0 };
     int c;
-    while ((c = getopt_long(argc, argv, "c:qh", opts, NULL)) != -1) {
+    char *end, ch;
+    o.zoom = -1;
+    while ((c = getopt_long(argc, argv, "c:qhj:o:", opts, NULL)) != -1) {
         switch (c) {
         case 'c': o.config = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case O_MAPS: o.maps = optarg; break;
         case O_YEAR:
-            if (!render || !parse_year(optarg, &o.year)) goto bad;
+            if ((!render && !snap) || !parse_year(optarg, &o.year)) goto bad;
             break;
+        case 'j': {
+            long j = strtol(optarg, &end, 10);
+            if (!render || *end || j < 1 || j > 256) goto bad;
+            o.jobs = (size_t)j;
+            break;
+        }
+        case O_SHARD:
+            if (!render || sscanf(optarg, "%u/%u%c", &o.shard_k, &o.shard_n, &ch) != 2
+                || o.shard_n < 1 || o.shard_k < 1 || o.shard_k > o.shard_n) {
+                fprintf(stderr, "partymap: --shard: expected K/N with 1 <= K <= N\n");
+                return 2;
+            }
+            break;
+        case O_MAP: if (!snap) goto bad; o.map = optarg; break;
+        case O_ZOOM: {
+            long z = strtol(optarg, &end, 10);
+            if (!snap || *end || z < 0 || z > 22) goto bad;
+            o.zoom = (int)z;
+            break;
+        }
+        case O_BBOX:
+            if (!snap || sscanf(optarg, "%lf,%lf,%lf,%lf%c", &o.bbox[0], &o.bbox[1], &o.bbox[2],
+                                &o.bbox[3], &ch) != 4 || o.bbox[0] >= o.bbox[2] || o.bbox[1] >= o.bbox[3]) {
+                fprintf(stderr, "partymap: --bbox: expected MINLON,MINLAT,MAXLON,MAXLAT\n");
+                return 2;
+            }
+            o.has_bbox = 1;
+            break;
+        case O_SCALE:
+            if (!snap || (strcmp(optarg, "1") && strcmp(optarg, "2"))) goto bad;
+            o.scale = atoi(optarg);
+            break;
+        case 'o': if (!snap) goto bad; o.output = optarg; break;
         case O_OUT: if (!render) goto bad; o.out = optarg; break;
         case O_ONLY:
             if (!render || !parse_kinds(optarg, &o.kinds)) {
@@ -111,6 +163,11 @@ static int run(const char *cmd, int argc, char **argv)
         fprintf(stderr, "partymap: unexpected argument '%s'\n", argv[optind]);
         goto bad;
     }
+    if (snap && (!o.map || o.zoom < 0 || !o.output)) {
+        fprintf(stderr, "partymap: snapshot needs --map, --zoom and -o\n");
+        goto bad;
+    }
+    if (snap) return pm_exit_code(pm_cmd_snapshot(&o, stderr));
     return pm_exit_code(render ? pm_cmd_render(&o, stderr) : pm_cmd_check(&o, stdout, stderr));
 bad:
     fputs(usage, stderr);
@@ -124,7 +181,7 @@ int main(int argc, char **argv)
         fputs(usage_main, stdout);
         return 0;
     }
-    if (strcmp(argv[1], "render") && strcmp(argv[1], "check")) {
+    if (strcmp(argv[1], "render") && strcmp(argv[1], "check") && strcmp(argv[1], "snapshot")) {
         fprintf(stderr, "partymap: unknown command '%s'\n\n%s", argv[1], usage_main);
         return 2;
     }

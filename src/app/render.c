@@ -5,12 +5,13 @@
 
 #include "analysis/thematic.h"
 #include "app/commands.h"
+#include "app/outputs.h"
 #include "app/project.h"
 #include "print/poster.h"
 #include "render/scene.h"
 #include "render/text.h"
 
-static double now_s(void)
+double pm_out_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -27,8 +28,10 @@ static void made_date(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
-static pm_status render_print(const pm_project *p, int year, const char *out, int quiet, FILE *err)
+pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
+                       FILE *err)
 {
+    int quiet = o->quiet;
     pm_scene scene;
     pm_text *text = NULL;
     char *msg = NULL, made[32];
@@ -44,7 +47,7 @@ static pm_status render_print(const pm_project *p, int year, const char *out, in
         goto done;
     }
     for (size_t i = 0; !st && i < p->nstyles; i++) {
-        double t0 = now_s();
+        double t0 = pm_out_now();
         pm_diag d;
         pm_diag_init(&d);
         pm_thematic th;
@@ -58,7 +61,7 @@ static pm_status render_print(const pm_project *p, int year, const char *out, in
         st = pdf && png ? pm_poster_write(&poster, text, pdf, png, &msg) : PM_ENOMEM;
         if (st) fprintf(err, "partymap: %s\n", msg ? msg : pm_strerror(st));
         else if (!quiet) fprintf(err, "partymap: %d %-12s %s (+ .png) %.2f s\n", year,
-                                 p->styles[i]->id, pdf, now_s() - t0);
+                                 p->styles[i]->id, pdf, pm_out_now() - t0);
         free(msg);
         msg = NULL;
         free(pdf);
@@ -77,7 +80,7 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
     pm_diag d;
     pm_diag_init(&d);
     pm_project p;
-    double t0 = now_s();
+    double t0 = pm_out_now();
     pm_status st = pm_project_open(o->config, o->maps, &d, &p);
     pm_diag_print(&d, err);
     if (st) {
@@ -91,11 +94,14 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
         goto done;
     }
     const char *out = o->out ? o->out : p.cfg->output;
-    unsigned kinds = o->kinds ? o->kinds : PM_KIND_PRINT;
-    if (kinds & ~(unsigned)PM_KIND_PRINT)
-        fprintf(err, "partymap: note: only print output is implemented so far; tiles, site and atlas are skipped\n");
-    if (kinds & PM_KIND_PRINT) st = render_print(&p, year, out, o->quiet, err);
-    if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", now_s() - t0);
+    unsigned kinds = o->kinds ? o->kinds : PM_KIND_PRINT | PM_KIND_TILES | PM_KIND_SITE;
+    if (kinds & PM_KIND_ATLAS)
+        fprintf(err, "partymap: note: the atlas is not implemented yet; skipped\n");
+    if (o->shard_n > 1) kinds &= PM_KIND_TILES; /* a shard only renders its tiles */
+    if (!st && (kinds & PM_KIND_PRINT)) st = pm_out_print(&p, year, out, o, err);
+    if (!st && (kinds & PM_KIND_TILES)) st = pm_out_tiles(&p, year, out, o, err);
+    if (!st && (kinds & PM_KIND_SITE)) st = pm_out_site(&p, out, o, err);
+    if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_out_now() - t0);
 done:
     pm_project_fini(&p);
     pm_diag_fini(&d);

@@ -183,6 +183,35 @@ static void parse_print(ctx *c, pm_config *cfg, json_t *o)
     }
 }
 
+static int get_int(ctx *c, json_t *o, const char *key, const char *path, int lo, int hi, int *dst)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+        char *m = pm_asprintf("must be an integer from %d to %d", lo, hi);
+        bad(c, path, m ? m : "out of range");
+        free(m);
+        return 0;
+    }
+    *dst = (int)json_integer_value(v);
+    return 1;
+}
+
+static void parse_tiles(ctx *c, pm_config *cfg, json_t *o)
+{
+    static const char *const keys[] = { "minzoom", "maxzoom", "metatile", "hidpi", NULL };
+    if (!o) return;
+    if (!json_is_object(o)) { bad(c, "tiles", "must be an object"); return; }
+    check_keys(c, o, "tiles", keys);
+    get_int(c, o, "minzoom", "tiles.minzoom", 0, 22, &cfg->minzoom);
+    get_int(c, o, "maxzoom", "tiles.maxzoom", 0, 22, &cfg->maxzoom);
+    get_int(c, o, "metatile", "tiles.metatile", 1, 16, &cfg->metatile);
+    json_t *h = json_object_get(o, "hidpi");
+    if (h && !json_is_boolean(h)) bad(c, "tiles.hidpi", "must be true or false");
+    else if (h) cfg->hidpi = json_is_true(h);
+    if (cfg->minzoom > cfg->maxzoom) bad(c, "tiles.minzoom", "must not be greater than tiles.maxzoom");
+}
+
 static void parse_years(ctx *c, pm_config *cfg, json_t *o)
 {
     if (!o) return;
@@ -260,7 +289,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
 {
     static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
                                         "print", "font", "maps", "styles", "output", "ranges",
-                                        "$comment", NULL };
+                                        "tiles", "$comment", NULL };
     check_keys(c, root, "", keys);
     get_str(c, root, "name", "name", &cfg->name);
     get_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
@@ -274,6 +303,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
     parse_print(c, cfg, json_object_get(root, "print"));
     parse_maps(c, cfg, json_object_get(root, "maps"));
     parse_ranges(c, cfg, json_object_get(root, "ranges"));
+    parse_tiles(c, cfg, json_object_get(root, "tiles"));
 }
 
 pm_status pm_config_parse(const char *name, const char *dir, const char *json, size_t len,
@@ -293,6 +323,10 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     if (!cfg) { json_decref(root); return PM_ENOMEM; }
     cfg->landscape = 1;
     cfg->preview_dpi = 40;
+    cfg->minzoom = 12;
+    cfg->maxzoom = 18;
+    cfg->metatile = 8;
+    cfg->hidpi = 1;
     cfg->dir = pm_strdup(dir ? dir : ".");
     if (!json_is_object(root)) bad(&c, "", "the project file must hold one JSON object");
     else parse_root(&c, cfg, root);

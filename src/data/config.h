@@ -51,6 +51,9 @@ typedef struct {
     int landscape;        /* default 1 */
     double preview_dpi;   /* PNG preview resolution, default 40 */
     char *font;           /* default "Noto Sans CJK SC" */
+    int minzoom, maxzoom; /* tile pyramid zooms, default 12–18 */
+    int metatile;         /* tiles per metatile side, default 8 */
+    int hidpi;            /* also render @2x (512 px) tiles, default 1 */
     char **maps;          /* map ids in order; style files are <styles>/<id>.json */
     size_t nmaps;
     char *styles_dir;     /* default "styles" */

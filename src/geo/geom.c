@@ -79,6 +79,10 @@ pm_status pm_geom_begin_ring(pm_geom *g, int hole)
     if (g->nrings >= UINT32_MAX - 1) return PM_ENOMEM;
     pm_status st = reserve((void **)&g->ring_off, used, g->nrings + 2, sizeof *g->ring_off);
     if (st) return st;
+    if (g->kind == PM_GEOM_POLYGON && !g->ring_hole && g->nrings) {
+        /* a polygon assembled by hand without hole flags: its rings are exteriors */
+        if (!(g->ring_hole = calloc(cap_for(g->nrings), 1))) return PM_ENOMEM;
+    }
     if (g->kind == PM_GEOM_POLYGON) {
         st = reserve((void **)&g->ring_hole, g->nrings, g->nrings + 1, sizeof *g->ring_hole);
         if (st) return st;

@@ -12,6 +12,7 @@
 #include "print/panels.h"
 #include "render/draw.h"
 #include "render/labels.h"
+#include "render/mapsym.h"
 #include "render/png.h"
 
 static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
@@ -19,66 +20,16 @@ static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
 static const pm_rgba PAPER = { 1, 1, 1, 1 };
 static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
 
-/* Per-poster scratch owned by pm_poster_draw. */
-typedef struct {
-    pm_rgba *fill;
-    unsigned char *nodata;
-    pm_label_cand *cands;
-    char (*subs)[32];
-    pm_labelset labels;
-} scratch;
-
-static void scratch_fini(scratch *s)
-{
-    free(s->fill);
-    free(s->nodata);
-    free(s->cands);
-    free(s->subs);
-    pm_labelset_fini(&s->labels);
-}
-
-/* "20→7" from the rank indicator behind a change indicator (service_change → service_rank). */
-static void rank_subs(const pm_poster *p, scratch *s)
-{
-    const pm_indtab *tab = &p->an->tab;
-    const char *ind = p->th->style->indicator;
-    size_t len = strlen(ind);
-    char base[96];
-    if (len >= sizeof base || len < 8 || strcmp(ind + len - 7, "_change") != 0) return;
-    snprintf(base, sizeof base, "%.*s_rank", (int)(len - 7), ind);
-    long k = pm_indtab_find(tab, base), y = pm_indtab_year(tab, p->th->year);
-    if (k < 0 || y <= 0) return;
-    for (size_t c = 0; c < p->th->n; c++) {
-        double a = pm_indtab_get(tab, (size_t)y - 1, c, (size_t)k), b = pm_indtab_get(tab, (size_t)y, c, (size_t)k);
-        if (isnan(a) || isnan(b)) continue;
-        snprintf(s->subs[c], sizeof s->subs[c], "%.0f→%.0f", a, b);
-        s->cands[c].sub = s->subs[c];
-    }
-}
-
 static pm_status prepare(const pm_poster *p, pm_text *t, double scale, double label_size,
-                         pm_label_opts *lo, scratch *s)
+                         pm_label_opts *lo, pm_mapsym *sym, pm_labelset *labels)
 {
-    size_t n = p->scene->ncommittees;
-    const pm_style *st = p->th->style;
-    s->fill = calloc(n + 1, sizeof *s->fill);
-    s->nodata = calloc(n + 1, 1);
-    s->cands = calloc(n + 1, sizeof *s->cands);
-    s->subs = calloc(n + 1, sizeof *s->subs);
-    if (!s->fill || !s->nodata || !s->cands || !s->subs) return PM_ENOMEM;
-    for (size_t c = 0; c < n; c++) {
-        int k = p->th->cls[c];
-        s->nodata[c] = k < 0;
-        if (k >= 0) s->fill[c] = p->th->colors[k];
-        s->cands[c] = (pm_label_cand){ p->ds->committees[c].name, NULL, p->scene->centre[c],
-                                       p->scene->room[c], pm_geom_area(&p->scene->committees[c]) };
-    }
-    if (st->show_rank_change) rank_subs(p, s);
+    pm_status st = pm_mapsym_build(p->th, p->scene, p->ds, &p->an->tab, sym);
+    if (st) return st;
     *lo = (pm_label_opts){ .size = label_size, .min_size = label_size * 0.6, .sub_ratio = 0.8,
                            .padding = label_size * 0.15,
                            .text = { .color = INK, .halo = { 1, 1, 1, 0.85 },
                                      .halo_width = label_size * 0.28, .align = PM_ALIGN_CENTER } };
-    return pm_labels_place(t, s->cands, n, scale, lo, &s->labels);
+    return pm_labels_place(t, sym->cands, sym->n, scale, lo, labels);
 }
 
 /* The map extent: the committees with a margin, context layers around them. */
@@ -158,18 +109,19 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     pm_rect panel = { frame.x + frame.w + gap, frame.y, panel_w, frame.h };
     pm_view v = pm_view_fit(map_extent(p->scene), frame.x, frame.y, frame.w, frame.h);
     pm_label_opts lo;
-    scratch s = { 0 };
+    pm_mapsym sym = { 0 };
+    pm_labelset labels = { 0 };
     pm_set_rgba(cr, PAPER);
     cairo_paint(cr);
-    pm_status st = prepare(p, t, v.scale, w / 125, &lo, &s);
+    pm_status st = prepare(p, t, v.scale, w / 125, &lo, &sym, &labels);
     if (st) goto done;
     if ((st = draw_header(p, t, cr, m, w)) != PM_OK) goto done;
     pm_mapdraw md = {
-        .fill = s.fill, .nodata = s.nodata, .nodata_fill = p->th->style->nodata,
+        .fill = sym.fill, .nodata = sym.nodata, .nodata_fill = p->th->style->nodata,
         .outline = p->th->style->outline, .outline_width = w / 2400,
-        .boundary = BOUNDARY, .boundary_width = w / 900, .context = 1,
+        .boundary = BOUNDARY, .boundary_width = w / 900, .context = PM_CTX_ALL,
         .show_points = p->th->style->show_points, .point_size = w / 420,
-        .context_label_size = w / 150, .labels = &s.labels, .cands = s.cands, .label_opts = &lo,
+        .context_label_size = w / 150, .labels = &labels, .cands = sym.cands, .label_opts = &lo,
     };
     if ((st = pm_draw_map(cr, t, &v, p->scene, &md)) != PM_OK) goto done;
     cairo_rectangle(cr, frame.x, frame.y, frame.w, frame.h);
@@ -187,7 +139,8 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     if ((st = pm_panel_ranking(p, t, cr, rank)) != PM_OK) goto done;
     st = draw_credits(p, t, cr, m, h - m - credits_h, w, credit_size);
 done:
-    scratch_fini(&s);
+    pm_labelset_fini(&labels);
+    pm_mapsym_fini(&sym);
     if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS) st = PM_EINTERNAL;
     return st;
 }

@@ -78,8 +78,13 @@ static void draw_context(cairo_t *cr, pm_text *t, const pm_view *v, const pm_sce
             cairo_new_path(cr);
             if (role == PM_CTX_ROAD) {
                 geom_path(cr, v, g, 0);
-                double w = (c->major && c->major[k] ? 2.6 : 1.6) * m->outline_width;
-                cairo_set_source_rgba(cr, 1, 1, 1, 0.75);
+                /* a grey line on a light casing: readable on every class colour and
+                 * distinct from the white committee boundaries */
+                double w = (c->major && c->major[k] ? 1.9 : 1.2) * m->outline_width;
+                cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
+                cairo_set_line_width(cr, w * 2.2);
+                cairo_stroke_preserve(cr);
+                cairo_set_source_rgba(cr, 0.42, 0.40, 0.38, 0.75);
                 cairo_set_line_width(cr, w);
                 cairo_stroke(cr);
                 continue;
@@ -188,12 +193,21 @@ pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene 
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    if (m->context) {
-        draw_context(cr, t, v, s, m, PM_CTX_AREA);
-        draw_context(cr, t, v, s, m, PM_CTX_RIVER);
-    }
+    if (m->context & PM_CTX_AREAS) draw_context(cr, t, v, s, m, PM_CTX_AREA);
+    if (m->context & PM_CTX_RIVERS) draw_context(cr, t, v, s, m, PM_CTX_RIVER);
     draw_committees(cr, v, s, m);
-    if (m->context) draw_context(cr, t, v, s, m, PM_CTX_ROAD);
+    if (m->context & PM_CTX_ROADS) {
+        cairo_save(cr);
+        if (m->roads_inside) {
+            /* committees tessellate: their even-odd path is their union */
+            cairo_new_path(cr);
+            for (size_t i = 0; i < s->ncommittees; i++)
+                if (visible(v, &s->committees[i].bbox, 1)) geom_path(cr, v, &s->committees[i], 1);
+            cairo_clip(cr);
+        }
+        draw_context(cr, t, v, s, m, PM_CTX_ROAD);
+        cairo_restore(cr);
+    }
     if (m->show_points) draw_points(cr, v, s, m);
     pm_status st = PM_OK;
     if (m->labels) st = pm_labels_draw(t, cr, v, m->labels, m->cands, m->label_opts);

@@ -10,6 +10,8 @@
 #include "render/view.h"
 #include "style/style.h"
 
+enum { PM_CTX_AREAS = 1, PM_CTX_RIVERS = 2, PM_CTX_ROADS = 4, PM_CTX_ALL = 7 };
+
 /* What varies between maps and surfaces.  Sizes are device units (pt on a page,
  * px on an image).  Arrays are per committee and borrowed. */
 typedef struct {
@@ -20,7 +22,8 @@ typedef struct {
     double outline_width;
     pm_rgba boundary;             /* the subdistrict's outer boundary */
     double boundary_width;
-    int context;                  /* draw context layers (area, river, roads) */
+    unsigned context;             /* context layers to draw: PM_CTX_* bits */
+    int roads_inside;             /* clip roads to the committees (no base map around) */
     int show_points;              /* platforms and projects */
     double point_size;            /* diameter of a running project's dot */
     double context_label_size;    /* 0: no names on context layers */

@@ -46,7 +46,16 @@ typedef struct {
  * preferred size, then nearby positions within its polygon room, then smaller sizes
  * down to min_size, then wrapping; a label whose box would overlap a placed one (or
  * leave its polygon room by far) is dropped.  Deterministic for equal inputs.
- * out is initialised (free with pm_labelset_fini).  Thread-safe given its own t. */
+ * out is initialised (free with pm_labelset_fini).  Thread-safe given its own t.
+ * Details: positions are the anchor and 8 directions at 0.25 and 0.5 room; sizes
+ * step by 10% down to min_size; wrapping (at min_size) splits the text in two at
+ * the space nearest the middle, else after ceil(n/2) characters.  A box may stick
+ * out of the room circle by at most one room radius on each axis.  room <= 0 means
+ * unknown (e.g. points): anchor only, no room test.  Equal priorities go by index;
+ * candidates without text or with a non-finite anchor are skipped.  Items are in
+ * placement order.  opts->text's size, max_width and align are overridden.
+ * Errors: PM_EDATA (scale or opts out of range, invalid UTF-8 in a label),
+ * PM_ENOMEM; out is then empty. */
 pm_status pm_labels_place(pm_text *t, const pm_label_cand *cands, size_t n,
                           double scale, const pm_label_opts *opts, pm_labelset *out);
 void pm_labelset_fini(pm_labelset *ls);
@@ -55,7 +64,8 @@ void pm_labelset_fini(pm_labelset *ls);
 void pm_label_box(const pm_label *l, const pm_view *v, double *x, double *y);
 
 /* Draws the placed labels that intersect the device rectangle of v: each label
- * whole, centred on its anchor, with halo.  Used by posters and (later) tiles. */
+ * whole, centred on its anchor, with halo.  Used by posters and (later) tiles.
+ * cands and opts must be those given to pm_labels_place.  Errors as pm_text_draw. */
 pm_status pm_labels_draw(pm_text *t, cairo_t *cr, const pm_view *v, const pm_labelset *ls,
                          const pm_label_cand *cands, const pm_label_opts *opts);
 

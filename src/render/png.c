@@ -61,6 +61,102 @@ static void convert_row(const uint32_t *src, unsigned char *dst, int w, int alph
     }
 }
 
+/* An exact palette: at most 256 distinct premultiplied ARGB values, found in one
+ * pass with an open-addressed table; entries with alpha < 255 first (so tRNS is
+ * short), otherwise in order of first appearance (deterministic). */
+typedef struct {
+    uint32_t color[256];
+    int n;
+    uint32_t key[1024];
+    int16_t slot[1024];
+} palette;
+
+static int pal_index(palette *p, uint32_t c)
+{
+    uint32_t h = (c * 2654435761u) >> 22;
+    for (;;) {
+        if (p->slot[h] < 0) {
+            if (p->n == 256) return -1;
+            p->key[h] = c;
+            p->slot[h] = (int16_t)p->n;
+            p->color[p->n] = c;
+            return p->n++;
+        }
+        if (p->key[h] == c) return p->slot[h];
+        h = (h + 1) & 1023;
+    }
+}
+
+/* Fills p; returns 0 when the image has more than 256 colours. */
+static int find_palette(palette *p, const unsigned char *px, int w, int h, int stride)
+{
+    memset(p->slot, 0xff, sizeof p->slot);
+    p->n = 0;
+    uint32_t last = 0;
+    int have_last = 0;
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
+        for (int x = 0; x < w; x++) {
+            if (have_last && row[x] == last) continue;
+            if (pal_index(p, row[x]) < 0) return 0;
+            last = row[x];
+            have_last = 1;
+        }
+    }
+    return 1;
+}
+
+static void unpremultiply(uint32_t c, unsigned char *rgba)
+{
+    unsigned a = c >> 24, r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, b = c & 0xff;
+    if (a && a != 255) {
+        r = (r * 255 + a / 2) / a;
+        g = (g * 255 + a / 2) / a;
+        b = (b * 255 + a / 2) / a;
+    }
+    rgba[0] = (unsigned char)r;
+    rgba[1] = (unsigned char)g;
+    rgba[2] = (unsigned char)b;
+    rgba[3] = (unsigned char)a;
+}
+
+static void write_header_palette(png_structp png, png_infop info, palette *p, int w, int h,
+                                 int opaque_fmt, uint8_t *remap)
+{
+    /* translucent entries first, so tRNS lists only those */
+    png_color pal[256];
+    png_byte trns[256];
+    int order = 0, ntrns = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < p->n; i++) {
+            int translucent = !opaque_fmt && (p->color[i] >> 24) != 0xff;
+            if (translucent != (pass == 0)) continue;
+            unsigned char c[4];
+            unpremultiply(opaque_fmt ? p->color[i] | 0xff000000u : p->color[i], c);
+            pal[order] = (png_color){ c[0], c[1], c[2] };
+            if (translucent) trns[ntrns++] = c[3];
+            remap[i] = (uint8_t)order++;
+        }
+    int depth = p->n <= 2 ? 1 : p->n <= 4 ? 2 : p->n <= 16 ? 4 : 8;
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth, PNG_COLOR_TYPE_PALETTE,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_PLTE(png, info, pal, p->n);
+    if (ntrns) png_set_tRNS(png, info, trns, ntrns, NULL);
+}
+
+static void palette_row(palette *p, const uint8_t *remap, const uint32_t *src, unsigned char *dst, int w)
+{
+    uint32_t last = 0;
+    unsigned char idx = 0;
+    for (int x = 0; x < w; x++) {
+        if (x == 0 || src[x] != last) {
+            last = src[x];
+            idx = remap[pal_index(p, last)];
+        }
+        dst[x] = idx;
+    }
+}
+
 pm_status pm_png_encode(cairo_surface_t *img, unsigned char **out, size_t *out_len)
 {
     *out = NULL;
@@ -71,7 +167,11 @@ pm_status pm_png_encode(cairo_surface_t *img, unsigned char **out, size_t *out_l
     int stride = cairo_image_surface_get_stride(img);
     const unsigned char *px = cairo_image_surface_get_data(img);
     if (!px || w <= 0 || h <= 0) return PM_EINTERNAL;
-    int alpha = fmt == CAIRO_FORMAT_ARGB32 && !is_opaque(px, w, h, stride);
+    palette *pal = malloc(sizeof *pal);
+    if (!pal) return PM_ENOMEM;
+    int indexed = find_palette(pal, px, w, h, stride);
+    int alpha = !indexed && fmt == CAIRO_FORMAT_ARGB32 && !is_opaque(px, w, h, stride);
+    uint8_t remap[256];
     membuf buf = { 0 };
     unsigned char *row = malloc((size_t)w * 4);
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
@@ -82,12 +182,19 @@ pm_status pm_png_encode(cairo_surface_t *img, unsigned char **out, size_t *out_l
     png_set_write_fn(png, &buf, write_cb, flush_cb);
     png_set_compression_level(png, 6);
     png_set_filter(png, 0, PNG_FILTER_NONE);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-                 alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (indexed) {
+        write_header_palette(png, info, pal, w, h, fmt == CAIRO_FORMAT_RGB24, remap);
+    } else {
+        png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+                     alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    }
     png_write_info(png, info);
+    if (indexed) png_set_packing(png);
     for (int y = 0; y < h; y++) {
-        convert_row((const uint32_t *)(px + (size_t)y * stride), row, w, alpha);
+        const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
+        if (indexed) palette_row(pal, remap, src, row, w);
+        else convert_row(src, row, w, alpha);
         png_write_row(png, row);
     }
     png_write_end(png, NULL);
@@ -95,6 +202,7 @@ pm_status pm_png_encode(cairo_surface_t *img, unsigned char **out, size_t *out_l
 done:
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
     free(row);
+    free(pal);
     if (st) { free(buf.data); return st; }
     *out = buf.data;
     *out_len = buf.len;

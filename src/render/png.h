@@ -7,8 +7,9 @@
 #include "core/status.h"
 
 /* Encodes a Cairo ARGB32 or RGB24 image surface as PNG into a new buffer (*out,
- * caller frees).  Opaque images are written as RGB, others as RGBA (premultiplied
- * alpha undone).  Fixed settings (compression level 6, no filter, no time chunk), so
+ * caller frees).  An image of at most 256 distinct colours becomes an exact palette
+ * PNG (1, 2, 4 or 8 bits, tRNS for translucent entries: lossless); others are RGB
+ * when opaque, RGBA otherwise (premultiplied alpha undone).  Fixed settings (compression level 6, no filter, no time chunk), so
  * equal pixels give equal bytes.  Thread-safe. */
 pm_status pm_png_encode(cairo_surface_t *img, unsigned char **out, size_t *out_len);
 

@@ -29,7 +29,9 @@ typedef struct {
     double halo_width;   /* total halo stroke width in device units */
 } pm_textstyle;
 
-/* Size of the laid-out text box (device units); ink-independent logical extents. */
+/* Size of the laid-out text box (device units); ink-independent logical extents.
+ * Fails with PM_EDATA for a size outside (0, 1e5], a negative max_width or invalid
+ * UTF-8 (w, h then 0).  Colours are cairo-style components in 0..1. */
 pm_status pm_text_measure(pm_text *t, const char *utf8, const pm_textstyle *st,
                           double *w, double *h);
 
@@ -41,11 +43,13 @@ pm_status pm_text_measure_on(pm_text *t, cairo_t *cr, const char *utf8,
 
 /* Draws the text box with its top-left corner at (x, y).  The halo is stroked as a
  * path under the glyphs; the glyphs themselves are shown as text, so PDF output
- * stays searchable and selectable. */
+ * stays searchable and selectable.  cr's state (source, path, line width) is kept.
+ * Errors as pm_text_measure, or cr's status mapped (PM_ENOMEM, PM_EIO, PM_EINTERNAL). */
 pm_status pm_text_draw(pm_text *t, cairo_t *cr, const char *utf8, const pm_textstyle *st,
                        double x, double y);
 
-/* Baseline offset of the first line from the box top, for aligning text runs. */
+/* Baseline offset of the first line from the box top, for aligning text runs
+ * (0 for arguments pm_text_measure rejects). */
 double pm_text_baseline(pm_text *t, const char *utf8, const pm_textstyle *st);
 
 #endif

@@ -1,0 +1,208 @@
+/* Tile outputs: pyramids into a directory tree and packages, progress, and snapshots. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/thematic.h"
+#include "app/outputs.h"
+#include "core/pool.h"
+#include "geo/proj.h"
+#include "render/mapsym.h"
+#include "render/png.h"
+#include "tiles/pyramid.h"
+#include "tiles/tilemath.h"
+
+char *pm_out_legend_json(const pm_thematic *th)
+{
+    json_t *cls = json_array();
+    for (size_t k = 0; k < th->classes.n; k++) {
+        char hex[8];
+        pm_rgba c = th->colors[k];
+        snprintf(hex, sizeof hex, "#%02x%02x%02x", (int)lround(c.r * 255), (int)lround(c.g * 255), (int)lround(c.b * 255));
+        json_array_append_new(cls, json_pack("{s:s, s:s, s:I}", "label", th->labels[k], "color", hex,
+                                             "count", (json_int_t)th->classes.counts[k]));
+    }
+    json_t *root = json_pack("{s:s, s:s, s:i, s:o, s:I}", "map", th->style->id, "title", th->style->title,
+                             "year", th->year, "classes", cls, "nodata", (json_int_t)th->classes.nodata);
+    char *s = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(root);
+    return s;
+}
+
+typedef struct {
+    FILE *err;
+    const char *what;
+    double t0, last;
+    int tty;
+} progress;
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    progress *p = ctx;
+    double now = pm_out_now();
+    if (now - p->last < (p->tty ? 0.2 : 5.0) && done < total) return;
+    p->last = now;
+    double rate = done / fmax(now - p->t0, 1e-6);
+    double left = done < total ? (total - done) / fmax(rate, 1e-6) : 0;
+    fprintf(p->err, "%s  %s: %zu/%zu tiles  %.0f tiles/s  %.0f s left%s", p->tty ? "\r" : "",
+            p->what, done, total, rate, left, p->tty ? "\033[K" : "\n");
+    fflush(p->err);
+}
+
+/* Sinks for one map and tile size: directory tree, MBTiles, PMTiles. */
+static pm_status open_sinks(const char *base, const char *suffix, const pm_cmd_opts *o,
+                            pm_sink **s, char **msg)
+{
+    char shard[48] = "";
+    if (o->shard_n > 1) snprintf(shard, sizeof shard, ".shard-%u-of-%u", o->shard_k, o->shard_n);
+    char *dir = pm_strdup(base);
+    char *mb = pm_asprintf("%s%s%s.mbtiles", base, suffix, shard);
+    char *pmt = pm_asprintf("%s%s%s.pmtiles", base, suffix, shard);
+    pm_status st = dir && mb && pmt ? PM_OK : PM_ENOMEM;
+    if (!st && o->shard_n <= 1) st = pm_sink_dir_new(dir, suffix, &s[0], msg);
+    if (!st) st = pm_sink_mbtiles_new(mb, &s[1], msg);
+    if (!st) st = pm_sink_pmtiles_new(pmt, &s[2], msg);
+    free(dir); free(mb); free(pmt);
+    return st;
+}
+
+static void tile_meta(const pm_project *p, const pm_thematic *th, const pm_scene *merc, int px,
+                      char *name, size_t nlen, pm_tilemeta *m)
+{
+    snprintf(name, nlen, "%s %s %d", p->cfg->name, th->style->title, th->year);
+    m->name = name;
+    m->description = th->style->description;
+    m->attribution = p->cfg->credits;
+    m->minzoom = p->cfg->minzoom;
+    m->maxzoom = p->cfg->maxzoom;
+    m->tile_px = px;
+    /* bounds from the committees' lon/lat */
+    pm_bbox b = pm_bbox_empty();
+    for (size_t i = 0; i < p->ds->ncommittees; i++) pm_bbox_union(&b, &p->ds->committees[i].geom.bbox);
+    (void)merc;
+    m->bounds[0] = b.minx; m->bounds[1] = b.miny; m->bounds[2] = b.maxx; m->bounds[3] = b.maxy;
+    m->center[0] = (b.minx + b.maxx) / 2;
+    m->center[1] = (b.miny + b.maxy) / 2;
+    m->center[2] = fmin(p->cfg->maxzoom, fmax(p->cfg->minzoom, 15));
+}
+
+static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const pm_style *st_,
+                              int year, const char *out, const pm_cmd_opts *o, FILE *err)
+{
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_thematic th;
+    pm_mapsym sym = { 0 };
+    pm_status st = pm_thematic_build(st_, &p->an.tab, year, &d, &th);
+    pm_diag_print(&d, err);
+    pm_diag_fini(&d);
+    if (st) return st;
+    char *legend = pm_out_legend_json(&th), *base = pm_asprintf("%s/%d/tiles/%s", out, year, st_->id);
+    char *msg = NULL;
+    st = legend && base ? pm_mapsym_build(&th, merc, p->ds, &p->an.tab, &sym) : PM_ENOMEM;
+    for (int scale = 1; !st && scale <= (p->cfg->hidpi ? 2 : 1); scale++) {
+        const char *suffix = scale == 2 ? "@2x" : "";
+        pm_sink *sinks[3] = { NULL, NULL, NULL };
+        double t0 = pm_out_now();
+        char what[160];
+        snprintf(what, sizeof what, "%d %s%s", year, st_->id, suffix);
+        progress pr = { err, what, t0, t0, isatty(fileno(err)) };
+        st = open_sinks(base, suffix, o, sinks, &msg);
+        pm_sink *active[3];
+        size_t na = 0;
+        for (int k = 0; k < 3; k++) if (sinks[k]) active[na++] = sinks[k];
+        pm_pyramid_job job = {
+            .map = { merc, &sym, st_, p->cfg->font, scale, (uint32_t)p->cfg->metatile },
+            .minzoom = p->cfg->minzoom, .maxzoom = p->cfg->maxzoom,
+            .jobs = o->jobs ? o->jobs : pm_pool_cores(), .shard_k = o->shard_k, .shard_n = o->shard_n,
+            .sinks = active, .nsinks = na, .progress = o->quiet ? NULL : on_progress, .progress_ctx = &pr,
+        };
+        pm_pyramid_stats ps;
+        if (!st) st = pm_pyramid_render(&job, &ps, &msg);
+        pm_tilemeta meta = { .legend_json = legend };
+        char name[256];
+        tile_meta(p, &th, merc, 256 * scale, name, sizeof name, &meta);
+        pm_sinkstats ss[3] = { { 0 } };
+        for (size_t k = 0; !st && k < na; k++) st = pm_sink_finish(active[k], &meta, &ss[k], &msg);
+        for (int k = 0; k < 3; k++) pm_sink_free(sinks[k]);
+        if (st) break;
+        if (!o->quiet)
+            fprintf(err, "%spartymap: %s tiles z%d-%d: %zu tiles (%zu written, %zu unchanged), "
+                    "%zu empty skipped, %.1f MB, %.2f s\n", pr.tty ? "\r\033[K" : "", what,
+                    p->cfg->minzoom, p->cfg->maxzoom, ps.tiles, ss[0].written, ss[0].unchanged,
+                    ps.tiles_empty, ps.bytes / 1e6, pm_out_now() - t0);
+    }
+    if (st) fprintf(err, "partymap: tiles of %s: %s\n", st_->id, msg ? msg : pm_strerror(st));
+    free(msg);
+    free(legend);
+    free(base);
+    pm_mapsym_fini(&sym);
+    pm_thematic_fini(&th);
+    return st;
+}
+
+pm_status pm_out_tiles(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
+                       FILE *err)
+{
+    pm_scene merc;
+    char *msg = NULL;
+    pm_status st = pm_scene_build(p->ds, "EPSG:3857", &merc, &msg);
+    if (st) {
+        fprintf(err, "partymap: tiles: %s\n", msg ? msg : pm_strerror(st));
+        free(msg);
+        return st;
+    }
+    for (size_t i = 0; !st && i < p->nstyles; i++)
+        st = tiles_of_map(p, &merc, p->styles[i], year, out, o, err);
+    pm_scene_fini(&merc);
+    return st;
+}
+
+pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err)
+{
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_project p;
+    pm_scene merc = { 0 };
+    pm_thematic th = { 0 };
+    pm_mapsym sym = { 0 };
+    cairo_surface_t *img = NULL;
+    char *msg = NULL;
+    pm_status st = pm_project_open(o->config, o->map, &d, &p);
+    pm_diag_print(&d, err);
+    if (st) goto done;
+    int year = o->year ? o->year : p.ds->years[p.ds->nyears - 1];
+    if ((st = pm_scene_build(p.ds, "EPSG:3857", &merc, &msg)) != PM_OK) goto done;
+    pm_diag_fini(&d);
+    pm_diag_init(&d);
+    st = pm_thematic_build(p.styles[0], &p.an.tab, year, &d, &th);
+    pm_diag_print(&d, err);
+    if (st) goto done;
+    if ((st = pm_mapsym_build(&th, &merc, p.ds, &p.an.tab, &sym)) != PM_OK) goto done;
+    pm_bbox b = merc.extent;
+    if (o->has_bbox) {
+        pm_pt a = pm_merc_from_lonlat(o->bbox[0], o->bbox[1]), c = pm_merc_from_lonlat(o->bbox[2], o->bbox[3]);
+        b = (pm_bbox){ a.x, a.y, c.x, c.y };
+    }
+    pm_gridmap gm = { &merc, &sym, p.styles[0], p.cfg->font, o->scale ? o->scale : 1,
+                      (uint32_t)p.cfg->metatile };
+    if ((st = pm_snapshot(&gm, o->zoom, b, &img, NULL, NULL, &msg)) != PM_OK) goto done;
+    st = pm_png_write(img, o->output, &msg);
+    if (!st && !o->quiet)
+        fprintf(err, "partymap: %s (%d × %d px, %s %d, zoom %d)\n", o->output,
+                cairo_image_surface_get_width(img), cairo_image_surface_get_height(img),
+                p.styles[0]->id, year, o->zoom);
+done:
+    if (st && msg) fprintf(err, "partymap: snapshot: %s\n", msg);
+    free(msg);
+    if (img) cairo_surface_destroy(img);
+    pm_mapsym_fini(&sym);
+    pm_thematic_fini(&th);
+    pm_scene_fini(&merc);
+    pm_project_fini(&p);
+    pm_diag_fini(&d);
+    return st;
+}

@@ -1,0 +1,356 @@
+/* Pyramid rendering: per-zoom label placement, metatiles on a thread pool, tile slicing. */
+#include "tiles/pyramid.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pool.h"
+#include "render/draw.h"
+#include "render/png.h"
+#include "tiles/tilemath.h"
+
+#define TILE_MARGIN_PX 24 /* reach of strokes, halos and symbols beyond their geometry */
+
+static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
+static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
+
+/* What every metatile of one zoom shares: read-only while workers run. */
+typedef struct {
+    const pm_gridmap *map;
+    int z, tile_px;
+    double scale;            /* pixels per metre */
+    pm_labelset labels;
+    pm_label_opts lo;
+    pm_mapdraw md;
+} zoomctx;
+
+/* Label sizes and line widths in pixels, by zoom: small zooms get no names. */
+static pm_status zoom_init(zoomctx *zc, const pm_gridmap *m, int z, pm_text *t)
+{
+    memset(zc, 0, sizeof *zc);
+    zc->map = m;
+    zc->z = z;
+    zc->tile_px = 256 * m->scale;
+    zc->scale = pm_tile_scale(z, zc->tile_px);
+    double s = m->scale, fs = (z >= 16 ? 14 : z >= 15 ? 13 : 12) * s;
+    zc->lo = (pm_label_opts){ .size = fs, .min_size = fs * 0.8, .sub_ratio = 0.85,
+                              .padding = 3 * s,
+                              .text = { .color = INK, .halo = { 1, 1, 1, 0.9 },
+                                        .halo_width = 3 * s, .align = PM_ALIGN_CENTER } };
+    zc->md = (pm_mapdraw){
+        .fill = m->sym->fill, .nodata = m->sym->nodata, .nodata_fill = m->style->nodata,
+        .outline = m->style->outline, .outline_width = (z >= 15 ? 1.0 : 0.7) * s,
+        .boundary = BOUNDARY, .boundary_width = 1.6 * s, .context = PM_CTX_RIVERS | PM_CTX_ROADS, .roads_inside = 1,
+        .show_points = m->style->show_points && z >= 14,
+        .point_size = (z >= 17 ? 6 : z >= 16 ? 5 : 4) * s, .context_label_size = 0,
+        .labels = &zc->labels, .cands = m->sym->cands, .label_opts = &zc->lo,
+    };
+    if (z < 14) { zc->md.labels = NULL; return PM_OK; }
+    return pm_labels_place(t, m->sym->cands, m->sym->n, zc->scale, &zc->lo, &zc->labels);
+}
+
+static void zoom_fini(zoomctx *zc)
+{
+    pm_labelset_fini(&zc->labels);
+}
+
+/* Draws the w × h pixels whose top-left is global pixel (px, py) into surf. */
+static pm_status draw_region(const zoomctx *zc, pm_text *t, cairo_surface_t *surf, double px,
+                             double py, int w, int h)
+{
+    cairo_t *cr = cairo_create(surf);
+    cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+    cairo_paint(cr);
+    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    pm_view v = pm_view_grid(-PM_MERC_MAX, PM_MERC_MAX, zc->scale, px, py, w, h);
+    pm_status st = pm_draw_map(cr, t, &v, zc->map->scene, &zc->md);
+    cairo_destroy(cr);
+    cairo_surface_flush(surf);
+    return st;
+}
+
+/* 1 if some committee's bbox comes within reach of the bbox b. */
+static int has_data(const pm_scene *s, pm_bbox b, double margin)
+{
+    b.minx -= margin; b.miny -= margin; b.maxx += margin; b.maxy += margin;
+    if (!pm_bbox_intersects(&b, &s->extent)) return 0;
+    for (size_t i = 0; i < s->ncommittees; i++)
+        if (pm_bbox_intersects(&b, &s->committees[i].bbox)) return 1;
+    return 0;
+}
+
+typedef struct {
+    pm_text *text;
+    cairo_surface_t *surf;
+    int sw, sh;
+} worker;
+
+typedef struct {
+    const pm_pyramid_job *job;
+    const zoomctx *zc;
+    const pm_metatile *mt;
+    worker *workers;
+    pthread_mutex_t lock;
+    pm_pyramid_stats *stats;
+    size_t done_before, total;
+    char *err;               /* first error text (under lock) */
+} run;
+
+static void fail_msg(run *r, const char *msg)
+{
+    pthread_mutex_lock(&r->lock);
+    if (!r->err) r->err = pm_strdup(msg);
+    pthread_mutex_unlock(&r->lock);
+}
+
+static int tile_empty(const unsigned char *px, int stride, int n)
+{
+    for (int y = 0; y < n; y++) {
+        const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
+        for (int x = 0; x < n; x++)
+            if (row[x]) return 0;
+    }
+    return 1;
+}
+
+static int in_limit(const pm_bbox *limit, int z, uint32_t x, uint32_t y)
+{
+    if (!limit) return 1;
+    pm_bbox b = pm_tile_bbox(z, x, y);
+    return b.minx < limit->maxx && b.maxx > limit->minx && b.miny < limit->maxy && b.maxy > limit->miny;
+}
+
+static pm_status ensure_worker(run *r, worker *w, int sw, int sh)
+{
+    if (!w->text) {
+        char *msg = NULL;
+        pm_status st = pm_text_new(r->job->map.font, &w->text, &msg);
+        if (st) { fail_msg(r, msg ? msg : "cannot load the font"); free(msg); return st; }
+    }
+    if (!w->surf || w->sw != sw || w->sh != sh) {
+        if (w->surf) cairo_surface_destroy(w->surf);
+        w->surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sw, sh);
+        w->sw = sw;
+        w->sh = sh;
+        if (cairo_surface_status(w->surf) != CAIRO_STATUS_SUCCESS) return PM_ENOMEM;
+    }
+    return PM_OK;
+}
+
+/* Slices the drawn metatile into tiles, encodes and hands them to the sinks. */
+static pm_status slice(run *r, worker *w, const pm_metatile *m, size_t *tiles, size_t *empty,
+                       size_t *bytes)
+{
+    int T = r->zc->tile_px, stride = cairo_image_surface_get_stride(w->surf);
+    unsigned char *px = cairo_image_surface_get_data(w->surf);
+    for (uint32_t j = 0; j < m->ny; j++)
+        for (uint32_t i = 0; i < m->nx; i++) {
+            if (!in_limit(r->job->limit, m->z, m->x + i, m->y + j)) continue;
+            unsigned char *tp = px + (size_t)j * T * stride + (size_t)i * T * 4;
+            if (tile_empty(tp, stride, T)) { (*empty)++; continue; }
+            cairo_surface_t *tile = cairo_image_surface_create_for_data(tp, CAIRO_FORMAT_ARGB32, T, T, stride);
+            unsigned char *png = NULL;
+            size_t len = 0;
+            pm_status st = pm_png_encode(tile, &png, &len);
+            cairo_surface_destroy(tile);
+            for (size_t k = 0; !st && k < r->job->nsinks; k++)
+                st = pm_sink_put(r->job->sinks[k], m->z, m->x + i, m->y + j, png, len);
+            free(png);
+            if (st) { fail_msg(r, "cannot write a tile"); return st; }
+            (*tiles)++;
+            *bytes += len;
+        }
+    return PM_OK;
+}
+
+/* 1 if metatile m has data within reach (else it is not drawn at all). */
+static int metatile_has_data(const zoomctx *zc, const pm_metatile *m)
+{
+    pm_bbox b = pm_tile_bbox(m->z, m->x, m->y);
+    pm_bbox e = pm_tile_bbox(m->z, m->x + m->nx - 1, m->y + m->ny - 1);
+    b.maxx = e.maxx;
+    b.miny = e.miny;
+    return has_data(zc->map->scene, b, TILE_MARGIN_PX / zc->scale);
+}
+
+/* Draws metatile m into surf (nx*T × ny*T pixels): the one way tiles and snapshots are drawn. */
+static pm_status draw_metatile(const zoomctx *zc, pm_text *t, cairo_surface_t *surf,
+                               const pm_metatile *m)
+{
+    int T = zc->tile_px;
+    return draw_region(zc, t, surf, (double)m->x * T, (double)m->y * T, (int)m->nx * T,
+                       (int)m->ny * T);
+}
+
+static pm_status do_metatile(void *ctx, size_t wi, size_t item)
+{
+    run *r = ctx;
+    worker *w = &r->workers[wi];
+    const pm_metatile *m = &r->mt[item];
+    int T = r->zc->tile_px;
+    size_t tiles = 0, empty = 0, bytes = 0, drawn = 0, skipped = 0;
+    pm_status st = PM_OK;
+    if (!metatile_has_data(r->zc, m)) {
+        skipped = 1;
+    } else {
+        drawn = 1;
+        st = ensure_worker(r, w, (int)m->nx * T, (int)m->ny * T);
+        if (!st) st = draw_metatile(r->zc, w->text, w->surf, m);
+        if (!st) st = slice(r, w, m, &tiles, &empty, &bytes);
+    }
+    pthread_mutex_lock(&r->lock);
+    r->stats->metatiles += drawn;
+    r->stats->metatiles_empty += skipped;
+    r->stats->tiles += tiles;
+    r->stats->tiles_empty += empty;
+    r->stats->bytes += bytes;
+    r->done_before += (size_t)m->nx * m->ny;
+    if (r->job->progress) r->job->progress(r->job->progress_ctx, r->done_before, r->total);
+    pthread_mutex_unlock(&r->lock);
+    return st;
+}
+
+/* The committees' extent widened by what strokes and halos reach at zoom z. */
+static pm_bbox reach_of(const pm_scene *s, int z, int scale)
+{
+    pm_bbox b = s->extent;
+    double m = TILE_MARGIN_PX / pm_tile_scale(z, 256 * scale);
+    b.minx -= m; b.miny -= m; b.maxx += m; b.maxy += m;
+    return b;
+}
+
+/* Tiles of the zoom range that meet the data (for progress totals). */
+static size_t count_tiles(const pm_pyramid_job *job)
+{
+    size_t n = 0;
+    for (int z = job->minzoom; z <= job->maxzoom; z++) {
+        pm_tilerange tr = pm_tile_range(z, reach_of(job->map.scene, z, job->map.scale));
+        n += (size_t)(tr.x1 - tr.x0 + 1) * (tr.y1 - tr.y0 + 1);
+    }
+    return n;
+}
+
+static pm_status render_zoom(run *r, pm_text *t, int z)
+{
+    const pm_pyramid_job *job = r->job;
+    zoomctx zc;
+    pm_status st = zoom_init(&zc, &job->map, z, t);
+    if (st) { zoom_fini(&zc); fail_msg(r, "label placement failed"); return st; }
+    pm_tilerange tr = pm_tile_range(z, reach_of(job->map.scene, z, job->map.scale));
+    size_t n = 0, k = 0;
+    int oom = 0;
+    pm_metatile *all = pm_metatiles(&tr, job->map.metatile ? job->map.metatile : 8, &n, &oom);
+    if (oom) { zoom_fini(&zc); return PM_ENOMEM; }
+    /* shards take every n-th metatile of a zoom, numbered in row-major order */
+    for (size_t i = 0; i < n; i++)
+        if (pm_shard_has(i, job->shard_k, job->shard_n)) all[k++] = all[i];
+    r->zc = &zc;
+    r->mt = all;
+    st = pm_pool_run(job->jobs, k, do_metatile, r);
+    free(all);
+    zoom_fini(&zc);
+    return st;
+}
+
+pm_status pm_pyramid_render(const pm_pyramid_job *job, pm_pyramid_stats *stats, char **err)
+{
+    memset(stats, 0, sizeof *stats);
+    size_t jobs = job->jobs ? job->jobs : 1;
+    run r = { .job = job, .stats = stats, .total = count_tiles(job) };
+    pthread_mutex_init(&r.lock, NULL);
+    r.workers = calloc(jobs, sizeof *r.workers);
+    pm_text *t = NULL;
+    char *msg = NULL;
+    pm_status st = r.workers ? pm_text_new(job->map.font, &t, &msg) : PM_ENOMEM;
+    for (int z = job->minzoom; !st && z <= job->maxzoom; z++) st = render_zoom(&r, t, z);
+    if (st && err) *err = r.err ? pm_strdup(r.err) : msg ? pm_strdup(msg) : pm_asprintf("tile rendering failed: %s", pm_strerror(st));
+    for (size_t i = 0; r.workers && i < jobs; i++) {
+        pm_text_free(r.workers[i].text);
+        if (r.workers[i].surf) cairo_surface_destroy(r.workers[i].surf);
+    }
+    free(r.workers);
+    free(r.err);
+    free(msg);
+    pm_text_free(t);
+    pthread_mutex_destroy(&r.lock);
+    return st;
+}
+
+/* Copies the part of metatile surface src (global pixel origin sx, sy) that falls in
+ * dst (global origin dx, dy). */
+static void blit(cairo_surface_t *dst, double dx, double dy, cairo_surface_t *src, double sx,
+                 double sy)
+{
+    int dw = cairo_image_surface_get_width(dst), dh = cairo_image_surface_get_height(dst);
+    int sw = cairo_image_surface_get_width(src), sh = cairo_image_surface_get_height(src);
+    int ds = cairo_image_surface_get_stride(dst), ss = cairo_image_surface_get_stride(src);
+    unsigned char *dp = cairo_image_surface_get_data(dst), *sp = cairo_image_surface_get_data(src);
+    long x0 = (long)fmax(dx, sx), x1 = (long)fmin(dx + dw, sx + sw);
+    long y0 = (long)fmax(dy, sy), y1 = (long)fmin(dy + dh, sy + sh);
+    for (long y = y0; y < y1; y++)
+        memcpy(dp + (size_t)(y - (long)dy) * ds + (size_t)(x0 - (long)dx) * 4,
+               sp + (size_t)(y - (long)sy) * ss + (size_t)(x0 - (long)sx) * 4, (size_t)(x1 - x0) * 4);
+    cairo_surface_mark_dirty(dst);
+}
+
+/* Draws the data metatiles of zoom zc that meet the pixel rectangle of out. */
+static pm_status snapshot_metatiles(const zoomctx *zc, pm_text *t, cairo_surface_t *out,
+                                    double x0, double y0)
+{
+    const pm_gridmap *map = zc->map;
+    int T = zc->tile_px, w = cairo_image_surface_get_width(out), h = cairo_image_surface_get_height(out);
+    pm_tilerange tr = pm_tile_range(zc->z, reach_of(map->scene, zc->z, map->scale));
+    size_t n = 0;
+    int oom = 0;
+    pm_metatile *mt = pm_metatiles(&tr, map->metatile ? map->metatile : 8, &n, &oom);
+    if (oom) return PM_ENOMEM;
+    pm_status st = PM_OK;
+    cairo_surface_t *surf = NULL;
+    for (size_t i = 0; !st && i < n; i++) {
+        const pm_metatile *m = &mt[i];
+        double mx = (double)m->x * T, my = (double)m->y * T;
+        if (mx >= x0 + w || my >= y0 + h || mx + m->nx * T <= x0 || my + m->ny * T <= y0) continue;
+        if (!metatile_has_data(zc, m)) continue;
+        if (surf) cairo_surface_destroy(surf);
+        surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)m->nx * T, (int)m->ny * T);
+        if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) { st = PM_ENOMEM; break; }
+        st = draw_metatile(zc, t, surf, m);
+        if (!st) blit(out, x0, y0, surf, mx, my);
+    }
+    if (surf) cairo_surface_destroy(surf);
+    free(mt);
+    return st;
+}
+
+pm_status pm_snapshot(const pm_gridmap *map, int z, pm_bbox merc, cairo_surface_t **out,
+                      double *px0, double *py0, char **err)
+{
+    *out = NULL;
+    pm_text *t = NULL;
+    zoomctx zc;
+    memset(&zc, 0, sizeof zc);
+    pm_status st = pm_text_new(map->font, &t, err);
+    if (!st) st = zoom_init(&zc, map, z, t);
+    if (st) goto done;
+    /* whole pixels covering merc; the epsilon keeps tile-aligned bboxes exact */
+    const double eps = 1e-6;
+    double x0 = floor((merc.minx + PM_MERC_MAX) * zc.scale + eps), x1 = ceil((merc.maxx + PM_MERC_MAX) * zc.scale - eps);
+    double y0 = floor((PM_MERC_MAX - merc.maxy) * zc.scale + eps), y1 = ceil((PM_MERC_MAX - merc.miny) * zc.scale - eps);
+    if (x1 - x0 < 1 || y1 - y0 < 1 || (x1 - x0) * (y1 - y0) > 400e6) {
+        if (err) *err = pm_asprintf("snapshot of %.0f × %.0f pixels: empty or too large (at most 400 megapixels)", x1 - x0, y1 - y0);
+        st = PM_EUSAGE;
+        goto done;
+    }
+    *out = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)(x1 - x0), (int)(y1 - y0));
+    if (cairo_surface_status(*out) != CAIRO_STATUS_SUCCESS) { st = PM_ENOMEM; goto done; }
+    st = snapshot_metatiles(&zc, t, *out, x0, y0);
+    if (px0) *px0 = x0;
+    if (py0) *py0 = y0;
+done:
+    if (st && *out) { cairo_surface_destroy(*out); *out = NULL; }
+    zoom_fini(&zc);
+    pm_text_free(t);
+    return st;
+}

@@ -1,0 +1,90 @@
+/* Tile sinks: where rendered tiles go (a directory tree, an MBTiles file, a PMTiles file). */
+#ifndef PM_TILES_SINK_H
+#define PM_TILES_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/status.h"
+
+/* Package metadata (MBTiles metadata table / PMTiles header + JSON metadata). */
+typedef struct {
+    const char *name;        /* "长寿路街道 服务群众能效指数 2016" */
+    const char *description;
+    const char *attribution;
+    const char *legend_json; /* JSON text of the legend (classes, colours, counts) */
+    double bounds[4];        /* minlon, minlat, maxlon, maxlat (WGS 84) */
+    double center[3];        /* lon, lat, zoom */
+    int minzoom, maxzoom;
+    int tile_px;             /* 256 or 512 (@2x) */
+} pm_tilemeta;
+
+/* The result of a sink: how many tiles it wrote and how many were unchanged. */
+typedef struct {
+    size_t written;   /* tiles whose bytes changed or are new */
+    size_t unchanged; /* tiles identical to what was there already (not rewritten) */
+    size_t tiles;     /* tiles in the output */
+    size_t unique;    /* distinct tile contents (PMTiles deduplication) */
+    size_t removed;   /* stale tiles of an earlier run removed (directory sink) */
+} pm_sinkstats;
+
+typedef struct pm_sink pm_sink;
+
+/* A sink's operations.  put may be called from several threads at once; sinks
+ * that need an order (packages) collect and sort at finish, so the output bytes
+ * never depend on thread timing.  finish writes atomically (temporary + rename) and
+ * leaves an existing identical package untouched; abort removes temporaries.
+ * After any failure, later puts return the first error (sticky); finish returns it
+ * too, with its message in *err (caller frees).  Each z/x/y may be put once: a
+ * repeat makes finish fail with PM_EINTERNAL.  Puts after finish: PM_EINTERNAL.
+ * Tiles are 1 byte .. 4 GiB, zoom 0..30, x and y inside the zoom. */
+typedef struct {
+    pm_status (*put)(pm_sink *s, int z, uint32_t x, uint32_t y, const unsigned char *png,
+                     size_t len);
+    pm_status (*finish)(pm_sink *s, const pm_tilemeta *meta, pm_sinkstats *stats, char **err);
+    void (*free)(pm_sink *s); /* aborts if not finished; accepts NULL */
+} pm_sink_ops;
+
+struct pm_sink {
+    const pm_sink_ops *ops;
+};
+
+static inline pm_status pm_sink_put(pm_sink *s, int z, uint32_t x, uint32_t y,
+                                    const unsigned char *png, size_t len)
+{
+    return s->ops->put(s, z, x, y, png, len);
+}
+static inline pm_status pm_sink_finish(pm_sink *s, const pm_tilemeta *m, pm_sinkstats *st,
+                                       char **err)
+{
+    return s->ops->finish(s, m, st, err);
+}
+static inline void pm_sink_free(pm_sink *s)
+{
+    if (s) s->ops->free(s);
+}
+
+/* Directory tree DIR/{z}/{x}/{y}{suffix}.png (suffix "" or "@2x").  A tile whose
+ * bytes equal the existing file is not rewritten (its mtime is kept).  Tiles of an
+ * earlier run that this run did not produce are removed at finish (within the zooms
+ * written), so the tree always equals the run.  The zooms swept are meta's
+ * minzoom..maxzoom and every zoom put (meta may be NULL); stats.removed counts the
+ * stale tiles removed, then emptied folders go.  Other files are left alone. */
+pm_status pm_sink_dir_new(const char *dir, const char *suffix, pm_sink **out, char **err);
+
+/* The packages collect tiles in an anonymous temporary file beside path (deduplicated
+ * by content), created by _new, which therefore fails at once (PM_EIO, *err) where the
+ * folder cannot take files.  finish needs meta; the stated zoom range is meta's,
+ * widened to the tiles put.  stats: the package is one unit, so written = tiles if
+ * its bytes changed, else unchanged = tiles. */
+
+/* MBTiles 1.3 file (SQLite): tiles table in TMS row order, metadata table with name,
+ * format=png, bounds, center, minzoom, maxzoom, attribution, description, type,
+ * version, json (the legend).  Deterministic bytes for equal input. */
+pm_status pm_sink_mbtiles_new(const char *path, pm_sink **out, char **err);
+
+/* PMTiles v3 file: raster PNG, tiles deduplicated by content, clustered by tile id,
+ * JSON metadata with the same fields as MBTiles.  Deterministic bytes.  Without
+ * tiles finish fails (PM_EDATA): the format has no empty archive. */
+pm_status pm_sink_pmtiles_new(const char *path, pm_sink **out, char **err);
+
+#endif
