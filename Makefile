@@ -7,10 +7,10 @@
 #   make deps       install missing Debian packages (run by run/test)
 
 CC      ?= gcc
-PKGS    := gdal proj cairo pangocairo pangoft2 fontconfig jansson libpng
+PKGS    := gdal proj cairo pangocairo pangoft2 fontconfig jansson libpng sqlite3 zlib
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -MMD -MP -Isrc \
+PM_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -MMD -MP -Isrc \
            -DPM_SOURCE_DIR='"$(CURDIR)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -26,21 +26,36 @@ TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
 # Debian packages the build, the sample and the tests need.
 DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-data \
             libcairo2-dev libpango1.0-dev libpng-dev libjansson-dev libcriterion-dev \
-            fonts-noto-cjk poppler-utils python3 python3-gdal
+            fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
+            libjs-leaflet chromium nodejs
 
-.PHONY: all run test asan valgrind deps clean sample check-sample
+.PHONY: all run test browser-test asan valgrind deps clean sample check-sample
 all: $(BUILD)/partymap
 
 $(BUILD)/partymap: $(OBJS)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/run: $(LIB_OBJS) $(TEST_OBJS)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# The independent PMTiles reader the sink tests use (pinned by package-lock.json);
+# without npm that one test is skipped.
+tests/tiles/node_modules: tests/tiles/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix tests/tiles --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the PMTiles reader test will be skipped"; fi
+
+# playwright-core for the site's browser test (pinned by package-lock.json); it drives
+# Debian's chromium, so npm downloads no browser.
+tests/site/node_modules: tests/site/package.json
+	npm install --prefix tests/site --no-audit --no-fund && touch $@
 
 # Install only what is missing; apt-get needs root (or sudo).
 deps:
@@ -55,20 +70,33 @@ deps:
 
 run: deps
 	$(MAKE) all
-	$(BUILD)/partymap render
+	$(BUILD)/partymap render --year all
 
-test: deps
+test: deps tests/tiles/node_modules tests/site/node_modules
 	$(MAKE) $(BUILD)/partymap $(BUILD)/tests/run
 	cd $(CURDIR) && $(BUILD)/tests/run --jobs 2
+	$(MAKE) browser-test
+
+# The static site in Debian's chromium: tiles of two years (two maps in 2015, for the
+# year switcher) and the site, rendered from the sample, then tests/site/browser.mjs on file://.
+browser-test: $(BUILD)/partymap tests/site/node_modules
+	$(BUILD)/partymap render --only tiles --year 2015 --maps service,satisfaction --out $(BUILD)/site-test --quiet
+	$(BUILD)/partymap render --only tiles,site --out $(BUILD)/site-test --quiet
+	node tests/site/browser.mjs $(BUILD)/site-test
 
 asan: deps
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" build/asan/partymap build/asan/tests/run
-	PM_BIN=$(CURDIR)/build/asan/partymap ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/tests/run --jobs 2
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/run
+	PM_BIN=$(CURDIR)/build/asan/partymap LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/tests/run --jobs 2
 
 valgrind: deps
-	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/tests/run
-	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
-	  --suppressions=tests/valgrind.supp build/vg/tests/run --jobs 1
+	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/run
+	rm -f build/vg/*.vglog
+	PM_BIN=$(CURDIR)/build/vg/partymap valgrind --trace-children=yes --log-file=build/vg/%p.vglog \
+	  --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
+	  build/vg/tests/run --jobs 1
+	@if grep -l "ERROR SUMMARY: [1-9]" build/vg/*.vglog; then \
+	  echo "valgrind: errors or definite leaks (see the logs above)"; exit 1; fi
+	@echo "valgrind: no errors, no definite leaks in $$(ls build/vg/*.vglog | wc -l) processes"
 
 # Regenerate the bundled sample (deterministic; output is committed).
 sample: deps

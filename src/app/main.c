@@ -25,7 +25,7 @@ static const char *const usage_render =
     "                       [--only KINDS] [--jobs N] [--shard K/N] [--quiet]\n"
     "\n"
     "  -c, --config FILE  project file (default: the bundled Changshou Road sample)\n"
-    "  --year YEAR        evaluation year to draw (default: the latest in the data)\n"
+    "  --year YEAR|all    evaluation year to draw (default: the latest in the data)\n"
     "  --maps ID,...      maps to draw (default: every map of the config)\n"
     "  --out DIR          output folder (default: the config's \"output\")\n"
     "  --only KINDS       comma list of print, tiles, site, atlas (default: all)\n"
@@ -113,7 +113,8 @@ static int run(const char *cmd, int argc, char **argv)
         case 'h': fputs(usage, stdout); return 0;
         case O_MAPS: o.maps = optarg; break;
         case O_YEAR:
-            if ((!render && !snap) || !parse_year(optarg, &o.year)) goto bad;
+            if (render && strcmp(optarg, "all") == 0) o.year = -1;
+            else if ((!render && !snap) || !parse_year(optarg, &o.year)) goto bad;
             break;
         case 'j': {
             long j = strtol(optarg, &end, 10);

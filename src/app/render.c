@@ -87,19 +87,28 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
         if (st == PM_EDATA) fprintf(err, "partymap: %zu problem(s) in the input; nothing was written\n", d.errors);
         goto done;
     }
-    int year = o->year ? o->year : p.ds->years[p.ds->nyears - 1];
-    if (pm_dataset_year_index(p.ds, year) < 0) {
-        fprintf(err, "partymap: --year %d: the evaluations have no rows for that year\n", year);
-        st = PM_EUSAGE;
-        goto done;
+    /* --year all (-1): every year of the data; no --year: the latest */
+    size_t y0 = p.ds->nyears - 1, y1 = p.ds->nyears - 1;
+    if (o->year == -1) y0 = 0;
+    else if (o->year) {
+        long yi = pm_dataset_year_index(p.ds, o->year);
+        if (yi < 0) {
+            fprintf(err, "partymap: --year %d: the evaluations have no rows for that year\n", o->year);
+            st = PM_EUSAGE;
+            goto done;
+        }
+        y0 = y1 = (size_t)yi;
     }
     const char *out = o->out ? o->out : p.cfg->output;
     unsigned kinds = o->kinds ? o->kinds : PM_KIND_PRINT | PM_KIND_TILES | PM_KIND_SITE;
     if (kinds & PM_KIND_ATLAS)
         fprintf(err, "partymap: note: the atlas is not implemented yet; skipped\n");
     if (o->shard_n > 1) kinds &= PM_KIND_TILES; /* a shard only renders its tiles */
-    if (!st && (kinds & PM_KIND_PRINT)) st = pm_out_print(&p, year, out, o, err);
-    if (!st && (kinds & PM_KIND_TILES)) st = pm_out_tiles(&p, year, out, o, err);
+    for (size_t y = y0; !st && y <= y1; y++) {
+        int year = p.ds->years[y];
+        if (kinds & PM_KIND_PRINT) st = pm_out_print(&p, year, out, o, err);
+        if (!st && (kinds & PM_KIND_TILES)) st = pm_out_tiles(&p, year, out, o, err);
+    }
     if (!st && (kinds & PM_KIND_SITE)) st = pm_out_site(&p, out, o, err);
     if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_out_now() - t0);
 done:

@@ -52,11 +52,11 @@ pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err)
     return st;
 }
 
-pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err)
+static pm_status commit(pm_tmpfile *t, int durable, char **err)
 {
     pm_status st = PM_OK;
-    int fd = open(t->tmp, O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0) {
+    int fd = durable ? open(t->tmp, O_RDONLY) : -1;
+    if (durable && (fd < 0 || fsync(fd) != 0)) {
         if (err) *err = pm_asprintf("%s: cannot sync: %s", t->tmp, strerror(errno));
         st = PM_EIO;
     }
@@ -72,6 +72,11 @@ pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err)
     return st;
 }
 
+pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err)
+{
+    return commit(t, 1, err);
+}
+
 void pm_tmpfile_abort(pm_tmpfile *t)
 {
     if (t->tmp) unlink(t->tmp);
@@ -80,7 +85,8 @@ void pm_tmpfile_abort(pm_tmpfile *t)
     t->path = t->tmp = NULL;
 }
 
-pm_status pm_write_atomic(const char *path, const void *data, size_t len, char **err)
+static pm_status write_file(const char *path, const void *data, size_t len, int durable,
+                            char **err)
 {
     pm_tmpfile t = {0};
     pm_status st = pm_tmpfile_begin(&t, path, err);
@@ -99,11 +105,33 @@ pm_status pm_write_atomic(const char *path, const void *data, size_t len, char *
         len -= (size_t)w;
     }
     if (close(fd) != 0) goto fail;
-    return pm_tmpfile_commit(&t, err);
+    return commit(&t, durable, err);
 fail:
     if (err) *err = pm_asprintf("%s: cannot write: %s", path, strerror(errno));
     pm_tmpfile_abort(&t);
     return PM_EIO;
+}
+
+pm_status pm_write_atomic(const char *path, const void *data, size_t len, char **err)
+{
+    return write_file(path, data, len, 1, err);
+}
+
+pm_status pm_write_replace(const char *path, const void *data, size_t len, char **err)
+{
+    return write_file(path, data, len, 0, err);
+}
+
+pm_status pm_sync_dir(const char *dir, char **err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0 || syncfs(fd) != 0) {
+        if (err) *err = pm_asprintf("%s: cannot sync: %s", dir, strerror(errno));
+        if (fd >= 0) close(fd);
+        return PM_EIO;
+    }
+    close(fd);
+    return PM_OK;
 }
 
 pm_status pm_read_file(const char *path, size_t max_len, char **out, size_t *out_len,

@@ -13,6 +13,14 @@ pm_status pm_mkdirs(const char *dir, char **err);
  * any) is untouched, and *err describes the problem (caller frees). Thread-safe. */
 pm_status pm_write_atomic(const char *path, const void *data, size_t len, char **err);
 
+/* Like pm_write_atomic without the fsync: a crash of the process never leaves a
+ * half-written file, but after a power loss the new file may be empty.  For many
+ * small files (tiles), followed by one pm_sync_dir of their tree. */
+pm_status pm_write_replace(const char *path, const void *data, size_t len, char **err);
+
+/* Flushes the file system holding dir to disk (syncfs); PM_EIO with *err. */
+pm_status pm_sync_dir(const char *dir, char **err);
+
 /* A temporary name beside path for writers that need a file name (Cairo's PDF
  * surface, OGR); commit renames it into place, abort removes it.  Thread-safe. */
 typedef struct {

@@ -81,10 +81,13 @@ static int has_data(const pm_scene *s, pm_bbox b, double margin)
     return 0;
 }
 
+/* Per-thread state: a text engine and one pixel buffer reused by every metatile
+ * (a surface is wrapped around it per metatile, so no page is faulted in twice). */
 typedef struct {
     pm_text *text;
     cairo_surface_t *surf;
-    int sw, sh;
+    unsigned char *buf;
+    size_t cap;
 } worker;
 
 typedef struct {
@@ -129,14 +132,17 @@ static pm_status ensure_worker(run *r, worker *w, int sw, int sh)
         pm_status st = pm_text_new(r->job->map.font, &w->text, &msg);
         if (st) { fail_msg(r, msg ? msg : "cannot load the font"); free(msg); return st; }
     }
-    if (!w->surf || w->sw != sw || w->sh != sh) {
-        if (w->surf) cairo_surface_destroy(w->surf);
-        w->surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sw, sh);
-        w->sw = sw;
-        w->sh = sh;
-        if (cairo_surface_status(w->surf) != CAIRO_STATUS_SUCCESS) return PM_ENOMEM;
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, sw);
+    size_t need = (size_t)stride * (size_t)sh;
+    if (need > w->cap) {
+        free(w->buf);
+        w->buf = malloc(need);
+        w->cap = w->buf ? need : 0;
+        if (!w->buf) return PM_ENOMEM;
     }
-    return PM_OK;
+    if (w->surf) cairo_surface_destroy(w->surf);
+    w->surf = cairo_image_surface_create_for_data(w->buf, CAIRO_FORMAT_ARGB32, sw, sh, stride);
+    return cairo_surface_status(w->surf) == CAIRO_STATUS_SUCCESS ? PM_OK : PM_ENOMEM;
 }
 
 /* Slices the drawn metatile into tiles, encodes and hands them to the sinks. */
@@ -269,6 +275,7 @@ pm_status pm_pyramid_render(const pm_pyramid_job *job, pm_pyramid_stats *stats, 
     for (size_t i = 0; r.workers && i < jobs; i++) {
         pm_text_free(r.workers[i].text);
         if (r.workers[i].surf) cairo_surface_destroy(r.workers[i].surf);
+        free(r.workers[i].buf);
     }
     free(r.workers);
     free(r.err);

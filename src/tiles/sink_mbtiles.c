@@ -1,0 +1,194 @@
+/* The MBTiles 1.3 sink: tiles collected, then one SQLite file written in a fixed order. */
+#include "tiles/sink.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+#include "tiles/tilebuf.h"
+
+typedef struct {
+    pm_sink base;
+    char *path;
+    pm_tilebuf *buf;
+    atomic_int finished;
+} mb_sink;
+
+/* Tables as the spec names them; the index comes after the rows (faster, same file). */
+static const char schema_sql[] =
+    "PRAGMA page_size=4096; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+    "CREATE TABLE metadata (name text, value text);"
+    "CREATE TABLE tiles (zoom_level integer, tile_column integer, tile_row integer,"
+    " tile_data blob);"
+    "BEGIN;";
+static const char index_sql[] =
+    "CREATE UNIQUE INDEX tile_index on tiles (zoom_level, tile_column, tile_row);";
+
+/* SQLite's message for db, attributed to the package path. */
+static pm_status db_fail(sqlite3 *db, const char *path, const char *what, char **err)
+{
+    if (err) *err = pm_asprintf("%s: cannot %s: %s", path, what,
+                                db ? sqlite3_errmsg(db) : "out of memory");
+    return PM_EIO;
+}
+
+static pm_status put_tiles(sqlite3 *db, pm_tilebuf *b, const pm_tileref *refs, size_t n,
+                           const char *path, char **err)
+{
+    sqlite3_stmt *ins = NULL;
+    unsigned char *data = NULL;
+    size_t cap = 0;
+    pm_status st = PM_OK;
+    if (sqlite3_prepare_v2(db, "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)", -1, &ins, NULL))
+        return db_fail(db, path, "prepare the tiles table", err);
+    for (size_t i = 0; !st && i < n; i++) {
+        const pm_tileref *r = &refs[i];
+        size_t len = pm_tilebuf_blob_len(b, r->blob);
+        if (len > cap) {
+            free(data);
+            data = malloc(cap = len);
+            if (!data) { st = PM_ENOMEM; break; }
+        }
+        st = pm_tilebuf_read(b, r->blob, data, err);
+        if (st) break;
+        uint32_t tms_row = (uint32_t)((((uint64_t)1 << r->z) - 1) - r->y);
+        sqlite3_bind_int(ins, 1, r->z);
+        sqlite3_bind_int64(ins, 2, r->x);
+        sqlite3_bind_int64(ins, 3, tms_row);
+        sqlite3_bind_blob(ins, 4, data, (int)len, SQLITE_STATIC);
+        if (len > INT32_MAX || sqlite3_step(ins) != SQLITE_DONE)
+            st = db_fail(db, path, "insert a tile", err);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    free(data);
+    return st;
+}
+
+/* The metadata rows in a fixed order; NULL values are left out. */
+static pm_status put_meta(sqlite3 *db, const pm_tilemeta *m, int minz, int maxz,
+                          const char *json, const char *path, char **err)
+{
+    char a[40], b[40], c[40], d[40];
+    char *bounds = pm_asprintf("%s,%s,%s,%s", pm_tilebuf_num(m->bounds[0], a),
+                               pm_tilebuf_num(m->bounds[1], b), pm_tilebuf_num(m->bounds[2], c),
+                               pm_tilebuf_num(m->bounds[3], d));
+    char *center = pm_asprintf("%s,%s,%d", pm_tilebuf_num(m->center[0], a),
+                               pm_tilebuf_num(m->center[1], b), (int)lround(m->center[2]));
+    char *zmin = pm_asprintf("%d", minz), *zmax = pm_asprintf("%d", maxz);
+    const char *rows[][2] = {
+        {"name", m->name ? m->name : ""}, {"format", "png"}, {"bounds", bounds},
+        {"center", center}, {"minzoom", zmin}, {"maxzoom", zmax},
+        {"attribution", m->attribution}, {"description", m->description},
+        {"type", "overlay"}, {"version", "1.3"}, {"json", json},
+    };
+    pm_status st = bounds && center && zmin && zmax ? PM_OK : PM_ENOMEM;
+    sqlite3_stmt *ins = NULL;
+    if (!st && sqlite3_prepare_v2(db, "INSERT INTO metadata VALUES (?1, ?2)", -1, &ins, NULL))
+        st = db_fail(db, path, "prepare the metadata table", err);
+    for (size_t i = 0; !st && i < sizeof rows / sizeof rows[0]; i++) {
+        if (!rows[i][1]) continue;
+        sqlite3_bind_text(ins, 1, rows[i][0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, rows[i][1], -1, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE) st = db_fail(db, path, "write metadata", err);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    free(bounds);
+    free(center);
+    free(zmin);
+    free(zmax);
+    return st;
+}
+
+/* Writes the whole database to file (a new, empty name). */
+static pm_status write_db(mb_sink *s, const char *file, const pm_tilemeta *m,
+                          const pm_tileref *refs, size_t n, char **err)
+{
+    int minz, maxz;
+    pm_tilebuf_zooms(m, refs, n, &minz, &maxz);
+    char *json = NULL;
+    pm_status st = pm_tilebuf_meta_json(m, minz, maxz, 0, &json, err);
+    if (st) return st;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) ||
+        sqlite3_exec(db, schema_sql, NULL, NULL, NULL))
+        st = db_fail(db, s->path, "create the database", err);
+    if (!st) st = put_tiles(db, s->buf, refs, n, s->path, err);
+    if (!st && sqlite3_exec(db, index_sql, NULL, NULL, NULL))
+        st = db_fail(db, s->path, "index the tiles", err);
+    if (!st) st = put_meta(db, m, minz, maxz, json, s->path, err);
+    if (!st && sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL))
+        st = db_fail(db, s->path, "commit", err);
+    if (sqlite3_close(db) != SQLITE_OK && !st) st = db_fail(db, s->path, "close", err);
+    free(json);
+    return st;
+}
+
+static pm_status mb_put(pm_sink *sink, int z, uint32_t x, uint32_t y, const unsigned char *png,
+                        size_t len)
+{
+    mb_sink *s = (mb_sink *)sink;
+    if (atomic_load(&s->finished)) return PM_EINTERNAL;
+    return pm_tilebuf_put(s->buf, z, x, y, png, len);
+}
+
+static pm_status mb_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats *stats,
+                           char **err)
+{
+    mb_sink *s = (mb_sink *)sink;
+    if (atomic_exchange(&s->finished, 1)) return PM_EINTERNAL;
+    if (!meta) {
+        if (err) *err = pm_asprintf("%s: no package metadata", s->path);
+        return PM_EINTERNAL;
+    }
+    pm_status st = pm_tilebuf_error(s->buf, err);
+    const pm_tileref *refs = NULL;
+    size_t n = 0;
+    if (!st) st = pm_tilebuf_sort(s->buf, NULL, &refs, &n, err);
+    if (st) return st;
+    pm_tmpfile t = {0};
+    st = pm_tmpfile_begin(&t, s->path, err);
+    if (st) return st;
+    st = write_db(s, t.tmp, meta, refs, n, err);
+    if (st) {
+        pm_tmpfile_abort(&t);
+        return st;
+    }
+    int kept = 0;
+    st = pm_tilebuf_commit(&t, &kept, err);
+    if (!st && stats)
+        *stats = (pm_sinkstats){.written = kept ? 0 : n, .unchanged = kept ? n : 0,
+                                .tiles = n, .unique = pm_tilebuf_nblobs(s->buf)};
+    return st;
+}
+
+static void mb_free(pm_sink *sink)
+{
+    mb_sink *s = (mb_sink *)sink;
+    if (!s) return;
+    pm_tilebuf_free(s->buf);
+    free(s->path);
+    free(s);
+}
+
+static const pm_sink_ops mb_ops = {mb_put, mb_finish, mb_free};
+
+pm_status pm_sink_mbtiles_new(const char *path, pm_sink **out, char **err)
+{
+    *out = NULL;
+    mb_sink *s = calloc(1, sizeof *s);
+    if (!s) return PM_ENOMEM;
+    s->base.ops = &mb_ops;
+    s->path = pm_strdup(path);
+    pm_status st = s->path ? pm_tilebuf_new(path, &s->buf, err) : PM_ENOMEM;
+    if (st) {
+        mb_free(&s->base);
+        return st;
+    }
+    *out = &s->base;
+    return PM_OK;
+}
