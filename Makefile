@@ -18,7 +18,7 @@ LDLIBS  += $(PKG_LIBS) -lm -pthread
 
 SRCS     := $(sort $(wildcard src/*/*.c))
 LIB_SRCS := $(filter-out src/app/main.c,$(SRCS))
-TEST_SRCS:= $(sort $(wildcard tests/*/*.c))
+TEST_SRCS:= $(filter-out tests/fuzz/%,$(sort $(wildcard tests/*/*.c)))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
@@ -29,7 +29,7 @@ DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-dat
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
             libjs-leaflet chromium nodejs
 
-.PHONY: all run test browser-test asan valgrind deps clean sample check-sample
+.PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample
 all: $(BUILD)/partymap
 
 $(BUILD)/partymap: $(OBJS)
@@ -67,6 +67,21 @@ deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+
+# The benchmark against Mapnik (bench/run.py; README "Performance"): Debian's Mapnik
+# for /usr/bin/python3 and GNU time besides the build's packages; results and the
+# side-by-side image in out/bench/.  BENCH_ARGS passes options (e.g. --reps 5).
+BENCH_PKGS := python3-mapnik python3-gdal fonts-noto-cjk time sqlite3
+.PHONY: bench
+bench: deps
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
+	$(MAKE) $(BUILD)/partymap $(BUILD)/bench/encode_floor
+	/usr/bin/python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
+
+$(BUILD)/bench/encode_floor: bench/encode_floor.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 run: deps
 	$(MAKE) all
@@ -106,3 +121,23 @@ clean:
 	rm -rf build
 
 -include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+
+# libFuzzer targets (clang): the config parser, the style parser and the evaluation-table
+# reader, each for FUZZ_SECONDS from the seed corpus in tests/fuzz/corpus/.  Crashes are
+# written to build/fuzz/ and belong in tests/fuzz/corpus/ as fixtures once fixed.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := config style evaltable
+FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+fuzz: deps
+	@command -v clang >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -q clang libclang-rt-14-dev; }
+	$(MAKE) CC=clang BUILD=build/fuzz CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" $(LIB_SRCS:%.c=build/fuzz/%.o)
+	@for t in $(FUZZ_TARGETS); do \
+	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PM_CFLAGS) $(PKG_CFLAGS) -o build/fuzz/fuzz_$$t \
+	    tests/fuzz/fuzz_$$t.c $(LIB_SRCS:%.c=build/fuzz/%.o) $(LDLIBS) || exit 1; \
+	  mkdir -p build/fuzz/corpus-$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=build/fuzz/$$t- -print_final_stats=1 build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+	    > build/fuzz/$$t.log 2>&1; rc=$$?; tail -4 build/fuzz/$$t.log; \
+	  [ $$rc = 0 ] || { echo "fuzz: $$t failed (see build/fuzz/$$t.log)"; exit 1; }; \
+	done

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geo/gcj02.h"
 #include "geo/proj.h"
 
 enum { S_POPULATION, S_HOUSEHOLDS, S_AREA, S_DENSITY, S_PLATFORMS, S_PROJECTS, S_RUNNING,
@@ -48,10 +49,21 @@ static void join_sites(const pm_dataset *ds, const pm_site *s, size_t n, long *i
         count[in[i]]++;
         if (running && s[i].status == PM_SITE_RUNNING) running[in[i]]++;
     }
-    if (outside)
+    if (!outside) return;
+    /* Most points outside: would they fall inside as GCJ-02 (Amap/Tencent lon/lat)? */
+    size_t inside_gcj = 0;
+    if (outside * 2 > n)
+        for (size_t i = 0; i < n; i++)
+            inside_gcj += pm_join_point(ds->committees, ds->ncommittees, pm_gcj02_to_wgs84(s[i].lonlat)) >= 0;
+    if (inside_gcj * 2 > n)
+        pm_diag_add(diag, PM_SEV_WARNING, what, "", "", "%zu of %zu points lie outside every "
+                    "committee, but %zu would lie inside if their coordinates were GCJ-02 (as "
+                    "Amap and Tencent maps give them): set \"datum\": \"gcj02\" for this source",
+                    outside, n, inside_gcj);
+    else
         pm_diag_add(diag, PM_SEV_WARNING, what, "", "", "%zu of %zu points lie outside every "
                     "committee and are not counted%s", outside, n, outside * 2 > n
-                    ? " (most of them: are the coordinates GCJ-02 or in another CRS?)" : "");
+                    ? " (most of them: is the coordinate system right?)" : "");
 }
 
 static pm_status measure_areas(const pm_dataset *ds, const char *crs, pm_diag *diag,

@@ -75,7 +75,9 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
     pm_diag d;
     pm_diag_init(&d);
     pm_project p;
-    pm_status st = pm_project_open(o->config, o->maps, &d, &p);
+    pm_overrides ov = { o->f_committees, o->f_platforms, o->f_projects, o->f_evaluations,
+                        o->encoding, o->assume_crs };
+    pm_status st = pm_project_open_ex(o->config, o->maps, &ov, &d, &p);
     if (!o->json) {
         pm_diag_print(&d, err);
         if (!st) print_text(&p, out);

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include "core/status.h"
 
-typedef enum { PM_KIND_PRINT = 1, PM_KIND_TILES = 2, PM_KIND_SITE = 4, PM_KIND_ATLAS = 8 } pm_kind;
+typedef enum { PM_KIND_PRINT = 1, PM_KIND_TILES = 2, PM_KIND_SITE = 4, PM_KIND_ATLAS = 8,
+               PM_KIND_DATA = 16 } pm_kind;
 
 typedef struct {
     const char *config;  /* NULL = bundled sample */
@@ -17,6 +18,7 @@ typedef struct {
     int quiet;
     size_t jobs;         /* worker threads; 0 = number of cores */
     unsigned shard_k, shard_n; /* --shard K/N; 0 = no sharding */
+    int dry_run;         /* render: list the files that would be written, write nothing */
     /* snapshot */
     const char *map;     /* --map ID */
     int zoom;            /* --zoom Z */
@@ -24,6 +26,9 @@ typedef struct {
     double bbox[4];      /* --bbox minlon,minlat,maxlon,maxlat */
     int scale;           /* --scale 1|2 */
     const char *output;  /* -o FILE.png */
+    /* check: single files replacing the config's sources */
+    const char *f_committees, *f_platforms, *f_projects, *f_evaluations;
+    const char *encoding, *assume_crs;
 } pm_cmd_opts;
 
 /* Validates everything and reports: a human summary, or with json one JSON object
@@ -33,6 +38,15 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err);
 
 /* Renders the requested outputs; progress and problems on err. */
 pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err);
+
+/* The year's changes against the year before: out/YEAR/changes.csv (UTF-8 with a
+ * BOM, one row per committee) and a readable Chinese summary on out; problems on err. */
+pm_status pm_cmd_report(const pm_cmd_opts *o, FILE *out, FILE *err);
+
+/* Merges the n shard packages in into out (pm_merge_packages); a summary on err
+ * unless quiet.  Refuses (PM_EUSAGE) a set of inputs named .shard-K-of-N that
+ * lacks some K. */
+pm_status pm_cmd_merge(const char *out, const char *const *in, size_t n, int quiet, FILE *err);
 
 /* Draws one grid-aligned EPSG:3857 view of a map as a PNG (the tiles' reference). */
 pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err);

@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "app/project.h"
+#include "core/cancel.h"
 
 static const char *const usage_main =
     "usage: partymap COMMAND [options]\n"
@@ -17,24 +18,29 @@ static const char *const usage_main =
     "  render   draw the maps (posters, tiles, packages, website) into the output folder\n"
     "  snapshot draw one map view on the tile grid as a PNG image\n"
     "  check    validate the data, styles and config; report problems\n"
+    "  merge    combine the shard packages of a --shard run into one package\n"
+    "  report   a year's changes against the year before: changes.csv and a summary\n"
     "\n"
     "Run 'partymap COMMAND --help' for a command's options.\n";
 
 static const char *const usage_render =
     "usage: partymap render [-c CONFIG] [--year YEAR] [--maps ID,...] [--out DIR]\n"
-    "                       [--only KINDS] [--jobs N] [--shard K/N] [--quiet]\n"
+    "                       [--only KINDS] [--jobs N] [--shard K/N] [--dry-run] [--quiet]\n"
     "\n"
     "  -c, --config FILE  project file (default: the bundled Changshou Road sample)\n"
     "  --year YEAR|all    evaluation year to draw (default: the latest in the data)\n"
     "  --maps ID,...      maps to draw (default: every map of the config)\n"
     "  --out DIR          output folder (default: the config's \"output\")\n"
-    "  --only KINDS       comma list of print, tiles, site, atlas (default: all)\n"
+    "  --only KINDS       comma list of print, tiles, site, atlas, data (default: all)\n"
     "  -j, --jobs N       rendering threads (default: the number of cores)\n"
     "  --shard K/N        render only shard K of N of the tiles (packages only)\n"
+    "  --dry-run          list the files that would be written; write nothing\n"
     "  -q, --quiet        no progress messages\n"
     "\n"
     "Writes DIR/YEAR/print/ID.pdf and .png, DIR/YEAR/tiles/ID/{z}/{x}/{y}[@2x].png,\n"
-    "DIR/YEAR/tiles/ID[@2x].mbtiles and .pmtiles, and DIR/site/. Exit status:\n"
+    "DIR/YEAR/tiles/ID[@2x].mbtiles and .pmtiles, DIR/YEAR/atlas.pdf (the diagnosis\n"
+    "atlas: cover, contents, a page per committee), DIR/site/, DIR/YEAR/evaluation.xlsx\n"
+    "and .csv (data) and the GeoPackage DIR/partymap.gpkg styled for QGIS. Exit status:\n"
     "0 success, 1 invalid data or config, 2 usage error, 3 I/O error, 4 internal error.\n";
 
 static const char *const usage_snapshot =
@@ -48,26 +54,44 @@ static const char *const usage_snapshot =
 
 static const char *const usage_check =
     "usage: partymap check [-c CONFIG] [--maps ID,...] [--json]\n"
+    "                      [--committees FILE] [--platforms FILE] [--projects FILE]\n"
+    "                      [--evaluations FILE] [--encoding ENC] [--assume-crs CRS]\n"
     "\n"
     "  -c, --config FILE  project file (default: the bundled Changshou Road sample)\n"
     "  --maps ID,...      styles to check (default: every map of the config)\n"
     "  --json             print one JSON object: committees, years, names, ranks,\n"
     "                     summary (classes per year and map) and problems\n"
+    "  --committees FILE, --platforms FILE, --projects FILE, --evaluations FILE\n"
+    "                     check this file in place of the config's source (the\n"
+    "                     config's field names apply)\n"
+    "  --encoding ENC     text encoding of those files, e.g. GBK\n"
+    "  --assume-crs CRS   CRS of those files when they carry none, e.g. EPSG:4326\n"
     "\n"
     "Exit status: 0 no errors, 1 invalid data or config, 2 usage error.\n";
+
+static const char *const usage_report =
+    "usage: partymap report [-c CONFIG] [--year YEAR] [--out DIR]\n"
+    "\n"
+    "  -c, --config FILE  project file (default: the bundled Changshou Road sample)\n"
+    "  --year YEAR        evaluation year (default: the latest in the data)\n"
+    "  --out DIR          output folder (default: the config's \"output\")\n"
+    "\n"
+    "Writes DIR/YEAR/changes.csv (UTF-8 with BOM; per committee: code, name, class and\n"
+    "rank of the headline map in the previous year and this year, rank change, score\n"
+    "change) and prints a summary: class changes, biggest rank moves, projects by status.\n";
 
 static int parse_kinds(const char *s, unsigned *kinds)
 {
     static const struct { const char *name; pm_kind k; } names[] = {
         { "print", PM_KIND_PRINT }, { "tiles", PM_KIND_TILES },
-        { "site", PM_KIND_SITE }, { "atlas", PM_KIND_ATLAS },
+        { "site", PM_KIND_SITE }, { "atlas", PM_KIND_ATLAS }, { "data", PM_KIND_DATA },
     };
     *kinds = 0;
     const char *p = s;
     while (*p) {
         size_t n = strcspn(p, ",");
         int found = 0;
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
             if (strlen(names[i].name) == n && strncmp(names[i].name, p, n) == 0) {
                 *kinds |= names[i].k;
                 found = 1;
@@ -89,7 +113,8 @@ static int parse_year(const char *s, int *year)
 
 static int run(const char *cmd, int argc, char **argv)
 {
-    enum { O_YEAR = 256, O_MAPS, O_OUT, O_ONLY, O_JSON, O_SHARD, O_MAP, O_ZOOM, O_BBOX, O_SCALE };
+    enum { O_YEAR = 256, O_MAPS, O_OUT, O_ONLY, O_JSON, O_SHARD, O_MAP, O_ZOOM, O_BBOX, O_SCALE,
+           O_FCOMM, O_FPLAT, O_FPROJ, O_FEVAL, O_ENC, O_CRS, O_DRY };
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' }, { "year", required_argument, NULL, O_YEAR },
         { "maps", required_argument, NULL, O_MAPS }, { "out", required_argument, NULL, O_OUT },
@@ -98,10 +123,17 @@ static int run(const char *cmd, int argc, char **argv)
         { "jobs", required_argument, NULL, 'j' }, { "shard", required_argument, NULL, O_SHARD },
         { "map", required_argument, NULL, O_MAP }, { "zoom", required_argument, NULL, O_ZOOM },
         { "bbox", required_argument, NULL, O_BBOX }, { "scale", required_argument, NULL, O_SCALE },
-        { "output", required_argument, NULL, 'o' }, { 0, 0, 0, 0 },
+        { "output", required_argument, NULL, 'o' },
+        { "committees", required_argument, NULL, O_FCOMM }, { "platforms", required_argument, NULL, O_FPLAT },
+        { "projects", required_argument, NULL, O_FPROJ }, { "evaluations", required_argument, NULL, O_FEVAL },
+        { "encoding", required_argument, NULL, O_ENC }, { "assume-crs", required_argument, NULL, O_CRS },
+        { "dry-run", no_argument, NULL, O_DRY },
+        { 0, 0, 0, 0 },
     };
     int render = strcmp(cmd, "render") == 0, snap = strcmp(cmd, "snapshot") == 0;
-    const char *usage = render ? usage_render : snap ? usage_snapshot : usage_check;
+    int check = strcmp(cmd, "check") == 0;
+    int report = strcmp(cmd, "report") == 0;
+    const char *usage = render ? usage_render : snap ? usage_snapshot : report ? usage_report : usage_check;
     pm_cmd_opts o = { 0 };
     int c;
     char *end, ch;
@@ -114,7 +146,7 @@ static int run(const char *cmd, int argc, char **argv)
         case O_MAPS: o.maps = optarg; break;
         case O_YEAR:
             if (render && strcmp(optarg, "all") == 0) o.year = -1;
-            else if ((!render && !snap) || !parse_year(optarg, &o.year)) goto bad;
+            else if ((!render && !snap && !report) || !parse_year(optarg, &o.year)) goto bad;
             break;
         case 'j': {
             long j = strtol(optarg, &end, 10);
@@ -149,14 +181,21 @@ static int run(const char *cmd, int argc, char **argv)
             o.scale = atoi(optarg);
             break;
         case 'o': if (!snap) goto bad; o.output = optarg; break;
-        case O_OUT: if (!render) goto bad; o.out = optarg; break;
+        case O_FCOMM: if (!check) goto bad; o.f_committees = optarg; break;
+        case O_FPLAT: if (!check) goto bad; o.f_platforms = optarg; break;
+        case O_FPROJ: if (!check) goto bad; o.f_projects = optarg; break;
+        case O_FEVAL: if (!check) goto bad; o.f_evaluations = optarg; break;
+        case O_ENC: if (!check) goto bad; o.encoding = optarg; break;
+        case O_CRS: if (!check) goto bad; o.assume_crs = optarg; break;
+        case O_OUT: if (!render && !report) goto bad; o.out = optarg; break;
+        case O_DRY: if (!render) goto bad; o.dry_run = 1; break;
         case O_ONLY:
             if (!render || !parse_kinds(optarg, &o.kinds)) {
-                fprintf(stderr, "partymap: --only: expected a comma list of print, tiles, site, atlas\n");
+                fprintf(stderr, "partymap: --only: expected a comma list of print, tiles, site, atlas, data\n");
                 return 2;
             }
             break;
-        case O_JSON: if (render) goto bad; o.json = 1; break;
+        case O_JSON: if (render || report) goto bad; o.json = 1; break;
         default: goto bad;
         }
     }
@@ -169,20 +208,54 @@ static int run(const char *cmd, int argc, char **argv)
         goto bad;
     }
     if (snap) return pm_exit_code(pm_cmd_snapshot(&o, stderr));
+    if (report) return pm_exit_code(pm_cmd_report(&o, stdout, stderr));
     return pm_exit_code(render ? pm_cmd_render(&o, stderr) : pm_cmd_check(&o, stdout, stderr));
 bad:
     fputs(usage, stderr);
     return 2;
 }
 
+static const char *const usage_merge =
+    "usage: partymap merge -o OUT.mbtiles|OUT.pmtiles [--quiet] SHARD...\n"
+    "\n"
+    "Combines the packages that 'render --shard K/N' wrote (MAP.shard-K-of-N.mbtiles or\n"
+    ".pmtiles, in any order) into one package, byte for byte the one a single run\n"
+    "writes.  Refuses shards of different runs, overlapping shards, and a set of\n"
+    "shards named K-of-N with one missing.\n";
+
+static int run_merge(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
+    };
+    const char *out = NULL;
+    int quiet = 0, c;
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        if (c == 'h') { fputs(usage_merge, stdout); return 0; }
+        if (c == 'o') out = optarg;
+        else if (c == 'q') quiet = 1;
+        else { fputs(usage_merge, stderr); return 2; }
+    }
+    if (!out || optind >= argc) {
+        fprintf(stderr, "partymap: merge needs -o OUT and at least one shard\n%s", usage_merge);
+        return 2;
+    }
+    return pm_exit_code(pm_cmd_merge(out, (const char *const *)argv + optind, (size_t)(argc - optind),
+                                     quiet, stderr));
+}
+
 int main(int argc, char **argv)
 {
+    pm_cancel_install();
     if (argc < 2) { fputs(usage_main, stderr); return 2; }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(usage_main, stdout);
         return 0;
     }
-    if (strcmp(argv[1], "render") && strcmp(argv[1], "check") && strcmp(argv[1], "snapshot")) {
+    if (!strcmp(argv[1], "merge")) return run_merge(argc - 1, argv + 1);
+    if (strcmp(argv[1], "render") && strcmp(argv[1], "check") && strcmp(argv[1], "snapshot")
+        && strcmp(argv[1], "report")) {
         fprintf(stderr, "partymap: unknown command '%s'\n\n%s", argv[1], usage_main);
         return 2;
     }

@@ -14,8 +14,25 @@ pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_
  * ID[@2x].mbtiles / .pmtiles packages. */
 pm_status pm_out_tiles(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
                        FILE *err);
+/* The diagnosis atlas of year: out/YEAR/atlas.pdf (left untouched when its bytes
+ * would not change). */
+pm_status pm_out_atlas(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
+                       FILE *err);
+/* Dry run (render --dry-run): lists on f, one a line, the files the stages in
+ * kinds would write for year (tile trees as a pattern with an estimate), and the
+ * site's files; writes nothing. */
+pm_status pm_out_plan(const pm_project *p, int year, const char *out, unsigned kinds,
+                      const pm_cmd_opts *o, FILE *f);
+pm_status pm_out_plan_site(const pm_project *p, const char *out, FILE *f);
 /* The static website in out/site/ for every year that has tiles. */
 pm_status pm_out_site(const pm_project *p, const char *out, const pm_cmd_opts *o, FILE *err);
+/* The evaluation spreadsheets of year: out/YEAR/evaluation.xlsx and .csv (UTF-8 with
+ * BOM), one row per committee sorted by the first map's rank, Chinese headers. */
+pm_status pm_out_data(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
+                      FILE *err);
+/* The evaluation database out/partymap.gpkg over every year of the data, with a QGIS
+ * style per map (the first map's is the default); rebuilt whole on every call. */
+pm_status pm_out_gpkg(const pm_project *p, const char *out, const pm_cmd_opts *o, FILE *err);
 
 /* A legend of th as JSON text (caller frees): classes with label, colour, count. */
 char *pm_out_legend_json(const pm_thematic *th);

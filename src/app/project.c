@@ -13,6 +13,7 @@ int pm_exit_code(pm_status st)
     case PM_EDATA: return 1;
     case PM_EUSAGE: return 2;
     case PM_EIO: return 3;
+    case PM_ECANCEL: return 130;
     default: return 4;
     }
 }
@@ -77,13 +78,51 @@ static pm_status load_styles(pm_project *p, const char *maps, pm_diag *diag)
     return st;
 }
 
+/* Replaces one source's file; its field mapping and settings stay unless overridden. */
+static pm_status override(pm_source *s, const char *path, const pm_overrides *ov)
+{
+    if (!path) return PM_OK;
+    char *np = pm_strdup(path);
+    char *enc = ov->encoding ? pm_strdup(ov->encoding) : NULL;
+    char *crs = ov->assume_crs ? pm_strdup(ov->assume_crs) : NULL;
+    if (!np || (ov->encoding && !enc) || (ov->assume_crs && !crs)) {
+        free(np); free(enc); free(crs);
+        return PM_ENOMEM;
+    }
+    /* encoding and CRS describe a file, not a role: the replaced file's settings go */
+    free(s->path);
+    free(s->encoding);
+    free(s->assume_crs);
+    s->path = np;
+    s->encoding = enc;
+    s->assume_crs = crs;
+    return PM_OK;
+}
+
+static pm_status apply_overrides(pm_config *c, const pm_overrides *ov)
+{
+    if (!ov) return PM_OK;
+    pm_status st = override(&c->committees, ov->committees, ov);
+    if (!st) st = override(&c->platforms, ov->platforms, ov);
+    if (!st) st = override(&c->projects, ov->projects, ov);
+    if (!st) st = override(&c->evaluations, ov->evaluations, ov);
+    return st;
+}
+
 pm_status pm_project_open(const char *config_path, const char *maps, pm_diag *diag,
                           pm_project *p)
+{
+    return pm_project_open_ex(config_path, maps, NULL, diag, p);
+}
+
+pm_status pm_project_open_ex(const char *config_path, const char *maps, const pm_overrides *ov,
+                             pm_diag *diag, pm_project *p)
 {
     memset(p, 0, sizeof *p);
     size_t errors0 = diag->errors;
     pm_status st = pm_config_load(config_path ? config_path : pm_config_default_path(), diag, &p->cfg);
     if (st) return st;
+    if ((st = apply_overrides(p->cfg, ov)) != PM_OK) return st;
     st = load_styles(p, maps, diag);
     if (st == PM_ENOMEM) return st;
     pm_status ds = pm_dataset_load(p->cfg, diag, &p->ds);

@@ -23,9 +23,21 @@ typedef struct {
  * PM_EUSAGE problem.  out is initialised; free with pm_project_fini. */
 pm_status pm_project_open(const char *config_path, const char *maps, pm_diag *diag,
                           pm_project *out);
+
+/* Replacements for the config's sources, for quick checks of single files (check
+ * --committees FILE ...).  NULL members keep the config's value. */
+typedef struct {
+    const char *committees, *platforms, *projects, *evaluations;
+    const char *encoding;   /* applies to every replaced file */
+    const char *assume_crs; /* applies to every replaced file */
+} pm_overrides;
+
+/* pm_project_open with sources replaced by ov (may be NULL). */
+pm_status pm_project_open_ex(const char *config_path, const char *maps, const pm_overrides *ov,
+                             pm_diag *diag, pm_project *out);
 void pm_project_fini(pm_project *p);
 
-/* Exit status for a status: 0, 1 data, 2 usage, 3 I/O, 4 other. */
+/* Exit status for a status: 0, 1 data, 2 usage, 3 I/O, 130 stopped by a signal, 4 other. */
 int pm_exit_code(pm_status st);
 
 #endif

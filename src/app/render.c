@@ -1,12 +1,14 @@
 /* The render command: the pipeline from a loaded project to the requested outputs. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "analysis/thematic.h"
 #include "app/commands.h"
 #include "app/outputs.h"
 #include "app/project.h"
+#include "core/fileio.h"
 #include "print/poster.h"
 #include "render/scene.h"
 #include "render/text.h"
@@ -18,11 +20,22 @@ double pm_out_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The date printed in credits: SOURCE_DATE_EPOCH when set (reproducible builds), else today. */
-static void made_date(char *buf, size_t len)
+/* The date printed in credits: SOURCE_DATE_EPOCH when set (reproducible builds), else
+ * the day the newest input file was changed, so that rerunning on unchanged data
+ * reproduces last year's posters byte for byte. */
+static void made_date(const pm_config *c, char *buf, size_t len)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    time_t t = 0;
+    if (sde && *sde) {
+        t = (time_t)strtoll(sde, NULL, 10);
+    } else {
+        const pm_source *src[] = { &c->committees, &c->platforms, &c->projects, &c->evaluations };
+        struct stat sb;
+        for (size_t i = 0; i < sizeof src / sizeof *src; i++)
+            if (src[i]->path && stat(src[i]->path, &sb) == 0 && sb.st_mtime > t) t = sb.st_mtime;
+        if (!t) t = time(NULL);
+    }
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(buf, len, "%Y-%m-%d", &tm);
@@ -35,7 +48,7 @@ pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_
     pm_scene scene;
     pm_text *text = NULL;
     char *msg = NULL, made[32];
-    made_date(made, sizeof made);
+    made_date(p->cfg, made, sizeof made);
     pm_status st = pm_scene_build(p->ds, p->cfg->print_crs, &scene, &msg);
     if (st) {
         fprintf(err, "partymap: print.crs: %s\n", msg ? msg : pm_strerror(st));
@@ -100,16 +113,28 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
         y0 = y1 = (size_t)yi;
     }
     const char *out = o->out ? o->out : p.cfg->output;
-    unsigned kinds = o->kinds ? o->kinds : PM_KIND_PRINT | PM_KIND_TILES | PM_KIND_SITE;
-    if (kinds & PM_KIND_ATLAS)
-        fprintf(err, "partymap: note: the atlas is not implemented yet; skipped\n");
+    size_t stale = 0;
+    char *msg = NULL;
+    if (pm_clean_stale_tmp(out, &stale, &msg) != PM_OK) {
+        fprintf(err, "partymap: %s\n", msg);
+        free(msg);
+    } else if (stale && !o->quiet) {
+        fprintf(err, "partymap: removed %zu temporary file(s) left by an interrupted run\n", stale);
+    }
+    unsigned kinds = o->kinds ? o->kinds : PM_KIND_PRINT | PM_KIND_TILES | PM_KIND_SITE | PM_KIND_ATLAS
+                                         | PM_KIND_DATA;
     if (o->shard_n > 1) kinds &= PM_KIND_TILES; /* a shard only renders its tiles */
     for (size_t y = y0; !st && y <= y1; y++) {
         int year = p.ds->years[y];
+        if (o->dry_run) { st = pm_out_plan(&p, year, out, kinds, o, stdout); continue; }
         if (kinds & PM_KIND_PRINT) st = pm_out_print(&p, year, out, o, err);
+        if (!st && (kinds & PM_KIND_ATLAS)) st = pm_out_atlas(&p, year, out, o, err);
         if (!st && (kinds & PM_KIND_TILES)) st = pm_out_tiles(&p, year, out, o, err);
+        if (!st && (kinds & PM_KIND_DATA)) st = pm_out_data(&p, year, out, o, err);
     }
-    if (!st && (kinds & PM_KIND_SITE)) st = pm_out_site(&p, out, o, err);
+    if (!st && !o->dry_run && (kinds & PM_KIND_DATA)) st = pm_out_gpkg(&p, out, o, err);
+    if (!st && (kinds & PM_KIND_SITE))
+        st = o->dry_run ? pm_out_plan_site(&p, out, stdout) : pm_out_site(&p, out, o, err);
     if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_out_now() - t0);
 done:
     pm_project_fini(&p);

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +119,22 @@ pm_status pm_write_atomic(const char *path, const void *data, size_t len, char *
     return write_file(path, data, len, 1, err);
 }
 
+pm_status pm_write_if_changed(const char *path, const void *data, size_t len, int *unchanged,
+                              char **err)
+{
+    if (unchanged) *unchanged = 0;
+    char *old = NULL;
+    size_t oldlen = 0;
+    int same = pm_read_file(path, len + 1, &old, &oldlen, NULL) == PM_OK && oldlen == len
+               && memcmp(old, data, len) == 0;
+    free(old);
+    if (same) {
+        if (unchanged) *unchanged = 1;
+        return PM_OK;
+    }
+    return pm_write_atomic(path, data, len, err);
+}
+
 pm_status pm_write_replace(const char *path, const void *data, size_t len, char **err)
 {
     return write_file(path, data, len, 0, err);
@@ -211,4 +229,42 @@ int pm_path_exists(const char *path)
 {
     struct stat sb;
     return stat(path, &sb) == 0;
+}
+
+/* The pid of a temporary's name "....tmp-PID-N", or 0 if the name is not one. */
+static long tmp_pid(const char *name)
+{
+    const char *t = strstr(name, ".tmp-");
+    if (!t) return 0;
+    char *end;
+    long pid = strtol(t + 5, &end, 10);
+    if (pid <= 0 || *end != '-') return 0;
+    strtoul(end + 1, &end, 10);
+    return *end ? 0 : pid;
+}
+
+/* nftw offers no user pointer: a thread-local count keeps the walk reentrant. */
+static _Thread_local size_t stale_removed;
+
+static int stale_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    long pid = type == FTW_F ? tmp_pid(pm_path_basename(path)) : 0;
+    if (pid && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH
+        && unlink(path) == 0)
+        stale_removed++;
+    return 0;
+}
+
+pm_status pm_clean_stale_tmp(const char *dir, size_t *removed, char **err)
+{
+    stale_removed = 0;
+    if (!pm_path_exists(dir)) { if (removed) *removed = 0; return PM_OK; }
+    if (nftw(dir, stale_cb, 16, FTW_PHYS) != 0) {
+        if (err) *err = pm_asprintf("%s: cannot scan for stale temporaries: %s", dir, strerror(errno));
+        return PM_EIO;
+    }
+    if (removed) *removed = stale_removed;
+    return PM_OK;
 }

@@ -13,6 +13,11 @@ pm_status pm_mkdirs(const char *dir, char **err);
  * any) is untouched, and *err describes the problem (caller frees). Thread-safe. */
 pm_status pm_write_atomic(const char *path, const void *data, size_t len, char **err);
 
+/* pm_write_atomic unless path already holds exactly these bytes; then nothing is
+ * written (the file keeps its modification time) and *unchanged is set (may be NULL). */
+pm_status pm_write_if_changed(const char *path, const void *data, size_t len, int *unchanged,
+                              char **err);
+
 /* Like pm_write_atomic without the fsync: a crash of the process never leaves a
  * half-written file, but after a power loss the new file may be empty.  For many
  * small files (tiles), followed by one pm_sync_dir of their tree. */
@@ -33,6 +38,10 @@ pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err);
 pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err);
 /* Removes tmp (if present) and frees the names. Accepts a zeroed struct. */
 void pm_tmpfile_abort(pm_tmpfile *t);
+
+/* Removes temporaries ("NAME.tmp-PID-N") that a killed run left under dir, those of
+ * processes no longer alive; *removed counts them.  Missing dir is not an error. */
+pm_status pm_clean_stale_tmp(const char *dir, size_t *removed, char **err);
 
 /* Reads a whole file into a new NUL-terminated buffer (caller frees); refuses files
  * larger than max_len.  *err set on failure (caller frees). */

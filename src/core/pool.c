@@ -1,6 +1,8 @@
 /* Thread pool: workers pull item indices from an atomic counter. */
 #include "core/pool.h"
 
+#include "core/cancel.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -29,7 +31,7 @@ static void *work(void *arg)
     while (!atomic_load(&l->stop)) {
         size_t i = atomic_fetch_add(&l->next, 1);
         if (i >= l->n) break;
-        pm_status st = l->fn(l->ctx, w->worker, i);
+        pm_status st = pm_cancelled() ? PM_ECANCEL : l->fn(l->ctx, w->worker, i);
         if (st) {
             pthread_mutex_lock(&l->lock);
             if (!l->first || i < l->first_item) { l->first = st; l->first_item = i; }

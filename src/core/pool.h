@@ -11,7 +11,8 @@
 typedef pm_status (*pm_pool_fn)(void *ctx, size_t worker, size_t item);
 
 /* Runs fn for items 0..n-1 on `jobs` threads (the calling thread is one of them;
- * jobs 1 runs inline).  Items are handed out in increasing order.  Returns the
+ * jobs 1 runs inline).  Items are handed out in increasing order; after SIGINT or
+ * SIGTERM (core/cancel.h) no new item starts and the call returns PM_ECANCEL.  Returns the
  * first non-OK status by item order among the failures seen, or PM_OK.  The pool
  * keeps no state between calls. */
 pm_status pm_pool_run(size_t jobs, size_t n, pm_pool_fn fn, void *ctx);

@@ -15,6 +15,7 @@ const char *pm_strerror(pm_status st)
     case PM_EIO: return "input/output error";
     case PM_ENOMEM: return "out of memory";
     case PM_EINTERNAL: return "internal error";
+    case PM_ECANCEL: return "stopped by a signal";
     }
     return "unknown status";
 }

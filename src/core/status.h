@@ -12,7 +12,8 @@ typedef enum {
     PM_EUSAGE,   /* bad command line: exit 2 */
     PM_EIO,      /* file system or library I/O failure */
     PM_ENOMEM,   /* allocation failed */
-    PM_EINTERNAL /* a bug or an unexpected library failure */
+    PM_EINTERNAL, /* a bug or an unexpected library failure */
+    PM_ECANCEL    /* stopped by SIGINT or SIGTERM: exit 130 */
 } pm_status;
 
 /* Static, never NULL. Thread-safe. */

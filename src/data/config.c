@@ -99,7 +99,7 @@ static void parse_source(ctx *c, pm_config *cfg, json_t *o, const char *path, pm
                          int required)
 {
     static const char *const keys[] = { "path", "layer", "encoding", "assume_crs", "x", "y",
-                                        "fields", "columns", "role", NULL };
+                                        "fields", "columns", "role", "datum", NULL };
     if (!o) {
         if (required) bad(c, path, "missing (an input source is required)");
         return;
@@ -122,6 +122,12 @@ static void parse_source(ctx *c, pm_config *cfg, json_t *o, const char *path, pm
     get_str(c, o, "x", path, &s->x_field);
     get_str(c, o, "y", path, &s->y_field);
     get_str(c, o, "role", path, &s->role);
+    char *datum = NULL;
+    if (get_str(c, o, "datum", path, &datum)) {
+        if (strcmp(datum, "gcj02") == 0) s->gcj02 = 1;
+        else if (strcmp(datum, "wgs84") != 0) bad(c, path, "datum must be \"wgs84\" or \"gcj02\"");
+    }
+    free(datum);
     json_t *f = json_object_get(o, "fields");
     if (f) { p = pm_asprintf("%s.fields", path); parse_fields(c, f, p ? p : path, s); free(p); }
     json_t *cols = json_object_get(o, "columns");

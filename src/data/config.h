@@ -22,6 +22,7 @@ typedef struct {
     char *x_field, *y_field; /* CSV point columns, e.g. "lon", "lat" */
     char *field[PM_F_COUNT]; /* column names per role (defaults: code, name, ...) */
     char *role;        /* context layers: "area", "river" or "road" */
+    int gcj02;         /* "datum": "gcj02": coordinates are GCJ-02, convert to WGS 84 */
     /* evaluations: indicator name → column name pairs ("columns" object) */
     char **col_ind, **col_name;
     size_t ncols;

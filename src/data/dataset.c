@@ -237,7 +237,7 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* Reads the evaluation rows; records unknown codes, bad years, duplicates, bad values. */
-static pm_status load_evals(const pm_config *cfg, pm_diag *d, pm_dataset *ds)
+static pm_status load_evals(const pm_config *cfg, pm_diag *d, pm_dataset *ds, int committees_ok)
 {
     const pm_source *s = &cfg->evaluations;
     pm_evaltable *t = &ds->eval;
@@ -262,7 +262,12 @@ static pm_status load_evals(const pm_config *cfg, pm_diag *d, pm_dataset *ds)
         double yv;
         int ok = 1;
         if (!code) { err_at(d, &l, f, NULL, fname(s, PM_F_CODE), f->attrs[fc] ? "not a 12-digit committee code" : "missing committee code"); ok = 0; }
-        else if (c < 0) { err_at(d, &l, f, id, fname(s, PM_F_CODE), "unknown committee code (not in the committees file)"); ok = 0; }
+        else if (c < 0) {
+            /* against a committees file that failed to load, every code is unknown:
+             * one line says so instead of one per row */
+            if (committees_ok) err_at(d, &l, f, id, fname(s, PM_F_CODE), "unknown committee code (not in the committees file)");
+            ok = 0;
+        }
         if (!parse_num(f->attrs[fy], &yv) || yv != floor(yv) || yv < 1900 || yv > 2200) {
             err_at(d, &l, f, id, fname(s, PM_F_YEAR), "not a year (1900-2200)");
             ok = 0;
@@ -290,6 +295,9 @@ static pm_status load_evals(const pm_config *cfg, pm_diag *d, pm_dataset *ds)
         free(code);
     }
     if (l.n == 0) pm_diag_add(d, PM_SEV_ERROR, l.file, "", "", "the table has no rows");
+    if (!committees_ok && l.n)
+        pm_diag_add(d, PM_SEV_ERROR, l.file, "", "code", "committee codes not checked: the "
+                    "committees file has errors (see above)");
 done:
     free(colidx);
     free(seen);
@@ -356,10 +364,11 @@ pm_status pm_dataset_load(const pm_config *cfg, pm_diag *d, pm_dataset **out)
     if (!ds) return PM_ENOMEM;
     size_t errors0 = d->errors;
     pm_status st = load_committees(cfg, d, ds);
+    int committees_ok = d->errors == errors0;
     if (!st) st = load_sites(&cfg->platforms, d, &ds->platforms, &ds->nplatforms);
     if (!st) st = load_sites(&cfg->projects, d, &ds->projects, &ds->nprojects);
-    if (!st) st = load_evals(cfg, d, ds);
-    if (!st) st = check_years(cfg, d, ds);
+    if (!st) st = load_evals(cfg, d, ds, committees_ok);
+    if (!st && committees_ok) st = check_years(cfg, d, ds);
     if (!st && cfg->ncontext) {
         ds->context = calloc(cfg->ncontext, sizeof *ds->context);
         if (!ds->context) st = PM_ENOMEM;

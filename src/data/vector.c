@@ -18,6 +18,8 @@
 #include <ogr_srs_api.h>
 
 #include "core/fileio.h"
+#include "data/sheet.h"
+#include "geo/gcj02.h"
 #include "geo/proj.h"
 
 #define MAX_FEATURES 5000000L
@@ -37,6 +39,7 @@ typedef struct {
     pm_proj *proj;         /* to WGS 84, NULL if identity */
     int geographic;        /* source CRS is lon/lat */
     int is_csv;
+    int is_xlsx;
     size_t bad_text;       /* features refused for their text */
 } reader;
 
@@ -134,9 +137,12 @@ static pm_status read_attrs(reader *r, OGRFeatureH hf, pm_vfeature *f)
         int bad = 0;
         f->attrs[i] = decode(r, raw, &bad);
         if (bad) {
-            char *msg = r->enc
+            /* UTF-8 declared or assumed: Chinese DBFs are nearly always GBK */
+            char *msg = r->enc && r->cd != (iconv_t)-1
                 ? pm_asprintf("text is not valid %s (is the encoding setting right?)", r->enc)
-                : pm_strdup("not valid UTF-8 (is the DBF GBK-encoded? set encoding: GBK)");
+                : r->enc ? pm_asprintf("not valid UTF-8 although the encoding is %s (is the DBF "
+                                       "GBK-encoded? set encoding: GBK)", r->enc)
+                         : pm_strdup("not valid UTF-8 (is the DBF GBK-encoded? set encoding: GBK)");
             if (r->bad_text++ < 20) problem(r, f, NULL, r->out->fields[i], msg ? msg : "bad text");
             free(msg);
         } else if (!f->attrs[i]) {
@@ -229,6 +235,10 @@ static int check_and_project(reader *r, pm_vfeature *f)
     if (r->proj && pm_proj_geom(r->proj, g) != PM_OK) {
         problem(r, f, NULL, "geometry", "coordinates cannot be transformed to WGS 84");
         return 0;
+    }
+    if (r->src->gcj02) { /* lon/lat of Chinese web maps: undo the GCJ-02 offset */
+        for (size_t i = 0; i < g->npts; i++) g->pts[i] = pm_gcj02_to_wgs84(g->pts[i]);
+        pm_geom_update_bbox(g);
     }
     return 1;
 }
@@ -361,6 +371,28 @@ static GDALDatasetH open_source(reader *r, int is_shp, int want_geom)
     return ds;
 }
 
+/* XLSX: every row as data, every cell as text (GDAL 3.6 takes these as configuration,
+ * not open options; thread-local, restored by xlsx_restore).  The header is found
+ * by pm_sheet_promote_header, below any title rows. */
+static void xlsx_settings(char *saved[2])
+{
+    static const char *const keys[2] = { "OGR_XLSX_HEADERS", "OGR_XLSX_FIELD_TYPES" };
+    static const char *const vals[2] = { "DISABLE", "STRING" };
+    for (int i = 0; i < 2; i++) {
+        const char *old = CPLGetThreadLocalConfigOption(keys[i], NULL);
+        saved[i] = old ? CPLStrdup(old) : NULL;
+        CPLSetThreadLocalConfigOption(keys[i], vals[i]);
+    }
+}
+
+static void xlsx_restore(char *saved[2])
+{
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", saved[0]);
+    CPLSetThreadLocalConfigOption("OGR_XLSX_FIELD_TYPES", saved[1]);
+    CPLFree(saved[0]);
+    CPLFree(saved[1]);
+}
+
 static pm_status read_features(reader *r, OGRLayerH lyr, pm_read_mode mode)
 {
     GIntBig total = OGR_L_GetFeatureCount(lyr, 1);
@@ -386,7 +418,7 @@ static pm_status read_features(reader *r, OGRLayerH lyr, pm_read_mode mode)
         }
         pm_vfeature *f = &r->out->feats[r->out->n++];
         f->fid = (long)OGR_F_GetFID(hf);
-        f->line = r->is_csv ? f->fid + 1 : 0;
+        f->line = r->is_csv ? f->fid + 1 : r->is_xlsx ? f->fid : 0; /* XLSX: fid = row */
         st = read_attrs(r, hf, f);
         if (!st && mode == PM_READ_GEOM) st = read_geom(r, hf, f);
         OGR_F_Destroy(hf);
@@ -420,6 +452,9 @@ pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
     }
     int is_shp = ends_with(src->path, ".shp") || ends_with(src->path, ".dbf");
     r.is_csv = ends_with(src->path, ".csv") || ends_with(src->path, ".tsv");
+    r.is_xlsx = ends_with(src->path, ".xlsx") || ends_with(src->path, ".xlsm");
+    char *xlsx_saved[2] = { NULL, NULL };
+    if (r.is_xlsx) xlsx_settings(xlsx_saved);
     size_t errors0 = diag->errors;
     pm_status st = PM_OK;
     CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -427,8 +462,14 @@ pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
     GDALDatasetH ds = open_source(&r, is_shp, mode == PM_READ_GEOM);
     OGRLayerH lyr = NULL;
     if (!ds) {
-        pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "not a readable vector file: %s",
-                    *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "no OGR driver recognises it");
+        const char *why = CPLGetLastErrorMsg();
+        if (strstr(why, "SHAPE_RESTORE_SHX"))
+            pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "the .shx index file is missing "
+                        "(copy it along with the .shp; or rebuild it with ogr2ogr --config "
+                        "SHAPE_RESTORE_SHX YES)");
+        else
+            pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "not a readable vector file: %s",
+                        *why ? why : "no OGR driver recognises it");
         goto done;
     }
     out->driver = pm_strdup(GDALGetDriverShortName(GDALGetDatasetDriver(ds)));
@@ -457,8 +498,13 @@ pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
     }
     if (mode == PM_READ_GEOM && !setup_crs(&r, lyr)) goto done;
     st = read_features(&r, lyr, mode);
+    if (!st && r.is_xlsx) {
+        out->sheet = pm_strdup(OGR_L_GetName(lyr));
+        st = out->sheet ? pm_sheet_promote_header(out, diag) : PM_ENOMEM;
+    }
 done:
     if (ds) GDALClose(ds);
+    if (r.is_xlsx) xlsx_restore(xlsx_saved);
     CPLPopErrorHandler();
     if (r.cd != (iconv_t)-1) iconv_close(r.cd);
     pm_proj_free(r.proj);
@@ -479,6 +525,7 @@ void pm_vlayer_fini(pm_vlayer *l)
     free(l->feats);
     free(l->file);
     free(l->driver);
+    free(l->sheet);
     memset(l, 0, sizeof *l);
 }
 
@@ -494,9 +541,12 @@ int pm_vlayer_field(const pm_vlayer *l, const char *name)
 
 char *pm_vfeature_where(const pm_vlayer *l, const pm_vfeature *f, const char *id)
 {
-    (void)l;
     const char *what = f->line ? "line" : "feature";
     long n = f->line ? f->line : f->fid;
+    if (l->sheet && f->line) {
+        if (id && *id) return pm_asprintf("sheet %s row %ld (%s)", l->sheet, n, id);
+        return pm_asprintf("sheet %s row %ld", l->sheet, n);
+    }
     if (id && *id) return pm_asprintf("%s %ld (%s)", what, n, id);
     return pm_asprintf("%s %ld", what, n);
 }

@@ -10,7 +10,8 @@
 /* One feature or table row: attributes as UTF-8 text, geometry in WGS 84 lon/lat. */
 typedef struct {
     long fid;        /* OGR feature id */
-    long line;       /* CSV: 1-based line in the file (header = 1); 0 otherwise */
+    long line;       /* CSV: 1-based line in the file (header = 1); XLSX: the sheet's
+                      * row number (as Excel shows it); 0 otherwise */
     char **attrs;    /* nfields strings (owned), NULL for null/empty fields */
     pm_geom geom;    /* kind 0 (zeroed) if the feature has no usable geometry */
 } pm_vfeature;
@@ -18,6 +19,7 @@ typedef struct {
 typedef struct {
     char *file;      /* base name of the source, for messages (owned) */
     char *driver;    /* OGR driver short name, e.g. "ESRI Shapefile" (owned) */
+    char *sheet;     /* XLSX: the sheet read (owned); NULL for other formats */
     size_t nfields;
     char **fields;   /* field names (owned) */
     pm_vfeature *feats;
@@ -36,7 +38,11 @@ typedef enum {
  * bad encoding, impossible coordinates, unreadable geometry) go to diag with file,
  * feature and field; returns PM_EDATA if any error was recorded.  out is initialised
  * by the call and owned by the caller (pm_vlayer_fini), also on failure.
- * Thread-safe: GDAL's error state is per thread. */
+ * Spreadsheets (.xlsx): every cell is read as text (codes keep their leading zeros
+ * and digits); the header is the first of the first 20 rows with two or more cells,
+ * all text (a title or note row above it is skipped); empty rows are dropped; a
+ * column without a header is named by its letter; src->layer names the sheet.
+ * Thread-safe: GDAL's error state and the XLSX settings are per thread. */
 pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
                          pm_vlayer *out);
 void pm_vlayer_fini(pm_vlayer *l);
@@ -44,7 +50,8 @@ void pm_vlayer_fini(pm_vlayer *l);
 /* Index of the field named name (exact, then case-insensitive), or -1. */
 int pm_vlayer_field(const pm_vlayer *l, const char *name);
 
-/* "feature 12" or "line 7" for messages, with " (id)" appended when id is given. */
+/* "feature 12", "line 7" or "sheet 测评 row 7" for messages, with " (id)" appended
+ * when id is given. */
 char *pm_vfeature_where(const pm_vlayer *l, const pm_vfeature *f, const char *id);
 
 /* Registers GDAL drivers once (idempotent, thread-safe). */

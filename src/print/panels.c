@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geo/proj.h"
 #include "render/draw.h"
 
 static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
@@ -220,4 +221,22 @@ pm_status pm_panel_north(pm_text *t, cairo_t *cr, double cx, double cy, double s
     text_at(t, cr, "北", size * 0.32, 1, INK, PM_ALIGN_CENTER, 0, -s - size * 0.45);
     cairo_restore(cr);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
+}
+
+double pm_panel_north_angle(const char *crs, const pm_view *v)
+{
+    pm_proj *back = NULL, *fwd = NULL;
+    double ang = 0;
+    pm_pt c = { (v->extent.minx + v->extent.maxx) / 2, (v->extent.miny + v->extent.maxy) / 2 };
+    if (pm_proj_new(crs, "EPSG:4326", &back, NULL) == PM_OK
+        && pm_proj_new("EPSG:4326", crs, &fwd, NULL) == PM_OK) {
+        pm_pt ll = c;
+        if (pm_proj_points(back, &ll, 1) == PM_OK) {
+            pm_pt n = { ll.x, ll.y + 0.01 };
+            if (pm_proj_points(fwd, &n, 1) == PM_OK) ang = atan2(n.x - c.x, n.y - c.y);
+        }
+    }
+    pm_proj_free(back);
+    pm_proj_free(fwd);
+    return ang;
 }

@@ -15,6 +15,9 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
 /* A scale bar of a round length (1, 2, 2.5, 5 × 10^k metres) about max_w long. */
 pm_status pm_panel_scalebar(pm_text *t, cairo_t *cr, const pm_view *v, double x, double y,
                             double max_w);
+/* The angle of true north on the page at the centre of v (grid convergence of a
+ * projected CRS), radians clockwise from page up; 0 if it cannot be computed. */
+double pm_panel_north_angle(const char *crs, const pm_view *v);
 /* A north arrow rotated by angle (radians, clockwise from page up). */
 pm_status pm_panel_north(pm_text *t, cairo_t *cr, double cx, double cy, double size,
                          double angle);

@@ -1,7 +1,7 @@
 /* Poster layout and output: title, map, legend, ranking, scale, north arrow, credits. */
 #include "print/poster.h"
 
-#include <cairo-pdf.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "core/fileio.h"
 #include "geo/proj.h"
 #include "print/panels.h"
+#include "print/pdfdoc.h"
 #include "render/draw.h"
 #include "render/labels.h"
 #include "render/mapsym.h"
@@ -39,25 +40,6 @@ static pm_bbox map_extent(const pm_scene *sc)
     double mx = (e.maxx - e.minx) * 0.06, my = (e.maxy - e.miny) * 0.06;
     e.minx -= mx; e.maxx += mx; e.miny -= my; e.maxy += my;
     return e;
-}
-
-/* Grid convergence at the map centre: the angle of true north on the page. */
-static double north_angle(const pm_scene *sc, const pm_view *v)
-{
-    pm_proj *back = NULL, *fwd = NULL;
-    double ang = 0;
-    pm_pt c = { (v->extent.minx + v->extent.maxx) / 2, (v->extent.miny + v->extent.maxy) / 2 };
-    if (pm_proj_new(sc->crs, "EPSG:4326", &back, NULL) == PM_OK
-        && pm_proj_new("EPSG:4326", sc->crs, &fwd, NULL) == PM_OK) {
-        pm_pt ll = c;
-        if (pm_proj_points(back, &ll, 1) == PM_OK) {
-            pm_pt n = { ll.x, ll.y + 0.01 };
-            if (pm_proj_points(fwd, &n, 1) == PM_OK) ang = atan2(n.x - c.x, n.y - c.y);
-        }
-    }
-    pm_proj_free(back);
-    pm_proj_free(fwd);
-    return ang;
 }
 
 static void draw_text(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
@@ -130,7 +112,7 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     cairo_stroke(cr);
     double nsize = frame.w / 22;
     if ((st = pm_panel_north(t, cr, frame.x + frame.w - nsize * 0.9, frame.y + nsize * 1.1, nsize,
-                             north_angle(p->scene, &v))) != PM_OK) goto done;
+                             pm_panel_north_angle(p->scene->crs, &v))) != PM_OK) goto done;
     if ((st = pm_panel_scalebar(t, cr, &v, frame.x + m * 0.6, frame.y + frame.h - m * 0.9,
                                 frame.w * 0.22)) != PM_OK) goto done;
     double used = 0;
@@ -145,42 +127,23 @@ done:
     return st;
 }
 
-static cairo_status_t pdf_write_cb(void *closure, const unsigned char *data, unsigned int len)
-{
-    FILE *f = closure;
-    return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 static pm_status write_pdf(const pm_poster *p, pm_text *t, const char *path, double w, double h,
                            char **err)
 {
-    pm_tmpfile tf = { 0 };
-    pm_status st = pm_tmpfile_begin(&tf, path, err);
-    if (st) return st;
-    FILE *f = fopen(tf.tmp, "wb");
-    if (!f) {
-        if (err) *err = pm_asprintf("%s: cannot create: %m", tf.tmp);
-        pm_tmpfile_abort(&tf);
-        return PM_EIO;
-    }
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(pdf_write_cb, f, w, h);
+    pm_pdfdoc doc;
     char *title = pm_asprintf("%s%s图 %d", p->cfg->title_prefix, p->th->style->title, p->th->year);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title ? title : "");
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "partymap");
+    pm_status st = title ? pm_pdfdoc_begin(&doc, w, h, title, p->th->year) : PM_ENOMEM;
     free(title);
-    cairo_t *cr = cairo_create(surf);
+    if (st) return st;
+    cairo_t *cr = cairo_create(doc.surface);
     st = pm_poster_draw(p, t, cr, w, h);
     cairo_destroy(cr);
-    cairo_surface_finish(surf);
-    if (!st && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) st = PM_EIO;
-    cairo_surface_destroy(surf);
-    if (fclose(f) != 0 && !st) st = PM_EIO;
     if (st) {
-        if (err && !*err) *err = pm_asprintf("%s: cannot write the PDF: %s", path, pm_strerror(st));
-        pm_tmpfile_abort(&tf);
+        if (err) *err = pm_asprintf("%s: cannot draw the poster: %s", path, pm_strerror(st));
+        pm_pdfdoc_abort(&doc);
         return st;
     }
-    return pm_tmpfile_commit(&tf, err);
+    return pm_pdfdoc_end(&doc, path, NULL, err);
 }
 
 pm_status pm_poster_write(const pm_poster *p, pm_text *t, const char *pdf_path,

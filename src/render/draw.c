@@ -3,12 +3,15 @@
 
 #include <math.h>
 
+#include "geo/clip.h"
+
 static const pm_rgba AREA_FILL = { 0.937, 0.929, 0.910, 1 };
 static const pm_rgba AREA_EDGE = { 0.80, 0.78, 0.75, 1 };
 static const pm_rgba WATER = { 0.72, 0.84, 0.92, 1 };
 static const pm_rgba WATER_TEXT = { 0.20, 0.42, 0.62, 1 };
 static const pm_rgba CONTEXT_TEXT = { 0.55, 0.53, 0.50, 1 };
 static const pm_rgba WHITE = { 1, 1, 1, 1 };
+static const pm_rgba HIGHLIGHT = { 0.78, 0.09, 0.11, 1 };
 
 static void geom_path(cairo_t *cr, const pm_view *v, const pm_geom *g, int close)
 {
@@ -54,8 +57,14 @@ static void context_label(pm_text *t, cairo_t *cr, const pm_view *v, const pm_ge
                           const char *name, double size, pm_rgba color)
 {
     if (!name || size <= 0 || g->kind != PM_GEOM_POLYGON) return;
+    /* the visual centre of the part in view: neighbours reach far beyond the map */
+    pm_geom part;
+    if (pm_geom_clip_box(g, v->extent, &part) != PM_OK) return;
     double room = 0;
-    pm_pt c = pm_geom_visual_centre(g, (g->bbox.maxx - g->bbox.minx) / 200 + 1e-9, &room);
+    pm_pt c = pm_geom_visual_centre(&part, (v->extent.maxx - v->extent.minx) / 400 + 1e-9, &room);
+    int empty = part.nrings == 0;
+    pm_geom_fini(&part);
+    if (empty) return;
     pm_pt d = pm_view_to_dev(v, c);
     pm_textstyle st = { .size = size, .align = PM_ALIGN_CENTER, .color = color,
                         .halo = { 1, 1, 1, 0.7 }, .halo_width = size * 0.25 };
@@ -183,6 +192,23 @@ static void draw_points(cairo_t *cr, const pm_view *v, const pm_scene *s, const 
     }
 }
 
+/* The veil is the view rectangle with the highlighted committees as even-odd holes
+ * (a hole inside a highlighted committee counts three times, so it is veiled too). */
+static void draw_highlight(cairo_t *cr, const pm_view *v, const pm_scene *s, const pm_mapdraw *m)
+{
+    cairo_new_path(cr);
+    cairo_rectangle(cr, v->x, v->y, v->w, v->h);
+    for (size_t i = 0; i < s->ncommittees; i++)
+        if (m->highlight[i]) geom_path(cr, v, &s->committees[i], 1);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
+    cairo_fill(cr);
+    for (size_t i = 0; i < s->ncommittees; i++)
+        if (m->highlight[i]) geom_path(cr, v, &s->committees[i], 1);
+    pm_set_rgba(cr, HIGHLIGHT);
+    cairo_set_line_width(cr, 2 * m->boundary_width);
+    cairo_stroke(cr);
+}
+
 pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene *s,
                       const pm_mapdraw *m)
 {
@@ -208,6 +234,7 @@ pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene 
         draw_context(cr, t, v, s, m, PM_CTX_ROAD);
         cairo_restore(cr);
     }
+    if (m->highlight) draw_highlight(cr, v, s, m);
     if (m->show_points) draw_points(cr, v, s, m);
     pm_status st = PM_OK;
     if (m->labels) st = pm_labels_draw(t, cr, v, m->labels, m->cands, m->label_opts);

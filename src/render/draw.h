@@ -30,6 +30,11 @@ typedef struct {
     const pm_labelset *labels;    /* committee labels (may be NULL) */
     const pm_label_cand *cands;
     const pm_label_opts *label_opts;
+    /* Per committee, 1 = highlighted (the atlas's locator maps): the rest of the map,
+     * context and roads included, is dimmed under a white veil and highlighted
+     * committees get a red outline 2 × boundary_width wide, under points and labels.
+     * NULL: no highlight (posters, tiles). */
+    const unsigned char *highlight;
 } pm_mapdraw;
 
 /* Draws the map clipped to v's device rectangle: context, fills (hatched where no

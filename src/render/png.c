@@ -218,7 +218,7 @@ pm_status pm_png_write(cairo_surface_t *img, const char *path, char **err)
         if (err) *err = pm_asprintf("%s: cannot encode PNG: %s", path, pm_strerror(st));
         return st;
     }
-    st = pm_write_atomic(path, data, len, err);
+    st = pm_write_if_changed(path, data, len, NULL, err);
     free(data);
     return st;
 }

@@ -13,7 +13,8 @@
  * equal pixels give equal bytes.  Thread-safe. */
 pm_status pm_png_encode(cairo_surface_t *img, unsigned char **out, size_t *out_len);
 
-/* Encodes and writes atomically to path; *err set on failure (caller frees). */
+/* Encodes and writes atomically to path, unless it already holds these bytes (then
+ * the file is left as it is); *err set on failure (caller frees). */
 pm_status pm_png_write(cairo_surface_t *img, const char *path, char **err);
 
 #endif

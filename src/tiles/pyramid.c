@@ -98,6 +98,7 @@ typedef struct {
     pthread_mutex_t lock;
     pm_pyramid_stats *stats;
     size_t done_before, total;
+    size_t shard_seq;        /* metatiles of the zooms before this one */
     char *err;               /* first error text (under lock) */
 } run;
 
@@ -249,9 +250,12 @@ static pm_status render_zoom(run *r, pm_text *t, int z)
     int oom = 0;
     pm_metatile *all = pm_metatiles(&tr, job->map.metatile ? job->map.metatile : 8, &n, &oom);
     if (oom) { zoom_fini(&zc); return PM_ENOMEM; }
-    /* shards take every n-th metatile of a zoom, numbered in row-major order */
+    /* shards take every n-th metatile of the run, numbered zoom by zoom in row-major
+     * order: numbering across zooms keeps the few metatiles of low zooms from all
+     * falling to shard 1 */
     for (size_t i = 0; i < n; i++)
-        if (pm_shard_has(i, job->shard_k, job->shard_n)) all[k++] = all[i];
+        if (pm_shard_has(r->shard_seq + i, job->shard_k, job->shard_n)) all[k++] = all[i];
+    r->shard_seq += n;
     r->zc = &zc;
     r->mt = all;
     st = pm_pool_run(job->jobs, k, do_metatile, r);

@@ -29,7 +29,8 @@ typedef struct {
     pm_gridmap map;
     int minzoom, maxzoom;
     size_t jobs;            /* worker threads */
-    unsigned shard_k, shard_n; /* render metatiles i with i % n == k - 1; n 0 or 1 = all */
+    unsigned shard_k, shard_n; /* render metatiles i with i % n == k - 1, i numbering the
+                                * run's metatiles zoom by zoom, row-major; n 0 or 1 = all */
     const pm_bbox *limit;   /* optional EPSG:3857 bbox: only tiles meeting it */
     pm_sink *const *sinks;  /* every tile goes to each sink */
     size_t nsinks;

@@ -87,4 +87,38 @@ pm_status pm_sink_mbtiles_new(const char *path, pm_sink **out, char **err);
  * tiles finish fails (PM_EDATA): the format has no empty archive. */
 pm_status pm_sink_pmtiles_new(const char *path, pm_sink **out, char **err);
 
+/* Reading packages back, for merging shards. */
+
+/* Called for each tile of a package in the package's own order; a status other
+ * than PM_OK stops the read, which returns it. */
+typedef pm_status (*pm_tile_fn)(void *ctx, int z, uint32_t x, uint32_t y,
+                                const unsigned char *data, size_t len);
+
+/* A package's metadata as read back; meta's strings point to the owned copies
+ * beside it (NULL where the package has none).  Free with pm_sink_info_fini. */
+typedef struct {
+    pm_tilemeta meta;
+    char *name, *description, *attribution, *legend_json;
+} pm_sinkinfo;
+
+/* Frees the strings; accepts a zeroed struct and leaves one. */
+void pm_sink_info_fini(pm_sinkinfo *info);
+
+/* Reads an MBTiles file written by pm_sink_mbtiles_new (or any MBTiles 1.x with
+ * metadata bounds and center): *info (initialised here; caller finis it, also on
+ * failure) and every tile through fn.  Read-only: the file is never changed.
+ * PM_EDATA (*err names the file and the problem) if it is not such a package,
+ * PM_EIO if it cannot be read. */
+pm_status pm_sink_mbtiles_read(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
+                               char **err);
+
+/* Reads a PMTiles v3 raster archive the same way: each addressed tile once (a run
+ * of equal tiles is given once per tile), in tile-id order.  Header fields, offsets
+ * and directory sizes are checked against the file before use.  PM_EDATA for a file
+ * that is not a PMTiles v3 PNG archive or is damaged, PM_EIO if it cannot be read.
+ * Numbers come back so that writing info->meta again gives the same header and
+ * JSON bytes. */
+pm_status pm_sink_pmtiles_read(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
+                               char **err);
+
 #endif

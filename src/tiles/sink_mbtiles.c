@@ -192,3 +192,104 @@ pm_status pm_sink_mbtiles_new(const char *path, pm_sink **out, char **err)
     *out = &s->base;
     return PM_OK;
 }
+
+/* Reading back. */
+
+/* Copies a metadata row's value into the field it belongs to. */
+static int take_meta(pm_sinkinfo *info, const char *key, const char *value, char **json,
+                     int *have)
+{
+    pm_tilemeta *m = &info->meta;
+    char **dst = !strcmp(key, "name") ? &info->name
+                 : !strcmp(key, "description") ? &info->description
+                 : !strcmp(key, "attribution") ? &info->attribution
+                 : !strcmp(key, "json") ? json : NULL;
+    if (dst) {
+        free(*dst);
+        *dst = pm_strdup(value);
+        return *dst ? 0 : -1;
+    }
+    double z;
+    if (!strcmp(key, "bounds")) return pm_tilebuf_parse_nums(value, m->bounds, 4) ? -1 : (*have |= 1, 0);
+    if (!strcmp(key, "center")) return pm_tilebuf_parse_nums(value, m->center, 3) ? -1 : (*have |= 2, 0);
+    if (strcmp(key, "minzoom") && strcmp(key, "maxzoom")) return 0;
+    if (pm_tilebuf_parse_nums(value, &z, 1) || z < 0 || z > PM_TILE_MAXZOOM || z != (int)z) return -1;
+    if (key[1] == 'i') m->minzoom = (int)z, *have |= 4;
+    else m->maxzoom = (int)z, *have |= 8;
+    return 0;
+}
+
+static pm_status read_meta(sqlite3 *db, const char *path, pm_sinkinfo *info, char **err)
+{
+    sqlite3_stmt *q = NULL;
+    char *json = NULL, *bad = NULL;
+    int have = 0, rc;
+    /* a file that is no database, or one without the table, is not a package */
+    if (sqlite3_prepare_v2(db, "SELECT name, value FROM metadata", -1, &q, NULL)) {
+        db_fail(db, path, "read the metadata table", err);
+        return PM_EDATA;
+    }
+    while (!bad && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(q, 0), *v = (const char *)sqlite3_column_text(q, 1);
+        if (k && v && take_meta(info, k, v, &json, &have)) bad = pm_strdup(k);
+    }
+    pm_status st = PM_OK;
+    if (!bad && rc != SQLITE_DONE) st = db_fail(db, path, "read the metadata table", err);
+    else if (bad || (have & 15) != 15) {
+        if (err) *err = pm_asprintf("%s: metadata %s %s", path, bad ? bad : "bounds, center, minzoom or maxzoom",
+                                    bad ? "is not valid" : "missing");
+        st = PM_EDATA;
+    }
+    sqlite3_finalize(q);
+    if (!st && json) st = pm_tilebuf_meta_parse(json, strlen(json), 0, path, info, err);
+    info->meta.name = info->name;
+    info->meta.description = info->description;
+    info->meta.attribution = info->attribution;
+    info->meta.legend_json = info->legend_json;
+    free(json);
+    free(bad);
+    return st;
+}
+
+static pm_status read_tiles(sqlite3 *db, const char *path, pm_tile_fn fn, void *ctx, char **err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles",
+                           -1, &q, NULL)) {
+        db_fail(db, path, "read the tiles table", err);
+        return PM_EDATA;
+    }
+    pm_status st = PM_OK;
+    int rc;
+    while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        sqlite3_int64 z = sqlite3_column_int64(q, 0), x = sqlite3_column_int64(q, 1);
+        sqlite3_int64 row = sqlite3_column_int64(q, 2);
+        const unsigned char *data = sqlite3_column_blob(q, 3);
+        int len = sqlite3_column_bytes(q, 3);
+        if (z < 0 || z > PM_TILE_MAXZOOM || x < 0 || x >> z || row < 0 || row >> z || !data || len <= 0) {
+            if (err) *err = pm_asprintf("%s: tile %lld/%lld/%lld (TMS): outside the grid or empty",
+                                        path, (long long)z, (long long)x, (long long)row);
+            st = PM_EDATA;
+            break;
+        }
+        uint32_t y = (uint32_t)((((sqlite3_int64)1 << z) - 1) - row);
+        st = fn(ctx, (int)z, (uint32_t)x, y, data, (size_t)len);
+    }
+    if (!st && rc != SQLITE_DONE) st = db_fail(db, path, "read the tiles table", err);
+    sqlite3_finalize(q);
+    return st;
+}
+
+pm_status pm_sink_mbtiles_read(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
+                               char **err)
+{
+    memset(info, 0, sizeof *info);
+    sqlite3 *db = NULL;
+    pm_status st = PM_OK;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        st = db_fail(db, path, "open", err);
+    if (!st) st = read_meta(db, path, info, err);
+    if (!st) st = read_tiles(db, path, fn, ctx, err);
+    sqlite3_close(db);
+    return st;
+}

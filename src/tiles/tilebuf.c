@@ -33,6 +33,40 @@ uint64_t pm_tilebuf_tileid(int z, uint32_t x, uint32_t y)
     return id;
 }
 
+int pm_tilebuf_tilezxy(uint64_t id, int *z, uint32_t *x, uint32_t *y)
+{
+    uint64_t first = 0;
+    for (int zz = 0; zz <= PM_TILE_MAXZOOM; zz++) {
+        uint64_t count = (uint64_t)1 << (2 * zz);
+        if (id - first >= count) {
+            first += count;
+            continue;
+        }
+        /* undo the curve from the smallest quadrant up, as the PMTiles spec does */
+        uint64_t t = id - first, tx = 0, ty = 0;
+        for (uint64_t s = 1; s < ((uint64_t)1 << zz); s <<= 1) {
+            uint64_t rx = 1 & (t >> 1), ry = 1 & (t ^ rx);
+            if (!ry) {
+                if (rx) {
+                    tx = s - 1 - tx;
+                    ty = s - 1 - ty;
+                }
+                uint64_t tmp = tx;
+                tx = ty;
+                ty = tmp;
+            }
+            tx += s * rx;
+            ty += s * ry;
+            t >>= 2;
+        }
+        *z = zz;
+        *x = (uint32_t)tx;
+        *y = (uint32_t)ty;
+        return 0;
+    }
+    return -1;
+}
+
 pm_status pm_tilebuf_check(int z, uint32_t x, uint32_t y, size_t len, char **err)
 {
     if (z < 0 || z > PM_TILE_MAXZOOM) {
@@ -420,4 +454,91 @@ pm_status pm_tilebuf_commit(pm_tmpfile *t, int *kept, char **err)
         return PM_OK;
     }
     return pm_tmpfile_commit(t, err);
+}
+
+int pm_tilebuf_parse_nums(const char *text, double *v, int n)
+{
+    const char *p = text;
+    for (int i = 0; i < n; i++) {
+        char *end;
+        if (!p || *p == '\0' || *p == ' ') return -1;
+        v[i] = strtod(p, &end);
+        if (end == p || !isfinite(v[i])) return -1;
+        if (i < n - 1 && *end != ',') return -1;
+        p = end + (i < n - 1);
+        if (i == n - 1 && *end) return -1;
+    }
+    return 0;
+}
+
+void pm_sink_info_fini(pm_sinkinfo *info)
+{
+    if (!info) return;
+    free(info->name);
+    free(info->description);
+    free(info->attribution);
+    free(info->legend_json);
+    memset(info, 0, sizeof *info);
+}
+
+/* A copy of o[key] if it is a string; NULL if absent; -1 in *bad if not a string. */
+static char *get_str(json_t *o, const char *key, int *bad)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) return NULL;
+    if (!json_is_string(v)) { *bad = 1; return NULL; }
+    char *s = pm_strdup(json_string_value(v));
+    if (!s) *bad = 1;
+    return s;
+}
+
+/* The PMTiles fields other than the legend: strings as written by fill_full. */
+static int parse_full(json_t *o, pm_sinkinfo *info)
+{
+    int bad = 0;
+    info->name = get_str(o, "name", &bad);
+    info->description = get_str(o, "description", &bad);
+    info->attribution = get_str(o, "attribution", &bad);
+    char *bounds = get_str(o, "bounds", &bad), *center = get_str(o, "center", &bad);
+    char *zmin = get_str(o, "minzoom", &bad), *zmax = get_str(o, "maxzoom", &bad);
+    pm_tilemeta *m = &info->meta;
+    double z[2];
+    bad = bad || !bounds || !center || !zmin || !zmax ||
+          pm_tilebuf_parse_nums(bounds, m->bounds, 4) || pm_tilebuf_parse_nums(center, m->center, 3) ||
+          pm_tilebuf_parse_nums(zmin, &z[0], 1) || pm_tilebuf_parse_nums(zmax, &z[1], 1) ||
+          z[0] < 0 || z[1] > PM_TILE_MAXZOOM || z[0] > z[1];
+    if (!bad) {
+        m->minzoom = (int)z[0];
+        m->maxzoom = (int)z[1];
+    }
+    free(bounds);
+    free(center);
+    free(zmin);
+    free(zmax);
+    return bad;
+}
+
+pm_status pm_tilebuf_meta_parse(const char *json, size_t len, int full, const char *what,
+                                pm_sinkinfo *info, char **err)
+{
+    json_error_t je;
+    json_t *o = json_loadb(json, len, 0, &je), *legend = NULL;
+    const char *problem = NULL;
+    if (!o) problem = je.text;
+    else if (!json_is_object(o)) problem = "not a JSON object";
+    else if (full && parse_full(o, info)) problem = "bounds, center, minzoom or maxzoom missing or not numbers";
+    else if ((legend = json_object_get(o, "legend")) != NULL) {
+        info->legend_json = json_dumps(legend, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+        if (!info->legend_json) problem = "cannot serialise the legend";
+    }
+    if (!problem) {
+        info->meta.name = info->name;
+        info->meta.description = info->description;
+        info->meta.attribution = info->attribution;
+        info->meta.legend_json = info->legend_json;
+    } else if (err) {
+        *err = pm_asprintf("%s: metadata JSON: %s", what, problem);
+    }
+    json_decref(o);
+    return problem ? PM_EDATA : PM_OK;
 }

@@ -14,6 +14,8 @@
 /* PMTiles v3 tile id: tiles of all lower zooms, plus the position of (x, y) on the
  * zoom's Hilbert curve.  Unique per tile, so also a compact key.  Pure. */
 uint64_t pm_tilebuf_tileid(int z, uint32_t x, uint32_t y);
+/* The inverse: 0 and the tile of id, or -1 if id lies beyond PM_TILE_MAXZOOM. */
+int pm_tilebuf_tilezxy(uint64_t id, int *z, uint32_t *x, uint32_t *y);
 
 /* PM_OK if z/x/y is a valid tile and len fits a package (1 .. UINT32_MAX bytes);
  * else PM_EINTERNAL (a caller bug) with *err set (caller frees). */
@@ -77,5 +79,17 @@ pm_status pm_tilebuf_meta_json(const pm_tilemeta *m, int minz, int maxz, int ful
  * temporary is removed and the old file kept untouched (*kept = 1); otherwise it is
  * renamed into place (*kept = 0).  Frees t's names either way. */
 pm_status pm_tilebuf_commit(pm_tmpfile *t, int *kept, char **err);
+
+/* Parses n comma-separated numbers ("121.42,31.23,121.45,31.25"); 0 if text holds
+ * exactly n finite numbers, else -1. */
+int pm_tilebuf_parse_nums(const char *text, double *v, int n);
+
+/* Reads metadata JSON back into info (the inverse of pm_tilebuf_meta_json): full,
+ * the PMTiles object (name, description, attribution, bounds, center, minzoom,
+ * maxzoom, legend); else the MBTiles "json" value (legend only).  legend_json is
+ * re-serialised the way meta_json writes it, so a round trip keeps the bytes.
+ * PM_EDATA with *err (prefixed with what) for text that is not such an object. */
+pm_status pm_tilebuf_meta_parse(const char *json, size_t len, int full, const char *what,
+                                pm_sinkinfo *info, char **err);
 
 #endif

@@ -1,0 +1,23 @@
+/* Spreadsheet tables: the header row found below titles and notes, empty rows dropped. */
+#ifndef PM_DATA_SHEET_H
+#define PM_DATA_SHEET_H
+
+#include "core/status.h"
+#include "data/vector.h"
+
+/* How far down a sheet the header row may be. */
+#define PM_SHEET_HEADER_ROWS 20
+
+/* Makes a table of l, a sheet read with every row as data (l->sheet set, f->line the
+ * row number): the header is the first of the first PM_SHEET_HEADER_ROWS rows that
+ * has two or more cells and only text in them (a title is one merged cell, a data
+ * row has numbers).  Its cells become the field names (trimmed; an empty one is the
+ * column letter, "H"); it and the rows above it are removed, and so are empty rows.
+ * Without such a row an error naming the sheet goes to diag and l is left as it was.
+ * Returns PM_OK or PM_ENOMEM.  Not thread-safe on the same l. */
+pm_status pm_sheet_promote_header(pm_vlayer *l, pm_diag *diag);
+
+/* The spreadsheet letter of 0-based column i ("A", "Z", "AA") into buf. */
+void pm_sheet_column_letter(size_t i, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,367 @@
+/* The diagnosis atlas: document preparation, cover, contents, and the deterministic PDF. */
+#include "print/atlas.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/fileio.h"
+#include "print/pdfdoc.h"
+#include "geo/proj.h"
+#include "print/atlas_page.h"
+#include "render/draw.h"
+
+static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
+static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
+static const pm_rgba RULE = { 0.78, 0.78, 0.80, 1 };
+static const pm_rgba RED = { 0.78, 0.09, 0.11, 1 };
+static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
+
+/* ---- the document ------------------------------------------------------- */
+
+size_t pm_atlas_page_count(const pm_atlas *a)
+{
+    size_t rows = pm_atlas_contents_rows(), n = a->ds->ncommittees;
+    return 1 + (n + rows - 1) / rows + n;
+}
+
+pm_status pm_atlas_doc_init(pm_atlas_doc *d, const pm_atlas *a, char **err)
+{
+    memset(d, 0, sizeof *d);
+    d->a = a;
+    if (a->nstyles == 0) {
+        if (err) *err = pm_strdup("atlas: no maps selected");
+        return PM_EUSAGE;
+    }
+    pm_diag diag;
+    pm_diag_init(&diag);
+    pm_status st = pm_diagnosis_build(a->styles, a->nstyles, &a->an->tab, a->year, &diag, &d->dx);
+    if (st && err) *err = diag.count ? pm_problem_format(&diag.items[0]) : NULL;
+    pm_diag_fini(&diag);
+    if (!st) st = pm_mapsym_build(&d->dx.idx[0].th, a->scene, a->ds, &a->an->tab, &d->sym);
+    if (st) { pm_atlas_doc_fini(d); return st; }
+    pm_view centre = pm_view_fit(a->scene->extent, 0, 0, 1, 1);
+    d->north = pm_panel_north_angle(a->scene->crs, &centre);
+    d->npages = pm_atlas_page_count(a);
+    d->ncontents = d->npages - 1 - a->ds->ncommittees;
+    return PM_OK;
+}
+
+void pm_atlas_doc_fini(pm_atlas_doc *d)
+{
+    pm_mapsym_fini(&d->sym);
+    pm_diagnosis_fini(&d->dx);
+}
+
+/* ---- cover -------------------------------------------------------------- */
+
+static double text(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
+                   pm_align al, double x, double y)
+{
+    pm_textstyle st = { .size = size, .bold = bold, .color = c, .align = al };
+    return pm_atlas_text(t, cr, s, &st, x, y);
+}
+
+static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rect r)
+{
+    const pm_scene *sc = d->a->scene;
+    pm_bbox e = sc->extent;
+    double mx = (e.maxx - e.minx) * 0.04, my = (e.maxy - e.miny) * 0.04;
+    e.minx -= mx; e.maxx += mx; e.miny -= my; e.maxy += my;
+    pm_view v = pm_view_fit(e, r.x, r.y, r.w, r.h);
+    pm_labelset labels = { 0 };
+    pm_label_opts lo = { .size = 7.5, .min_size = 5, .sub_ratio = 0.8, .padding = 1,
+                         .text = { .color = INK, .halo = { 1, 1, 1, 0.85 }, .halo_width = 2 } };
+    pm_status st = pm_labels_place(t, d->sym.cands, d->sym.n, v.scale, &lo, &labels);
+    const pm_style *hs = d->dx.idx[0].th.style;
+    pm_mapdraw md = {
+        .fill = d->sym.fill, .nodata = d->sym.nodata, .nodata_fill = hs->nodata,
+        .outline = hs->outline, .outline_width = 0.5, .boundary = BOUNDARY, .boundary_width = 1.3,
+        .context = PM_CTX_ALL, .show_points = hs->show_points, .point_size = 2.5,
+        .context_label_size = 7, .labels = &labels, .cands = d->sym.cands, .label_opts = &lo,
+    };
+    if (!st) st = pm_draw_map(cr, t, &v, sc, &md);
+    pm_labelset_fini(&labels);
+    if (st) return st;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, r.x, r.y, r.w, r.h);
+    pm_set_rgba(cr, GREY);
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+    if ((st = pm_panel_north(t, cr, r.x + r.w - 18, r.y + 26, 24, d->north)) != PM_OK) return st;
+    return pm_panel_scalebar(t, cr, &v, r.x + 10, r.y + r.h - 10, 100);
+}
+
+/* The headline classes with their counts, in a row under the overview map. */
+static void cover_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x, double y)
+{
+    const pm_thematic *th = &d->dx.idx[0].th;
+    pm_textstyle st = { .size = 8, .color = INK };
+    char buf[192];
+    snprintf(buf, sizeof buf, "%s：", th->style->title);
+    double w = 0, h = 0;
+    pm_text_measure(t, buf, &st, &w, &h);
+    pm_text_draw(t, cr, buf, &st, x, y);
+    x += w + 4;
+    for (size_t k = th->classes.n; k-- > 0;) {
+        pm_atlas_swatch(cr, th, (int)k, x, y + 1.5, 14, 9);
+        snprintf(buf, sizeof buf, "%s %zu个", th->labels[k], th->classes.counts[k]);
+        pm_text_measure(t, buf, &st, &w, &h);
+        pm_text_draw(t, cr, buf, &st, x + 17, y);
+        x += 17 + w + 10;
+    }
+}
+
+typedef struct { char value[32], unit[16], label[96], note[96]; } figure;
+
+static void cover_figures(const pm_atlas_doc *d, figure f[5])
+{
+    const pm_atlas *a = d->a;
+    const pm_diagnosis_index *x = &d->dx.idx[0];
+    const pm_style *s = x->th.style;
+    size_t run = 0, top = pm_diagnosis_count_top(&x->th, 2);
+    for (size_t i = 0; i < a->ds->nprojects; i++) run += a->ds->projects[i].status == PM_SITE_RUNNING;
+    snprintf(f[0].value, sizeof f[0].value, "%zu", a->ds->ncommittees);
+    snprintf(f[0].unit, sizeof f[0].unit, "个");
+    snprintf(f[0].label, sizeof f[0].label, "居民区");
+    snprintf(f[0].note, sizeof f[0].note, "%zu个有测评结果", x->nvalid);
+    snprintf(f[1].value, sizeof f[1].value, "%zu", top);
+    snprintf(f[1].unit, sizeof f[1].unit, "个");
+    size_t nc = x->th.classes.n;
+    if (s->class_labels && nc >= 2 && nc <= s->nthresholds + 1)
+        snprintf(f[1].label, sizeof f[1].label, "%s、%s居民区", s->class_labels[nc - 1], s->class_labels[nc - 2]);
+    else snprintf(f[1].label, sizeof f[1].label, "最高两档居民区");
+    if (d->dx.prev_year) {
+        long dl = (long)top - (long)pm_diagnosis_count_top(&x->prev, 2);
+        snprintf(f[1].note, sizeof f[1].note, "较%d年%s%ld个", d->dx.prev_year, dl >= 0 ? "+" : "−", labs(dl));
+    } else snprintf(f[1].note, sizeof f[1].note, "首个测评年度");
+    snprintf(f[2].value, sizeof f[2].value, "%zu", a->ds->nplatforms);
+    snprintf(f[2].unit, sizeof f[2].unit, "个");
+    snprintf(f[2].label, sizeof f[2].label, "党建服务平台");
+    snprintf(f[3].value, sizeof f[3].value, "%zu", a->ds->nprojects);
+    snprintf(f[3].unit, sizeof f[3].unit, "个");
+    snprintf(f[3].label, sizeof f[3].label, "共建项目");
+    snprintf(f[3].note, sizeof f[3].note, "其中在推进%zu个", run);
+    const pm_indtab *tab = &a->an->tab;
+    long k = pm_indtab_find(tab, "needs");
+    double year_sum = 0, all = 0;
+    for (size_t y = 0; k >= 0 && y < tab->nyears && tab->years[y] <= a->year; y++)
+        for (size_t c = 0; c < tab->ncommittees; c++) {
+            double v = pm_indtab_get(tab, y, c, (size_t)k);
+            if (isnan(v)) continue;
+            all += v;
+            if (tab->years[y] == a->year) year_sum += v;
+        }
+    snprintf(f[4].value, sizeof f[4].value, k >= 0 ? "%.0f" : "—", year_sum);
+    snprintf(f[4].unit, sizeof f[4].unit, "条");
+    snprintf(f[4].label, sizeof f[4].label, "%d年收集群众需求", a->year);
+    snprintf(f[4].note, sizeof f[4].note, "%d年以来累计%.0f条", tab->years[0], all);
+}
+
+static void cover_boxes(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x, double y, double w)
+{
+    figure f[5];
+    memset(f, 0, sizeof f);
+    cover_figures(d, f);
+    double bw = w / 5;
+    for (int k = 0; k < 5; k++) {
+        double bx = x + k * bw;
+        if (k > 0) {
+            cairo_new_path(cr);
+            cairo_rectangle(cr, bx, y + 2, 0.5, 58);
+            pm_set_rgba(cr, RULE);
+            cairo_fill(cr);
+        }
+        pm_textstyle vs = { .size = 22, .bold = 1, .color = k == 1 ? RED : INK };
+        double vw = 0, vh = 0;
+        pm_text_measure(t, f[k].value, &vs, &vw, &vh);
+        pm_text_draw(t, cr, f[k].value, &vs, bx + 10, y);
+        text(t, cr, f[k].unit, 9, 0, INK, PM_ALIGN_LEFT, bx + 12 + vw, y + 14);
+        text(t, cr, f[k].label, 8, 1, INK, PM_ALIGN_LEFT, bx + 10, y + 32);
+        text(t, cr, f[k].note, 7, 0, GREY, PM_ALIGN_LEFT, bx + 10, y + 46);
+    }
+}
+
+static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
+{
+    const pm_atlas *a = d->a;
+    double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
+    char buf[512];
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, 0, 0, PM_A4_W, 8);
+    pm_set_rgba(cr, RED);
+    cairo_fill(cr);
+    text(t, cr, a->cfg->name, 14, 0, GREY, PM_ALIGN_LEFT, m, m + 6);
+    snprintf(buf, sizeof buf, "%d年度居民区诊断图集", a->year);
+    text(t, cr, buf, 28, 1, INK, PM_ALIGN_LEFT, m, m + 26);
+    snprintf(buf, sizeof buf, "%s第三方测评结果 · %zu个居民区的个性化诊断书", d->dx.idx[0].th.style->title,
+             a->ds->ncommittees);
+    text(t, cr, buf, 10, 0, GREY, PM_ALIGN_LEFT, m, m + 70);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, m, m + 92, w, 1.2);
+    pm_set_rgba(cr, RED);
+    cairo_fill(cr);
+    cover_boxes(d, t, cr, m - 10, m + 104, w + 10);
+    pm_rect map = { m, m + 178, w, 440 };
+    pm_status st = overview(d, t, cr, map);
+    if (st) return st;
+    cover_legend(d, t, cr, m, map.y + map.h + 8);
+    snprintf(buf, sizeof buf, "本图集依据%d年度第三方测评结果编制，每个居民区一页：左上为位置图（本居民区以红色粗线标出，"
+             "周边居民区淡化显示，叠加党建服务平台和共建项目点位），右上为%s得分、分级和排名；"
+             "中部列出%zu项指数的得分、分级、排名及街道中位数，并由数据自动生成优势与短板的诊断意见；"
+             "下部为历年得分走势和在推进的共建项目。目录按居民区代码排序。",
+             a->year, d->dx.idx[0].th.style->title, d->dx.nidx);
+    pm_textstyle st_ = { .size = 8.5, .color = INK, .max_width = w };
+    double y = map.y + map.h + 32;
+    y += pm_atlas_text(t, cr, buf, &st_, m, y) + 8;
+    char *crs = pm_proj_crs_name(a->cfg->print_crs);
+    snprintf(buf, sizeof buf, "数据来源：%s　坐标系：%s（%s）　制图：partymap",
+             *a->cfg->credits ? a->cfg->credits : "评估数据", crs ? crs : a->cfg->print_crs, a->cfg->print_crs);
+    free(crs);
+    pm_textstyle cs = { .size = 7, .color = GREY, .max_width = w };
+    pm_atlas_text(t, cr, buf, &cs, m, y);
+    pm_atlas_footer(d, t, cr, 0);
+    return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
+}
+
+/* ---- contents ----------------------------------------------------------- */
+
+static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, double y)
+{
+    static const double col[8] = { 0, 30, 130, 262, 274, 380, 430, 523 };
+    const pm_diagnosis_index *x = &d->dx.idx[0];
+    const pm_thematic *th = &x->th;
+    double m = PM_ATLAS_MARGIN;
+    char buf[160], link[32];
+    size_t page = pm_atlas_committee_page(d, c);
+    snprintf(link, sizeof link, "page=%zu", page + 1);
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
+    snprintf(buf, sizeof buf, "%zu", c + 1);
+    text(t, cr, buf, 8.5, 0, GREY, PM_ALIGN_LEFT, m + col[0], y);
+    text(t, cr, d->a->ds->committees[c].name, 9.5, 1, INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
+    text(t, cr, d->a->ds->committees[c].code, 8, 0, GREY, PM_ALIGN_LEFT, m + col[2], y + 0.5);
+    pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
+    text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_RIGHT, m + col[3], y);
+    pm_atlas_swatch(cr, th, th->cls[c], m + col[4], y + 1.5, 12, 8);
+    text(t, cr, pm_diagnosis_class_name(th, th->cls[c]), 8.5, 0, INK, PM_ALIGN_LEFT, m + col[4] + 16, y);
+    snprintf(buf, sizeof buf, x->rank[c] > 0 ? "%d" : "—", x->rank[c]);
+    text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_LEFT, m + col[5], y);
+    int p = x->prev_rank[c], r = x->rank[c];
+    if (p > 0 && r > 0) snprintf(buf, sizeof buf, "%d → %d", p, r);
+    else snprintf(buf, sizeof buf, "—");
+    pm_rgba mc = p > r && r > 0 ? (pm_rgba){ 0.10, 0.50, 0.25, 1 } : p > 0 && p < r ? RED : GREY;
+    text(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, m + col[6], y);
+    snprintf(buf, sizeof buf, "%zu", page + 1);
+    text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_RIGHT, m + col[7], y);
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+}
+
+static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t k)
+{
+    double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m, rowh = 18.5;
+    char buf[256];
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    text(t, cr, k ? "目录（续）" : "目录", 20, 1, INK, PM_ALIGN_LEFT, m, m - 4);
+    snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s，排名变化为较%d年", d->a->year,
+             d->dx.idx[0].th.style->title, d->dx.prev_year);
+    if (!d->dx.prev_year)
+        snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s（首个测评年度）", d->a->year,
+                 d->dx.idx[0].th.style->title);
+    text(t, cr, buf, 8.5, 0, GREY, PM_ALIGN_LEFT, m, m + 26);
+    static const char *const head[8] = { "序号", "居民区", "居民区代码", "得分", "分级", "排名", "排名变化", "页码" };
+    static const double col[8] = { 0, 30, 130, 262, 274, 380, 430, 523 };
+    double y = m + 50;
+    for (int i = 0; i < 8; i++)
+        text(t, cr, head[i], 7.5, 0, GREY, i == 3 || i == 7 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, m + col[i], y);
+    y += 13;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, m, y, w, 0.6);
+    pm_set_rgba(cr, INK);
+    cairo_fill(cr);
+    size_t rows = pm_atlas_contents_rows(), c0 = k * rows, n = d->a->ds->ncommittees;
+    for (size_t c = c0; c < n && c < c0 + rows; c++) {
+        double ry = y + (double)(c - c0) * rowh;
+        if ((c - c0) % 2 == 1) {
+            cairo_new_path(cr);
+            cairo_rectangle(cr, m, ry + 0.6, w, rowh);
+            cairo_set_source_rgb(cr, 0.96, 0.96, 0.965);
+            cairo_fill(cr);
+        }
+        contents_row(d, t, cr, c, ry + 4.5);
+    }
+    pm_atlas_footer(d, t, cr, 1 + k);
+    return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static pm_status draw_page(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page)
+{
+    if (page == 0) return page_cover(d, t, cr);
+    if (page <= d->ncontents) return page_contents(d, t, cr, page - 1);
+    return pm_atlas_page_committee(d, t, cr, page - 1 - d->ncontents);
+}
+
+pm_status pm_atlas_draw_page(const pm_atlas *a, pm_text *t, cairo_t *cr, size_t page, char **err)
+{
+    pm_atlas_doc d;
+    pm_status st = pm_atlas_doc_init(&d, a, err);
+    if (st) return st;
+    if (page >= d.npages) {
+        if (err) *err = pm_asprintf("atlas: page %zu of %zu", page + 1, d.npages);
+        st = PM_EUSAGE;
+    } else if ((st = draw_page(&d, t, cr, page)) != PM_OK && err) {
+        *err = pm_asprintf("atlas: page %zu: %s", page + 1, pm_strerror(st));
+    }
+    pm_atlas_doc_fini(&d);
+    return st;
+}
+
+static pm_status render_pdf(const pm_atlas_doc *d, pm_text *t, pm_pdfdoc *doc)
+{
+    const pm_atlas *a = d->a;
+    cairo_surface_t *surf = doc->surface;
+    cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, "封面", "page=1", 0);
+    cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, "目录", "page=2", 0);
+    cairo_t *cr = cairo_create(surf);
+    pm_status st = PM_OK;
+    for (size_t p = 0; !st && p < d->npages; p++) {
+        if (p > d->ncontents) {
+            char link[32];
+            size_t c = p - 1 - d->ncontents;
+            snprintf(link, sizeof link, "page=%zu", p + 1);
+            cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, a->ds->committees[c].name, link, 0);
+        }
+        st = draw_page(d, t, cr, p);
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    return st;
+}
+
+pm_status pm_atlas_write(const pm_atlas *a, pm_text *t, const char *path, int *unchanged,
+                         char **err)
+{
+    if (unchanged) *unchanged = 0;
+    pm_atlas_doc d;
+    pm_pdfdoc doc;
+    pm_status st = pm_atlas_doc_init(&d, a, err);
+    if (st) return st;
+    char *title = pm_asprintf("%s %d年度居民区诊断图集", a->cfg->name, a->year);
+    st = title ? pm_pdfdoc_begin(&doc, PM_A4_W, PM_A4_H, title, a->year) : PM_ENOMEM;
+    free(title);
+    if (!st && (st = render_pdf(&d, t, &doc)) != PM_OK) {
+        if (err && !*err) *err = pm_asprintf("%s: cannot draw the atlas: %s", path, pm_strerror(st));
+        pm_pdfdoc_abort(&doc);
+    } else if (!st) {
+        st = pm_pdfdoc_end(&doc, path, unchanged, err);
+    }
+    pm_atlas_doc_fini(&d);
+    return st;
+}

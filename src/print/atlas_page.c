@@ -1,0 +1,468 @@
+/* The committee page of the atlas: locator map, key figures, index table, diagnosis, projects. */
+#include "print/atlas_page.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/proj.h"
+#include "render/draw.h"
+
+static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
+static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
+static const pm_rgba RULE = { 0.78, 0.78, 0.80, 1 };
+static const pm_rgba RED = { 0.78, 0.09, 0.11, 1 };
+static const pm_rgba UP = { 0.10, 0.50, 0.25, 1 };
+static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
+
+double pm_atlas_text(pm_text *t, cairo_t *cr, const char *s, const pm_textstyle *st, double x,
+                     double y)
+{
+    double w = 0, h = 0;
+    if (pm_text_measure(t, s, st, &w, &h) != PM_OK) return 0;
+    double x0 = st->align == PM_ALIGN_RIGHT ? x - w : st->align == PM_ALIGN_CENTER ? x - w / 2 : x;
+    if (st->max_width > 0 && st->align != PM_ALIGN_LEFT) x0 = st->align == PM_ALIGN_RIGHT ? x - st->max_width : x - st->max_width / 2;
+    return pm_text_draw(t, cr, s, st, x0, y) == PM_OK ? h : 0;
+}
+
+/* Shorthand for single-line text. */
+static double text(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
+                   pm_align al, double x, double y)
+{
+    pm_textstyle st = { .size = size, .bold = bold, .color = c, .align = al };
+    return pm_atlas_text(t, cr, s, &st, x, y);
+}
+
+double pm_atlas_heading(pm_text *t, cairo_t *cr, const char *title, double x, double y)
+{
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y + 1.5, 3, 11);
+    pm_set_rgba(cr, RED);
+    cairo_fill(cr);
+    text(t, cr, title, 11, 1, INK, PM_ALIGN_LEFT, x + 8, y);
+    return y + 20;
+}
+
+void pm_atlas_footer(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page)
+{
+    double m = PM_ATLAS_MARGIN, y = PM_A4_H - m + 6;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, m, y - 5, PM_A4_W - 2 * m, 0.5);
+    pm_set_rgba(cr, RULE);
+    cairo_fill(cr);
+    char left[256], right[64];
+    snprintf(left, sizeof left, "%s · %d年度居民区诊断图集", d->a->cfg->name, d->a->year);
+    snprintf(right, sizeof right, "第 %zu 页 / 共 %zu 页", page + 1, d->npages);
+    text(t, cr, left, 7.5, 0, GREY, PM_ALIGN_LEFT, m, y);
+    text(t, cr, right, 7.5, 0, GREY, PM_ALIGN_RIGHT, PM_A4_W - m, y);
+}
+
+void pm_atlas_swatch(cairo_t *cr, const pm_thematic *th, int k, double x, double y, double w,
+                     double h)
+{
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    if (k < 0) pm_draw_hatch_fill(cr, th->style->nodata, h / 3);
+    else { pm_set_rgba(cr, th->colors[k]); cairo_fill(cr); }
+    cairo_rectangle(cr, x, y, w, h);
+    pm_set_rgba(cr, RULE);
+    cairo_set_line_width(cr, 0.4);
+    cairo_stroke(cr);
+}
+
+void pm_atlas_committee_title(const char *name, char *buf, size_t len)
+{
+    size_t n = strlen(name);
+    const char *suffix = "居民区";
+    int has = (n >= 9 && (strcmp(name + n - 9, "居民区") == 0 || strcmp(name + n - 9, "居委会") == 0));
+    snprintf(buf, len, "%s%s", name, has ? "" : suffix);
+}
+
+/* ---- the locator map ---------------------------------------------------- */
+
+static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, pm_rect r)
+{
+    const pm_scene *sc = d->a->scene;
+    size_t n = sc->ncommittees;
+    pm_bbox b = sc->committees[c].bbox;
+    double grow = fmax(b.maxx - b.minx, b.maxy - b.miny) * 0.55 + 80;
+    b.minx -= grow; b.maxx += grow; b.miny -= grow; b.maxy += grow;
+    pm_view v = pm_view_fit(b, r.x, r.y, r.w, r.h);
+    unsigned char *hl = calloc(n + 1, 1);
+    pm_label_cand *cands = malloc((n + 1) * sizeof *cands);
+    pm_labelset labels = { 0 };
+    pm_status st = hl && cands ? PM_OK : PM_ENOMEM;
+    if (st) goto done;
+    hl[c] = 1;
+    /* only committees whose centre is in view get a name; this page's own first */
+    for (size_t i = 0; i < n; i++) {
+        cands[i] = d->sym.cands[i];
+        pm_pt p = pm_view_to_dev(&v, cands[i].anchor);
+        if (p.x < r.x + 12 || p.x > r.x + r.w - 12 || p.y < r.y + 8 || p.y > r.y + r.h - 8) cands[i].text = NULL;
+    }
+    cands[c].priority = HUGE_VAL;
+    pm_label_opts lo = { .size = 8, .min_size = 5.5, .sub_ratio = 0.8, .padding = 1.5,
+                         .text = { .color = INK, .halo = { 1, 1, 1, 0.85 }, .halo_width = 2.2 } };
+    if ((st = pm_labels_place(t, cands, n, v.scale, &lo, &labels)) != PM_OK) goto done;
+    const pm_style *hs = d->dx.idx[0].th.style;
+    pm_mapdraw md = {
+        .fill = d->sym.fill, .nodata = d->sym.nodata, .nodata_fill = hs->nodata,
+        .outline = hs->outline, .outline_width = 0.6, .boundary = BOUNDARY, .boundary_width = 1.2,
+        .context = PM_CTX_ALL, .show_points = 1, .point_size = 3.4, .context_label_size = 6.5,
+        .labels = &labels, .cands = cands, .label_opts = &lo, .highlight = hl,
+    };
+    if ((st = pm_draw_map(cr, t, &v, sc, &md)) != PM_OK) goto done;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, r.x, r.y, r.w, r.h);
+    pm_set_rgba(cr, GREY);
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+    cairo_new_path(cr); /* a white card keeps the arrow clear of the labels under it */
+    cairo_rectangle(cr, r.x + r.w - 26, r.y + 4, 22, 32);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_fill(cr);
+    if ((st = pm_panel_north(t, cr, r.x + r.w - 15, r.y + 24, 20, d->north)) != PM_OK) goto done;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, r.x + 3, r.y + r.h - 21, 112, 17);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_fill(cr);
+    st = pm_panel_scalebar(t, cr, &v, r.x + 8, r.y + r.h - 9, 88);
+done:
+    pm_labelset_fini(&labels);
+    free(cands);
+    free(hl);
+    return st;
+}
+
+/* Draws single-line text and returns its width. */
+static double text_w(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
+                     double x, double y)
+{
+    pm_textstyle st = { .size = size, .bold = bold, .color = c };
+    double w = 0, h = 0;
+    if (pm_text_measure(t, s, &st, &w, &h) != PM_OK) return 0;
+    pm_text_draw(t, cr, s, &st, x, y);
+    return w;
+}
+
+/* The legend under the locator: headline classes, then the point symbols. */
+static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x, double y)
+{
+    const pm_thematic *th = &d->dx.idx[0].th;
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s：", th->style->title);
+    double cx = x + text_w(t, cr, buf, 7, 0, GREY, x, y);
+    for (size_t k = th->classes.n; k-- > 0;) {
+        pm_atlas_swatch(cr, th, (int)k, cx, y + 1.5, 10, 7);
+        cx += 13 + text_w(t, cr, pm_diagnosis_class_name(th, (int)k), 7, 0, INK, cx + 13, y) + 6;
+    }
+    double y2 = y + 12;
+    pm_draw_platform_symbol(cr, x + 4, y2 + 5, 9);
+    cx = x + 10;
+    const char *lbl[3] = { "党建服务平台", "在推进的共建项目", "计划或已完成的项目" };
+    for (int k = 0; k < 3; k++) {
+        if (k > 0) { pm_draw_project_symbol(cr, cx + 3, y2 + 5, 4.2, k == 1); cx += 8; }
+        cx += text_w(t, cr, lbl[k], 7, 0, INK, cx, y2) + 9;
+    }
+    cairo_new_path(cr);
+    cairo_rectangle(cr, cx, y2 + 1.5, 12, 7);
+    pm_set_rgba(cr, RED);
+    cairo_set_line_width(cr, 1.4);
+    cairo_stroke(cr);
+    text_w(t, cr, "本居民区", 7, 0, INK, cx + 15, y2);
+}
+
+/* ---- key figures, index table, diagnosis, projects ---------------------- */
+
+static void badge(pm_text *t, cairo_t *cr, const pm_thematic *th, int k, double x, double y)
+{
+    const char *name = pm_diagnosis_class_name(th, k);
+    pm_textstyle st = { .size = 11, .bold = 1 };
+    double w = 0, h = 0;
+    pm_text_measure(t, name, &st, &w, &h);
+    pm_rgba bg = k >= 0 ? th->colors[k] : th->style->nodata;
+    double lum = 0.299 * bg.r + 0.587 * bg.g + 0.114 * bg.b;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x - w - 14, y, w + 14, h + 6);
+    pm_set_rgba(cr, bg);
+    cairo_fill(cr);
+    st.color = lum < 0.55 ? (pm_rgba){ 1, 1, 1, 1 } : INK;
+    pm_text_draw(t, cr, name, &st, x - w - 7, y + 3);
+}
+
+/* "第20名 → 第7名，上升13位" and its colour, or "" without a previous rank. */
+static pm_rgba rank_move(int prev, int now, int words, char *buf, size_t len)
+{
+    if (prev <= 0 || now <= 0) { snprintf(buf, len, "—"); return GREY; }
+    int dlt = prev - now;
+    if (words)
+        snprintf(buf, len, "第%d名 → 第%d名，%s", prev, now, dlt > 0 ? "上升" : dlt < 0 ? "下降" : "与上年持平");
+    else
+        snprintf(buf, len, "%d → %d%s", prev, now, dlt > 0 ? "  ↑" : dlt < 0 ? "  ↓" : "  持平");
+    if (dlt) snprintf(buf + strlen(buf), len - strlen(buf), words ? "%d位" : "%d", abs(dlt));
+    return dlt > 0 ? UP : dlt < 0 ? RED : GREY;
+}
+
+static void fact(pm_text *t, cairo_t *cr, const char *label, const char *value, const char *unit,
+                 double x, double y)
+{
+    text_w(t, cr, label, 7.5, 0, GREY, x, y);
+    double w = text_w(t, cr, value, 14, 1, INK, x, y + 10);
+    text_w(t, cr, unit, 8, 0, INK, x + w + 2, y + 16);
+}
+
+static double ind(const pm_atlas_doc *d, size_t c, const char *name)
+{
+    const pm_indtab *tab = &d->a->an->tab;
+    long k = pm_indtab_find(tab, name), y = pm_indtab_year(tab, d->dx.year);
+    return k < 0 || y < 0 ? NAN : pm_indtab_get(tab, (size_t)y, c, (size_t)k);
+}
+
+/* Needs over every year up to the atlas year. */
+static double needs_total(const pm_atlas_doc *d, size_t c)
+{
+    const pm_indtab *tab = &d->a->an->tab;
+    long k = pm_indtab_find(tab, "needs");
+    double sum = 0;
+    for (size_t y = 0; k >= 0 && y < tab->nyears && tab->years[y] <= d->dx.year; y++) {
+        double v = pm_indtab_get(tab, y, c, (size_t)k);
+        if (!isnan(v)) sum += v;
+    }
+    return k < 0 ? NAN : sum;
+}
+
+static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, pm_rect r)
+{
+    const pm_diagnosis_index *x = &d->dx.idx[0];
+    const pm_thematic *th = &x->th;
+    char buf[160], unit[64];
+    double y = r.y;
+    snprintf(buf, sizeof buf, "%d年%s", d->dx.year, th->style->title);
+    text_w(t, cr, buf, 9, 0, GREY, r.x, y);
+    pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
+    double w = text_w(t, cr, buf, 30, 1, INK, r.x, y + 12);
+    text_w(t, cr, th->style->unit, 11, 0, INK, r.x + w + 3, y + 33);
+    badge(t, cr, th, th->cls[c], r.x + r.w, y + 22);
+    y += 58;
+    if (x->rank[c] > 0) snprintf(buf, sizeof buf, "全街道第%d名（共%zu个居民区）", x->rank[c], x->nvalid);
+    else snprintf(buf, sizeof buf, "本年无测评数据");
+    text_w(t, cr, buf, 10.5, 1, INK, r.x, y);
+    y += 17;
+    char mv[96];
+    pm_rgba col = rank_move(x->prev_rank[c], x->rank[c], 1, mv, sizeof mv);
+    if (d->dx.prev_year) snprintf(buf, sizeof buf, "较%d年：%s", d->dx.prev_year, mv);
+    else snprintf(buf, sizeof buf, "首个测评年度，无上年排名");
+    text_w(t, cr, buf, 9.5, 0, col, r.x, y);
+    y += 22;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, r.x, y, r.w, 0.5);
+    pm_set_rgba(cr, RULE);
+    cairo_fill(cr);
+    y += 8;
+    const pm_analysis *an = d->a->an;
+    double v[6] = { ind(d, c, "needs"), needs_total(d, c), (double)an->n_platforms[c],
+                    (double)an->n_projects[c], (double)an->n_running[c], ind(d, c, "running_per_1000") };
+    char lab[6][96];
+    snprintf(lab[0], sizeof lab[0], "%d年收集群众需求", d->dx.year);
+    snprintf(lab[1], sizeof lab[1], "%d年以来累计需求", d->a->an->tab.years[0]);
+    snprintf(lab[2], sizeof lab[2], "党建服务平台");
+    snprintf(lab[3], sizeof lab[3], "共建项目");
+    snprintf(lab[4], sizeof lab[4], "在推进的共建项目");
+    snprintf(lab[5], sizeof lab[5], "每千名居民在推进项目");
+    const char *units[6] = { "条", "条", "个", "个", "个", "个" };
+    for (int k = 0; k < 6; k++) {
+        if (isnan(v[k])) snprintf(buf, sizeof buf, "—");
+        else snprintf(buf, sizeof buf, k == 5 ? "%.2f" : "%.0f", v[k]);
+        snprintf(unit, sizeof unit, "%s", isnan(v[k]) ? "" : units[k]);
+        fact(t, cr, lab[k], buf, unit, r.x + (k % 2) * r.w / 2, y + (k / 2) * 36);
+    }
+}
+
+static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, double x,
+                          double y, double w)
+{
+    static const char *const head[6] = { "指数", "本居民区", "分级", "街道中位数", "排名", "较上年排名" };
+    const double col[6] = { 0, 212, 226, 392, 404, 452 }; /* value and median: right edges */
+    double rowh = 16.5;
+    for (int k = 0; k < 6; k++)
+        text(t, cr, head[k], 7.5, 0, GREY, k == 1 || k == 3 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, x + col[k], y);
+    y += 13;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, 0.6);
+    pm_set_rgba(cr, INK);
+    cairo_fill(cr);
+    for (size_t i = 0; i < d->dx.nidx; i++) {
+        const pm_diagnosis_index *xi = &d->dx.idx[i];
+        const pm_thematic *th = &xi->th;
+        int signed_ = th->style->classify.method == PM_CLASSIFY_DIVERGING;
+        double ry = y + (double)i * rowh, ty = ry + 3.5;
+        if (i % 2 == 1) {
+            cairo_new_path(cr);
+            cairo_rectangle(cr, x, ry + 0.6, w, rowh);
+            cairo_set_source_rgb(cr, 0.96, 0.96, 0.965);
+            cairo_fill(cr);
+        }
+        char buf[160], med[48];
+        snprintf(buf, sizeof buf, "%s%s%s%s", th->style->title, *th->style->unit ? "（" : "",
+                 th->style->unit, *th->style->unit ? "）" : "");
+        text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_LEFT, x + col[0], ty);
+        pm_thematic_format(th, th->value[c], signed_, buf, sizeof buf);
+        text(t, cr, buf, 8.5, 1, INK, PM_ALIGN_RIGHT, x + col[1], ty);
+        pm_atlas_swatch(cr, th, th->cls[c], x + col[2], ty + 1.5, 12, 8);
+        const char *cls = th->cls[c] >= 0 ? th->labels[th->cls[c]] : "无数据";
+        text(t, cr, cls, 8, 0, INK, PM_ALIGN_LEFT, x + col[2] + 16, ty);
+        pm_thematic_format(th, xi->median, signed_, med, sizeof med);
+        text(t, cr, med, 8.5, 0, INK, PM_ALIGN_RIGHT, x + col[3], ty);
+        if (xi->rank[c] > 0) snprintf(buf, sizeof buf, "%d / %zu", xi->rank[c], xi->nvalid);
+        else snprintf(buf, sizeof buf, "—");
+        text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_LEFT, x + col[4], ty);
+        pm_rgba mc = rank_move(xi->prev_rank[c], xi->rank[c], 0, buf, sizeof buf);
+        text(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, x + col[5], ty);
+    }
+    y += (double)d->dx.nidx * rowh + 1;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, 0.6);
+    pm_set_rgba(cr, INK);
+    cairo_fill(cr);
+    return y;
+}
+
+/* A tag ("优势") followed by wrapped sentences; returns the y below them. */
+static double sentences(pm_text *t, cairo_t *cr, const char *tag, pm_rgba col, char **s, size_t n,
+                        double x, double y, double w)
+{
+    pm_textstyle tg = { .size = 8.5, .bold = 1, .color = { 1, 1, 1, 1 } };
+    double tw = 0, th = 0;
+    pm_text_measure(t, tag, &tg, &tw, &th);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y + 1, tw + 8, th + 1);
+    pm_set_rgba(cr, col);
+    cairo_fill(cr);
+    pm_text_draw(t, cr, tag, &tg, x + 4, y + 1.5);
+    pm_textstyle st = { .size = 9, .color = INK, .max_width = w - 44 };
+    for (size_t k = 0; k < n; k++) {
+        if (!s[k]) continue;
+        text_w(t, cr, "•", 9, 0, col, x + 34, y);
+        y += pm_atlas_text(t, cr, s[k], &st, x + 44, y) + 3;
+    }
+    return n ? y : y + th + 4;
+}
+
+static pm_status diagnosis(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, double x,
+                           double *y, double w)
+{
+    size_t best[2], worst[2], nb = 0, nw = 0;
+    pm_diagnosis_standing(&d->dx, c, best, &nb, worst, &nw);
+    char *sb[2] = { NULL, NULL }, *sw[2] = { NULL, NULL };
+    pm_status st = PM_OK;
+    for (size_t k = 0; k < nb; k++) if (!(sb[k] = pm_diagnosis_sentence(&d->dx, c, best[k], 1))) st = PM_ENOMEM;
+    for (size_t k = 0; k < nw; k++) if (!(sw[k] = pm_diagnosis_sentence(&d->dx, c, worst[k], 0))) st = PM_ENOMEM;
+    if (!st) {
+        *y = sentences(t, cr, "优势", UP, sb, nb, x, *y, w) + 5;
+        *y = sentences(t, cr, "短板", RED, sw, nw, x, *y, w);
+    }
+    for (int k = 0; k < 2; k++) { free(sb[k]); free(sw[k]); }
+    return st;
+}
+
+/* Needs, platforms and the running projects (as many as fit, then a count). */
+static pm_status projects(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, pm_rect r)
+{
+    const pm_dataset *ds = d->a->ds;
+    const pm_analysis *an = d->a->an;
+    double y = r.y, needs = ind(d, c, "needs");
+    pm_textstyle st = { .size = 8, .color = INK, .max_width = r.w - 8 };
+    char *s = NULL;
+    if (!isnan(needs)) {
+        s = pm_asprintf("%d年收集群众需求（急难愁盼）%.0f条，%d年以来累计%.0f条。", d->dx.year, needs,
+                        an->tab.years[0], needs_total(d, c));
+        if (!s) return PM_ENOMEM;
+        y += pm_atlas_text(t, cr, s, &st, r.x, y) + 4;
+        free(s);
+    }
+    size_t k = 0, len = 0;
+    char list[1024] = "";
+    for (size_t i = 0; i < ds->nplatforms; i++)
+        if (an->platform_in[i] == (long)c && len + strlen(ds->platforms[i].name) + 8 < sizeof list)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k++ ? "、" : "", ds->platforms[i].name);
+    s = pm_asprintf("党建服务平台：%s", k ? list : "辖区内暂无");
+    if (!s) return PM_ENOMEM;
+    y += pm_atlas_text(t, cr, s, &st, r.x, y) + 6;
+    free(s);
+    size_t nrun = an->n_running[c], shown = 0;
+    char head[96];
+    snprintf(head, sizeof head, "在推进的共建项目（%zu个）", nrun);
+    y += text(t, cr, head, 8, 1, INK, PM_ALIGN_LEFT, r.x, y) + 2;
+    pm_textstyle it = { .size = 7.5, .color = INK, .max_width = r.w - 8 };
+    for (size_t i = 0; i < ds->nprojects && y + 22 < r.y + r.h; i++) {
+        const pm_site *p = &ds->projects[i];
+        if (an->project_in[i] != (long)c || p->status != PM_SITE_RUNNING) continue;
+        s = pm_asprintf("· %s%s%s%s%s%s", p->name, *p->category || *p->partner ? "（" : "",
+                        p->category, *p->category && *p->partner ? "，" : "", p->partner,
+                        *p->category || *p->partner ? "）" : "");
+        if (!s) return PM_ENOMEM;
+        y += pm_atlas_text(t, cr, s, &it, r.x, y) + 1.5;
+        free(s);
+        shown++;
+    }
+    if (shown < nrun) {
+        snprintf(head, sizeof head, "……另有%zu个在推进项目", nrun - shown);
+        text(t, cr, head, 7.5, 0, GREY, PM_ALIGN_LEFT, r.x, y);
+    }
+    return PM_OK;
+}
+
+size_t pm_atlas_contents_rows(void)
+{
+    return 36;
+}
+
+size_t pm_atlas_committee_page(const pm_atlas_doc *d, size_t c)
+{
+    return 1 + d->ncontents + c;
+}
+
+static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c)
+{
+    const pm_committee *cm = &d->a->ds->committees[c];
+    double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
+    char buf[256];
+    pm_atlas_committee_title(cm->name, buf, sizeof buf);
+    text(t, cr, buf, 22, 1, INK, PM_ALIGN_LEFT, m, m - 4);
+    snprintf(buf, sizeof buf, "%d年度诊断书", d->dx.year);
+    text(t, cr, buf, 11, 1, RED, PM_ALIGN_RIGHT, m + w, m + 6);
+    snprintf(buf, sizeof buf, "%s · 居民区代码 %s · %.0f户 · %.0f人 · %.2f平方千米", d->a->cfg->name,
+             cm->code, cm->households, cm->population, d->a->an->area_km2[c]);
+    text(t, cr, buf, 8.5, 0, GREY, PM_ALIGN_LEFT, m, m + 27);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, m, m + 43, w, 1.2);
+    pm_set_rgba(cr, RED);
+    cairo_fill(cr);
+}
+
+pm_status pm_atlas_page_committee(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c)
+{
+    double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    page_header(d, t, cr, c);
+    pm_rect map = { m, m + 54, 300, 226 };
+    pm_status st = locator(d, t, cr, c, map);
+    if (st) return st;
+    locator_legend(d, t, cr, map.x, map.y + map.h + 5);
+    key_figures(d, t, cr, c, (pm_rect){ map.x + map.w + 18, map.y, w - map.w - 18, map.h });
+    double y = pm_atlas_heading(t, cr, "各项指数", m, map.y + map.h + 36);
+    y = index_table(d, t, cr, c, m, y, w) + 14;
+    y = pm_atlas_heading(t, cr, "诊断意见", m, y) + 2;
+    if ((st = diagnosis(d, t, cr, c, m, &y, w)) != PM_OK) return st;
+    y += 12;
+    double half = (w - 18) / 2, bottom = PM_A4_H - m - 8;
+    pm_atlas_heading(t, cr, "历年得分", m, y);
+    pm_atlas_heading(t, cr, "群众需求与共建项目", m + half + 18, y);
+    y += 20;
+    if ((st = pm_atlas_chart(d, t, cr, c, (pm_rect){ m, y, half, bottom - y })) != PM_OK) return st;
+    if ((st = projects(d, t, cr, c, (pm_rect){ m + half + 18, y, half, bottom - y })) != PM_OK) return st;
+    pm_atlas_footer(d, t, cr, pm_atlas_committee_page(d, c));
+    return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
+}

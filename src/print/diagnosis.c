@@ -1,0 +1,173 @@
+/* Diagnosis figures: ranks, medians, standings and the sentences generated from them. */
+#include "print/diagnosis.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_of(const double *v, size_t n, double *buf)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) if (!isnan(v[i])) buf[m++] = v[i];
+    if (m == 0) return NAN;
+    qsort(buf, m, sizeof *buf, cmp_double);
+    return m % 2 ? buf[m / 2] : (buf[m / 2 - 1] + buf[m / 2]) / 2;
+}
+
+/* Ranks in the style's direction: lower-is-better styles rank the negated values. */
+static void rank_of(const pm_thematic *th, double *buf, int *rank)
+{
+    for (size_t c = 0; c < th->n; c++)
+        buf[c] = th->style->higher_is_better ? th->value[c] : -th->value[c];
+    pm_rank_desc(buf, th->n, rank);
+}
+
+static pm_status build_index(const pm_style *s, const pm_indtab *tab, int year, int prev_year,
+                             pm_diag *diag, double *buf, pm_diagnosis_index *x)
+{
+    size_t n = tab->ncommittees;
+    x->rank = calloc(n + 1, sizeof *x->rank);
+    x->prev_rank = calloc(n + 1, sizeof *x->prev_rank);
+    if (!x->rank || !x->prev_rank) return PM_ENOMEM;
+    pm_status st = pm_thematic_build(s, tab, year, diag, &x->th);
+    if (st) return st;
+    rank_of(&x->th, buf, x->rank);
+    for (size_t c = 0; c < n; c++) x->nvalid += x->rank[c] > 0;
+    x->median = median_of(x->th.value, n, buf);
+    if (prev_year) {
+        if ((st = pm_thematic_build(s, tab, prev_year, diag, &x->prev)) != PM_OK) return st;
+        rank_of(&x->prev, buf, x->prev_rank);
+    }
+    return PM_OK;
+}
+
+pm_status pm_diagnosis_build(const pm_style *const *styles, size_t nstyles,
+                             const pm_indtab *tab, int year, pm_diag *diag, pm_diagnosis *out)
+{
+    memset(out, 0, sizeof *out);
+    long y = pm_indtab_year(tab, year);
+    if (y < 0) {
+        pm_diag_add(diag, PM_SEV_ERROR, "", "", "year", "no evaluation data for %d", year);
+        return PM_EDATA;
+    }
+    out->year = year;
+    out->prev_year = y > 0 ? tab->years[y - 1] : 0;
+    out->n = tab->ncommittees;
+    double *buf = malloc((out->n + 1) * sizeof *buf);
+    out->idx = calloc(nstyles + 1, sizeof *out->idx);
+    pm_status st = buf && out->idx ? PM_OK : PM_ENOMEM;
+    if (!st) out->nidx = nstyles;
+    for (size_t i = 0; !st && i < nstyles; i++)
+        st = build_index(styles[i], tab, year, out->prev_year, diag, buf, &out->idx[i]);
+    free(buf);
+    if (st) pm_diagnosis_fini(out);
+    return st;
+}
+
+void pm_diagnosis_fini(pm_diagnosis *d)
+{
+    if (!d) return;
+    for (size_t i = 0; d->idx && i < d->nidx; i++) {
+        pm_thematic_fini(&d->idx[i].th);
+        pm_thematic_fini(&d->idx[i].prev);
+        free(d->idx[i].rank);
+        free(d->idx[i].prev_rank);
+    }
+    free(d->idx);
+    memset(d, 0, sizeof *d);
+}
+
+const char *pm_diagnosis_class_name(const pm_thematic *th, int k)
+{
+    if (k < 0 || (size_t)k >= th->classes.n) return "—";
+    const pm_style *s = th->style;
+    if (s->class_labels && (size_t)k < s->nthresholds + 1 && s->class_labels[k]) return s->class_labels[k];
+    return th->ranges[k];
+}
+
+size_t pm_diagnosis_count_top(const pm_thematic *th, size_t k)
+{
+    size_t count = 0;
+    for (size_t c = 0; c < th->n; c++)
+        count += th->cls[c] >= 0 && (size_t)th->cls[c] + k >= th->classes.n;
+    return count;
+}
+
+void pm_diagnosis_standing(const pm_diagnosis *d, size_t c, size_t best[2], size_t *nbest,
+                           size_t worst[2], size_t *nworst)
+{
+    size_t order[64], m = 0;
+    double share[64];
+    for (size_t i = 0; i < d->nidx && m < 64; i++) {
+        const pm_diagnosis_index *x = &d->idx[i];
+        if (x->rank[c] <= 0 || x->nvalid == 0) continue;
+        double s = (double)x->rank[c] / (double)x->nvalid;
+        size_t k = m++; /* insertion sort: stable, so ties keep the style order */
+        while (k > 0 && share[k - 1] > s) { share[k] = share[k - 1]; order[k] = order[k - 1]; k--; }
+        share[k] = s;
+        order[k] = i;
+    }
+    size_t nb = m < 2 ? m : 2, nw = m - nb < 2 ? m - nb : 2;
+    for (size_t k = 0; k < nb; k++) best[k] = order[k];
+    for (size_t k = 0; k < nw; k++) worst[k] = order[m - 1 - k];
+    *nbest = nb;
+    *nworst = nw;
+}
+
+void pm_diagnosis_position(int rank, size_t n, char *buf, size_t len)
+{
+    double top = n ? (double)rank / (double)n : 1;
+    double bottom = n ? (double)(n - (size_t)rank + 1) / (double)n : 1;
+    if (top > 0.5 && bottom > 0.5) { snprintf(buf, len, "街道中游"); return; }
+    int front = top <= 0.5;
+    /* slack for rounding error: 7 of 35 (exactly 20%) stays in the 20% bucket */
+    int pct = (int)ceil((front ? top : bottom) * 10 - 1e-9) * 10;
+    snprintf(buf, len, "%s%d%%", front ? "前" : "后", pct < 10 ? 10 : pct);
+}
+
+/* The verdict; a middle rank (in neither half) is neither upper nor lower half. */
+static const char *conclusion(int strength, double top, double bottom)
+{
+    if (strength) {
+        if (top <= 0.10) return "是该居民区的突出优势";
+        if (top <= 0.30) return "是该居民区的优势所在";
+        if (top <= 0.50) return "在该居民区各项指数中表现较好";
+        if (bottom > 0.50) return "在该居民区各项指数中表现相对较好";
+        return "虽处于街道中下游，但已是该居民区各项指数中相对较好的一项";
+    }
+    if (bottom <= 0.10) return "是最需要补齐的短板，建议作为下一年度的工作重点";
+    if (bottom <= 0.30) return "是需要重点提升的短板";
+    if (bottom <= 0.50) return "仍有较大提升空间";
+    if (top > 0.50) return "在该居民区各项指数中相对靠后，可进一步提升";
+    return "虽处于街道中上游，但在该居民区各项指数中相对靠后，可进一步巩固提升";
+}
+
+char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int strength)
+{
+    const pm_diagnosis_index *x = &d->idx[i];
+    const pm_style *s = x->th.style;
+    double v = x->th.value[c];
+    int r = x->rank[c];
+    if (isnan(v) || r <= 0) return NULL;
+    int signed_ = s->classify.method == PM_CLASSIFY_DIVERGING, tied = 0;
+    for (size_t k = 0; k < d->n; k++) tied |= k != c && x->rank[k] == r;
+    char val[48], dif[48], pos[32], cmp[128];
+    pm_thematic_format(&x->th, v, signed_, val, sizeof val);
+    pm_diagnosis_position(r, x->nvalid, pos, sizeof pos);
+    double dd = v - x->median;
+    pm_thematic_format(&x->th, fabs(dd), 0, dif, sizeof dif);
+    if (isnan(dd) || fabs(dd) < 0.5 * pow(10, -s->decimals)) snprintf(cmp, sizeof cmp, "与街道中位数持平");
+    else snprintf(cmp, sizeof cmp, "%s街道中位数%s%s", dd > 0 ? "高于" : "低于", dif, s->unit);
+    double top = (double)r / (double)x->nvalid;
+    double bottom = (double)(x->nvalid - (size_t)r + 1) / (double)x->nvalid;
+    return pm_asprintf("%s为%s%s，%s全街道第%d名（共%zu个居民区），处于%s，%s，%s。", s->title, val,
+                       s->unit, tied ? "并列" : "位列", r, x->nvalid, pos, cmp,
+                       conclusion(strength, top, bottom));
+}

@@ -1,0 +1,262 @@
+/* The diagnosis atlas: pages, searchable names, 玉佛城's figures, size, determinism, sentences. */
+#include <criterion/criterion.h>
+#include <cairo.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../support/support.h"
+#include "app/project.h"
+#include "core/fileio.h"
+#include "print/atlas.h"
+#include "print/diagnosis.h"
+#include "render/draw.h"
+
+static pm_project P;
+static pm_diag D;
+static pm_scene S;
+static pm_text *T;
+
+static void setup(void)
+{
+    pm_diag_init(&D);
+    cr_assert_eq(pm_project_open(NULL, NULL, &D, &P), PM_OK);
+    char *err = NULL;
+    cr_assert_eq(pm_scene_build(P.ds, P.cfg->print_crs, &S, &err), PM_OK);
+    cr_assert_eq(pm_text_new(P.cfg->font, &T, &err), PM_OK);
+}
+
+static void teardown(void)
+{
+    pm_text_free(T);
+    pm_scene_fini(&S);
+    pm_project_fini(&P);
+    pm_diag_fini(&D);
+}
+
+TestSuite(atlas, .init = setup, .fini = teardown, .timeout = 120);
+
+static pm_atlas atlas_of(int year)
+{
+    return (pm_atlas){ P.cfg, P.ds, &P.an, &S, (const pm_style *const *)P.styles, P.nstyles, year };
+}
+
+static long committee(const char *name)
+{
+    for (size_t c = 0; c < P.ds->ncommittees; c++)
+        if (strcmp(P.ds->committees[c].name, name) == 0) return (long)c;
+    return -1;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    char *data = NULL, *err = NULL;
+    cr_assert_eq(pm_read_file(path, 1u << 28, &data, len, &err), PM_OK, "%s", err ? err : "");
+    return data;
+}
+
+/* The text of page k (1-based) of pdftotext's output (pages end with a form feed). */
+static char *page_text(const char *all, int k)
+{
+    const char *p = all;
+    for (int i = 1; i < k && p; i++) if ((p = strchr(p, '\f'))) p++;
+    cr_assert(p, "page %d in the text", k);
+    const char *e = strchr(p, '\f');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    char *s = malloc(n + 1);
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+Test(atlas, sample_2016_pages_names_ranks_size_and_bytes)
+{
+    char *dir = t_tmpdir();
+    char *a = pm_asprintf("%s/a/atlas.pdf", dir), *b = pm_asprintf("%s/b/atlas.pdf", dir), *err = NULL;
+    pm_atlas at = atlas_of(2016);
+    cr_assert_eq(pm_atlas_page_count(&at), 37);
+    double t0 = now();
+    int same = -1;
+    cr_assert_eq(pm_atlas_write(&at, T, a, &same, &err), PM_OK, "%s", err ? err : "");
+    double secs = now() - t0;
+    cr_assert_eq(same, 0, "a new file is written");
+    cr_assert_lt(secs, 10.0, "the atlas renders in under 10 s (took %.2f s)", secs);
+    cr_assert_eq(pm_atlas_write(&at, T, b, NULL, &err), PM_OK);
+    size_t la, lb;
+    char *da = slurp(a, &la), *db = slurp(b, &lb);
+    cr_assert(la == lb && memcmp(da, db, la) == 0, "two renders give identical bytes");
+    cr_assert_lt(la, 10u * 1024 * 1024, "under 10 MB (%zu bytes)", la);
+    free(da); free(db);
+
+    char *cmd = pm_asprintf("pdfinfo '%s'", a), *out = NULL;
+    cr_assert_eq(t_run(cmd, &out), 0);
+    char *pages = strstr(out, "Pages:");
+    cr_assert(pages && atoi(pages + 6) == 2 + 35, "cover, contents and 35 committee pages:\n%s", out);
+    cr_assert(strstr(out, "595.276 x 841.89 pts (A4)"), "A4 portrait:\n%s", out);
+    if (!getenv("SOURCE_DATE_EPOCH"))
+        cr_assert(strstr(out, "Dec 31 00:00:00 2016"), "the creation date is the year's end, not now:\n%s", out);
+    free(cmd); free(out);
+
+    cmd = pm_asprintf("pdffonts '%s'", a);
+    cr_assert_eq(t_run(cmd, &out), 0);
+    cr_assert(strstr(out, "NotoSansCJKsc"), "%s", out);
+    cr_assert_null(strstr(out, "Type 3"), "%s", out);
+    free(cmd); free(out);
+
+    cmd = pm_asprintf("pdftotext '%s' -", a);
+    cr_assert_eq(t_run(cmd, &out), 0);
+    for (size_t c = 0; c < P.ds->ncommittees; c++) {
+        cr_assert(strstr(out, P.ds->committees[c].name), "%s findable", P.ds->committees[c].name);
+        char *pg = page_text(out, 3 + (int)c); /* committee pages follow cover and contents */
+        cr_assert(strstr(pg, P.ds->committees[c].name), "page %zu is %s's", c + 3, P.ds->committees[c].name);
+        free(pg);
+    }
+    long yf = committee("玉佛城");
+    cr_assert_geq(yf, 0);
+    char *pg = page_text(out, 3 + (int)yf);
+    cr_assert(strstr(pg, "第20名 → 第7名，上升13位"), "玉佛城: 20 → 7:\n%s", pg);
+    cr_assert(strstr(pg, "全街道第7名（共35个居民区）"), "%s", pg);
+    cr_assert(strstr(pg, "91.7"), "its 2016 service score");
+    free(pg);
+    pg = page_text(out, 1);
+    cr_assert(strstr(pg, "2016年度居民区诊断图集"), "%s", pg);
+    cr_assert(strstr(pg, "较2015年+10个"), "excellent/good from 18 to 28:\n%s", pg);
+    cr_assert(strstr(pg, "28") && strstr(pg, "689") && strstr(pg, "217"), "%s", pg);
+    free(pg);
+    free(cmd); free(out);
+    t_rm_tree(dir);
+    free(a); free(b); free(dir);
+}
+
+Test(atlas, unchanged_atlas_is_not_rewritten)
+{
+    char *dir = t_tmpdir();
+    char *a = pm_asprintf("%s/2015/atlas.pdf", dir), *err = NULL;
+    pm_atlas at = atlas_of(2015);
+    cr_assert_eq(pm_atlas_write(&at, T, a, NULL, &err), PM_OK, "%s", err ? err : "");
+    struct stat s1, s2;
+    cr_assert_eq(stat(a, &s1), 0);
+    int same = 0;
+    cr_assert_eq(pm_atlas_write(&at, T, a, &same, &err), PM_OK);
+    cr_assert_eq(same, 1);
+    cr_assert_eq(stat(a, &s2), 0);
+    cr_assert(s1.st_ino == s2.st_ino && s1.st_mtim.tv_sec == s2.st_mtim.tv_sec
+              && s1.st_mtim.tv_nsec == s2.st_mtim.tv_nsec, "file untouched");
+    char *ls = pm_asprintf("ls -a '%s/2015' | grep -c tmp", dir), *n = NULL;
+    t_run(ls, &n);
+    cr_assert_eq(atoi(n), 0, "no temporary left behind");
+    free(ls); free(n);
+    t_rm_tree(dir);
+    free(a); free(dir);
+}
+
+Test(atlas, first_year_has_no_rank_change)
+{
+    pm_atlas at = atlas_of(2014);
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 596, 842);
+    cairo_t *cr = cairo_create(img);
+    char *err = NULL;
+    for (size_t page = 0; page < 3; page++)
+        cr_assert_eq(pm_atlas_draw_page(&at, T, cr, page, &err), PM_OK, "page %zu: %s", page, err ? err : "");
+    cr_assert_eq(pm_atlas_draw_page(&at, T, cr, 37, &err), PM_EUSAGE);
+    free(err);
+    cairo_destroy(cr);
+    cairo_surface_destroy(img);
+}
+
+/* Hand-checked against the sample with an independent OGR script: 玉佛城 2016 ranks
+ * service 7, satisfaction 9, workforce 24 (55.1, median 58.6), progress 4 (+8.5,
+ * median +2.7), resources 6 (10 running projects / 2385 residents = 4.19, median 1.64). */
+Test(atlas, yufocheng_strengths_and_weaknesses)
+{
+    pm_diagnosis dx;
+    cr_assert_eq(pm_diagnosis_build((const pm_style *const *)P.styles, P.nstyles, &P.an.tab, 2016, &D, &dx), PM_OK);
+    size_t c = (size_t)committee("玉佛城");
+    cr_assert_eq(dx.prev_year, 2015);
+    int want[5] = { 7, 9, 24, 4, 6 };
+    for (int i = 0; i < 5; i++) cr_assert_eq(dx.idx[i].rank[c], want[i], "%s", P.styles[i]->id);
+    cr_assert_eq(dx.idx[0].prev_rank[c], 20);
+    cr_assert_float_eq(dx.idx[0].median, 88.2, 1e-9);
+    size_t best[2], worst[2], nb, nw;
+    pm_diagnosis_standing(&dx, c, best, &nb, worst, &nw);
+    cr_assert(nb == 2 && nw == 2);
+    cr_assert_str_eq(P.styles[best[0]]->id, "progress");
+    cr_assert_str_eq(P.styles[best[1]]->id, "resources");
+    cr_assert_str_eq(P.styles[worst[0]]->id, "workforce");
+    cr_assert_str_eq(P.styles[worst[1]]->id, "satisfaction");
+    char *s = pm_diagnosis_sentence(&dx, c, best[0], 1);
+    cr_assert_str_eq(s, "能效提升指数为+8.5分，位列全街道第4名（共35个居民区），处于前20%，"
+                        "高于街道中位数5.8分，是该居民区的优势所在。");
+    free(s);
+    s = pm_diagnosis_sentence(&dx, c, best[1], 1);
+    cr_assert_str_eq(s, "区域化党建资源指数为4.19个/千人，位列全街道第6名（共35个居民区），处于前20%，"
+                        "高于街道中位数2.55个/千人，是该居民区的优势所在。");
+    free(s);
+    s = pm_diagnosis_sentence(&dx, c, worst[0], 0);
+    cr_assert_str_eq(s, "社区工作者队伍建设指数为55.1分，位列全街道第24名（共35个居民区），处于后40%，"
+                        "低于街道中位数3.5分，仍有较大提升空间。");
+    free(s);
+    cr_assert_eq(pm_diagnosis_count_top(&dx.idx[0].th, 2), 28, "优秀 + 良好 in 2016");
+    cr_assert_eq(pm_diagnosis_count_top(&dx.idx[0].prev, 2), 18, "优秀 + 良好 in 2015");
+    cr_assert_str_eq(pm_diagnosis_class_name(&dx.idx[0].th, dx.idx[0].th.cls[c]), "优秀");
+    pm_diagnosis_fini(&dx);
+}
+
+Test(atlas, position_buckets)
+{
+    char b[32];
+    struct { int rank; size_t n; const char *want; } cases[] = {
+        { 1, 35, "前10%" }, { 3, 35, "前10%" }, { 4, 35, "前20%" }, { 7, 35, "前20%" },
+        { 8, 35, "前30%" }, { 17, 35, "前50%" }, { 18, 35, "街道中游" }, { 19, 35, "后50%" },
+        { 33, 35, "后10%" }, { 35, 35, "后10%" }, { 1, 2, "前50%" }, { 2, 2, "后50%" }, { 2, 4, "前50%" }, { 3, 4, "后50%" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pm_diagnosis_position(cases[i].rank, cases[i].n, b, sizeof b);
+        cr_assert_str_eq(b, cases[i].want, "%d of %zu", cases[i].rank, cases[i].n);
+    }
+}
+
+/* The locator's highlight: the highlighted committee keeps its colour, the others
+ * are veiled, and a red outline runs along the highlighted boundary. */
+Test(atlas, highlight_veils_the_others)
+{
+    size_t n = S.ncommittees, c = (size_t)committee("玉佛城"), o = (size_t)committee("普雄");
+    pm_rgba *fill = calloc(n, sizeof *fill);
+    unsigned char *hl = calloc(n, 1);
+    for (size_t i = 0; i < n; i++) fill[i] = (pm_rgba){ 0, 0, 0.5, 1 };
+    hl[c] = 1;
+    pm_view v = pm_view_fit(S.extent, 0, 0, 400, 400);
+    pm_mapdraw md = { .fill = fill, .outline = { 1, 1, 1, 1 }, .outline_width = 0.5,
+                      .boundary = { 0, 0, 0, 1 }, .boundary_width = 1.5, .highlight = hl };
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 400);
+    cairo_t *cr = cairo_create(img);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cr_assert_eq(pm_draw_map(cr, T, &v, &S, &md), PM_OK);
+    cairo_surface_flush(img);
+    unsigned char *px = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    pm_pt a = pm_view_to_dev(&v, S.centre[c]), b = pm_view_to_dev(&v, S.centre[o]);
+    unsigned char *pa = px + (int)a.y * stride + 4 * (int)a.x, *pb = px + (int)b.y * stride + 4 * (int)b.x;
+    cr_assert(pa[0] >= 125 && pa[0] <= 129 && pa[2] == 0, "highlighted: the fill itself (%d,%d,%d)", pa[2], pa[1], pa[0]);
+    cr_assert(pb[0] > 180 && pb[2] > 120, "others veiled (%d,%d,%d)", pb[2], pb[1], pb[0]);
+    /* along the highlighted boundary: red */
+    const pm_geom *g = &S.committees[c];
+    pm_pt e = pm_view_to_dev(&v, g->pts[0]);
+    unsigned char *pe = px + (int)e.y * stride + 4 * (int)e.x;
+    cr_assert(pe[2] > 150 && pe[1] < 90, "red outline (%d,%d,%d)", pe[2], pe[1], pe[0]);
+    cairo_destroy(cr);
+    cairo_surface_destroy(img);
+    free(fill);
+    free(hl);
+}
