@@ -26,10 +26,14 @@ static pm_status prepare(const pm_poster *p, pm_text *t, double scale, double la
 {
     pm_status st = pm_mapsym_build(p->th, p->scene, p->ds, &p->an->tab, sym);
     if (st) return st;
+    int pts = p->th->style->show_points;
     *lo = (pm_label_opts){ .size = label_size, .min_size = label_size * 0.6, .sub_ratio = 0.8,
                            .padding = label_size * 0.15,
                            .text = { .color = INK, .halo = { 1, 1, 1, 0.85 },
-                                     .halo_width = label_size * 0.28, .align = PM_ALIGN_CENTER } };
+                                     .halo_width = label_size * 0.28, .align = PM_ALIGN_CENTER },
+                           .obstacles = pts ? p->scene->platforms : NULL,
+                           .nobstacles = pts ? p->scene->nplatforms : 0,
+                           .obstacle_size = label_size * 1.3 };
     return pm_labels_place(t, sym->cands, sym->n, scale, lo, labels);
 }
 

@@ -339,8 +339,15 @@ pm_status pm_labels_place(pm_text *t, const pm_label_cand *cands, size_t n,
     make_sizes(&p);
     order_item *ord = malloc((n ? n : 1) * sizeof *ord);
     out->items = malloc((n ? n : 1) * sizeof *out->items);
-    pm_status s = grid_init(&p.g, n, 4 * opts->size);
+    pm_status s = grid_init(&p.g, n + opts->nobstacles, 4 * opts->size);
     if (!s && (!ord || !out->items)) s = PM_ENOMEM;
+    /* symbols first: labels move aside or shrink rather than cover them */
+    for (size_t i = 0; !s && opts->obstacles && i < opts->nobstacles; i++) {
+        double cx = opts->obstacles[i].x * scale, cy = -opts->obstacles[i].y * scale;
+        double r = opts->obstacle_size / 2;
+        box b = { cx - r, cy - r, cx + r, cy + r };
+        s = grid_add(&p.g, &b);
+    }
     if (s) goto fail;
     for (size_t i = 0; i < n; i++)
         ord[i] = (order_item){ isnan(cands[i].priority) ? -INFINITY : cands[i].priority, i };

@@ -23,6 +23,9 @@ typedef struct {
     double sub_ratio;  /* size of the sub line relative to size (e.g. 0.8) */
     double padding;    /* free space kept around each label box (device units) */
     pm_textstyle text; /* colour, halo; size is overridden */
+    const pm_pt *obstacles; /* symbols labels must not cover (CRS points; may be NULL) */
+    size_t nobstacles;
+    double obstacle_size;   /* side of the square kept free around each (device units) */
 } pm_label_opts;
 
 /* A placed label: the text box in device-independent form, so one placement serves

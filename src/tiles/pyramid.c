@@ -39,6 +39,11 @@ static pm_status zoom_init(zoomctx *zc, const pm_gridmap *m, int z, pm_text *t)
                               .padding = 3 * s,
                               .text = { .color = INK, .halo = { 1, 1, 1, 0.9 },
                                         .halo_width = 3 * s, .align = PM_ALIGN_CENTER } };
+    if (m->style->show_points && z >= 14) { /* keep platform stars readable */
+        zc->lo.obstacles = m->scene->platforms;
+        zc->lo.nobstacles = m->scene->nplatforms;
+        zc->lo.obstacle_size = (z >= 17 ? 6 : z >= 16 ? 5 : 4) * s * 3.2;
+    }
     zc->md = (pm_mapdraw){
         .fill = m->sym->fill, .nodata = m->sym->nodata, .nodata_fill = m->style->nodata,
         .outline = m->style->outline, .outline_width = (z >= 15 ? 1.0 : 0.7) * s,

@@ -1,0 +1,31 @@
+/* Colour reduction: at most 256 colours per tile, so tiles become small, fast palette PNGs. */
+#ifndef PM_RENDER_REDUCE_H
+#define PM_RENDER_REDUCE_H
+
+#include <stdint.h>
+
+/* Work space for pm_reduce_colours (about 100 KB); any content, reused freely.
+ * One per thread. */
+typedef struct {
+    uint32_t key[8192];
+    uint32_t count[8192];
+    uint32_t map[8192];
+    uint32_t seen[1024];
+    uint16_t slot[8192];
+    uint16_t used[8192];
+    int nused;
+} pm_reduce_ws;
+
+/* Reduces the colours of each block × block square of the premultiplied ARGB32
+ * pixels (w × h, stride bytes a row; w and h multiples of block) to at most 256 where
+ * that is possible without visible change, in place: colours covering at least
+ * a few pixels of the block (class fills, lines, text cores, halos, symbols) stay
+ * exact; the rare ones, the antialiasing blends along edges and glyphs, are snapped
+ * to 16 levels per channel (at most 8 of 255 off), or 8 or 4 levels when a busy
+ * block still has more than 256 colours.  A block of at most 256 colours is left
+ * untouched, as is one that cannot get there (then encoded truecolour).  Each block
+ * is reduced on its own content only, so a tile's pixels do not depend on its
+ * neighbours, and equal pixels give equal results.  Thread-safe with distinct ws. */
+void pm_reduce_colours(unsigned char *px, int w, int h, int stride, int block, pm_reduce_ws *ws);
+
+#endif
