@@ -1,5 +1,6 @@
 /* partymap's command line: parses arguments and dispatches to the commands. */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,12 @@ static int run_merge(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Cairo's per-metatile scratch images (clip masks, megabytes each) would otherwise
+     * be mapped and unmapped, or trimmed with madvise, again and again: with several
+     * threads every such call stops all CPUs of the process (a TLB shootdown), which
+     * made two threads slower than one.  Freed memory stays in the heap instead. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
     pm_cancel_install();
     if (argc < 2) { fputs(usage_main, stderr); return 2; }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

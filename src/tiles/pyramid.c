@@ -5,10 +5,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/pool.h"
 #include "render/draw.h"
 #include "render/png.h"
+#include "render/reduce.h"
 #include "tiles/tilemath.h"
 
 #define TILE_MARGIN_PX 24 /* reach of strokes, halos and symbols beyond their geometry */
@@ -90,6 +92,7 @@ static int has_data(const pm_scene *s, pm_bbox b, double margin)
  * (a surface is wrapped around it per metatile, so no page is faulted in twice). */
 typedef struct {
     pm_text *text;
+    pm_reduce_ws *reduce;
     cairo_surface_t *surf;
     unsigned char *buf;
     size_t cap;
@@ -138,13 +141,20 @@ static pm_status ensure_worker(run *r, worker *w, int sw, int sh)
         pm_status st = pm_text_new(r->job->map.font, &w->text, &msg);
         if (st) { fail_msg(r, msg ? msg : "cannot load the font"); free(msg); return st; }
     }
+    if (!w->reduce && !(w->reduce = malloc(sizeof *w->reduce))) return PM_ENOMEM;
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, sw);
     size_t need = (size_t)stride * (size_t)sh;
     if (need > w->cap) {
+        /* room for a whole metatile at once, on huge pages where the kernel has them:
+         * in a VM each 4 KiB page's first touch costs tens of microseconds */
+        size_t side = (size_t)(r->job->map.metatile ? r->job->map.metatile : 8) * (size_t)r->zc->tile_px;
+        size_t full = side * side * 4, huge = (size_t)2 << 20;
+        size_t cap = ((need > full ? need : full) + huge - 1) / huge * huge;
         free(w->buf);
-        w->buf = malloc(need);
-        w->cap = w->buf ? need : 0;
+        w->buf = aligned_alloc(huge, cap);
+        w->cap = w->buf ? cap : 0;
         if (!w->buf) return PM_ENOMEM;
+        madvise(w->buf, cap, MADV_HUGEPAGE);
     }
     if (w->surf) cairo_surface_destroy(w->surf);
     w->surf = cairo_image_surface_create_for_data(w->buf, CAIRO_FORMAT_ARGB32, sw, sh, stride);
@@ -187,13 +197,20 @@ static int metatile_has_data(const zoomctx *zc, const pm_metatile *m)
     return has_data(zc->map->scene, b, TILE_MARGIN_PX / zc->scale);
 }
 
-/* Draws metatile m into surf (nx*T × ny*T pixels): the one way tiles and snapshots are drawn. */
+/* Draws metatile m into surf (nx*T × ny*T pixels): the one way tiles and snapshots are
+ * drawn.  Each tile's colours are then reduced (pm_reduce_colours) so that tiles
+ * encode as palette PNGs; snapshots, drawn here too, get the same pixels. */
 static pm_status draw_metatile(const zoomctx *zc, pm_text *t, cairo_surface_t *surf,
-                               const pm_metatile *m)
+                               const pm_metatile *m, pm_reduce_ws *ws)
 {
     int T = zc->tile_px;
-    return draw_region(zc, t, surf, (double)m->x * T, (double)m->y * T, (int)m->nx * T,
-                       (int)m->ny * T);
+    pm_status st = draw_region(zc, t, surf, (double)m->x * T, (double)m->y * T, (int)m->nx * T,
+                               (int)m->ny * T);
+    if (st) return st;
+    pm_reduce_colours(cairo_image_surface_get_data(surf), (int)m->nx * T, (int)m->ny * T,
+                      cairo_image_surface_get_stride(surf), T, ws);
+    cairo_surface_mark_dirty(surf);
+    return PM_OK;
 }
 
 static pm_status do_metatile(void *ctx, size_t wi, size_t item)
@@ -209,7 +226,7 @@ static pm_status do_metatile(void *ctx, size_t wi, size_t item)
     } else {
         drawn = 1;
         st = ensure_worker(r, w, (int)m->nx * T, (int)m->ny * T);
-        if (!st) st = draw_metatile(r->zc, w->text, w->surf, m);
+        if (!st) st = draw_metatile(r->zc, w->text, w->surf, m, w->reduce);
         if (!st) st = slice(r, w, m, &tiles, &empty, &bytes);
     }
     pthread_mutex_lock(&r->lock);
@@ -285,6 +302,7 @@ pm_status pm_pyramid_render(const pm_pyramid_job *job, pm_pyramid_stats *stats, 
         pm_text_free(r.workers[i].text);
         if (r.workers[i].surf) cairo_surface_destroy(r.workers[i].surf);
         free(r.workers[i].buf);
+        free(r.workers[i].reduce);
     }
     free(r.workers);
     free(r.err);
@@ -322,7 +340,8 @@ static pm_status snapshot_metatiles(const zoomctx *zc, pm_text *t, cairo_surface
     int oom = 0;
     pm_metatile *mt = pm_metatiles(&tr, map->metatile ? map->metatile : 8, &n, &oom);
     if (oom) return PM_ENOMEM;
-    pm_status st = PM_OK;
+    pm_reduce_ws *ws = malloc(sizeof *ws);
+    pm_status st = ws ? PM_OK : PM_ENOMEM;
     cairo_surface_t *surf = NULL;
     for (size_t i = 0; !st && i < n; i++) {
         const pm_metatile *m = &mt[i];
@@ -332,10 +351,11 @@ static pm_status snapshot_metatiles(const zoomctx *zc, pm_text *t, cairo_surface
         if (surf) cairo_surface_destroy(surf);
         surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)m->nx * T, (int)m->ny * T);
         if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) { st = PM_ENOMEM; break; }
-        st = draw_metatile(zc, t, surf, m);
+        st = draw_metatile(zc, t, surf, m, ws);
         if (!st) blit(out, x0, y0, surf, mx, my);
     }
     if (surf) cairo_surface_destroy(surf);
+    free(ws);
     free(mt);
     return st;
 }

