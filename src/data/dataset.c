@@ -56,10 +56,26 @@ static int parse_num(const char *text, double *v)
 
 /* Normalises a committee code: digits only, trailing ".0" from float columns dropped.
  * Returns a new string, or NULL if the text is not a 12-digit code. */
+/* A code written in scientific notation by a spreadsheet ("3.10107015001E+11"): its
+ * 12 digits if the mantissa kept them all, else NULL (the digits are lost). */
+static char *sci_code(const char *t)
+{
+    size_t digits = 0;
+    const char *p = t;
+    for (; *p && *p != 'e' && *p != 'E'; p++) {
+        if (isdigit((unsigned char)*p)) digits++;
+        else if (*p != '.') return NULL;
+    }
+    double v;
+    if (!*p || digits < 12 || !parse_num(t, &v) || v < 1e11 || v >= 1e12 || v != floor(v)) return NULL;
+    return pm_asprintf("%.0f", v);
+}
+
 static char *norm_code(const char *t)
 {
     if (!t) return NULL;
     while (isspace((unsigned char)*t)) t++;
+    if (strpbrk(t, "eE")) return sci_code(t);
     size_t n = 0;
     while (isdigit((unsigned char)t[n])) n++;
     const char *rest = t + n;
@@ -69,6 +85,19 @@ static char *norm_code(const char *t)
     char *c = malloc(13);
     if (c) { memcpy(c, t, 12); c[12] = '\0'; }
     return c;
+}
+
+/* Why text is not a code, with a hint for what spreadsheets do to long numbers. */
+static const char *code_problem(const char *t)
+{
+    if (!t) return "missing committee code";
+    if (strpbrk(t, "eE")) return "not a 12-digit committee code: a spreadsheet stored it as a "
+                                 "number and lost digits (format the column as text)";
+    size_t n = 0;
+    for (const char *p = t; *p; p++) n += isdigit((unsigned char)*p) != 0;
+    if (n == 11) return "not a 12-digit committee code: 11 digits (a leading zero lost? "
+                        "format the column as text)";
+    return "not a 12-digit committee code";
 }
 
 static pm_status load_committees(const pm_config *cfg, pm_diag *d, pm_dataset *ds)
@@ -91,8 +120,7 @@ static pm_status load_committees(const pm_config *cfg, pm_diag *d, pm_dataset *d
         pm_vfeature *f = &l.feats[i];
         char *code = norm_code(f->attrs[fc]);
         const char *id = code ? code : f->attrs[fc];
-        if (!code) err_at(d, &l, f, NULL, fname(s, PM_F_CODE), f->attrs[fc]
-                          ? "not a 12-digit committee code" : "missing committee code");
+        if (!code) err_at(d, &l, f, NULL, fname(s, PM_F_CODE), code_problem(f->attrs[fc]));
         for (size_t j = 0; code && j < ds->ncommittees; j++)
             if (ds->committees[j].code && strcmp(ds->committees[j].code, code) == 0)
                 err_at(d, &l, f, id, fname(s, PM_F_CODE), "duplicate committee code");
@@ -261,7 +289,7 @@ static pm_status load_evals(const pm_config *cfg, pm_diag *d, pm_dataset *ds, in
         long c = code ? pm_dataset_find(ds, code) : -1;
         double yv;
         int ok = 1;
-        if (!code) { err_at(d, &l, f, NULL, fname(s, PM_F_CODE), f->attrs[fc] ? "not a 12-digit committee code" : "missing committee code"); ok = 0; }
+        if (!code) { err_at(d, &l, f, NULL, fname(s, PM_F_CODE), code_problem(f->attrs[fc])); ok = 0; }
         else if (c < 0) {
             /* against a committees file that failed to load, every code is unknown:
              * one line says so instead of one per row */
