@@ -295,7 +295,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
 {
     static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
                                         "print", "font", "maps", "styles", "output", "ranges",
-                                        "tiles", "$comment", NULL };
+                                        "tiles", "strict", "$comment", NULL };
     check_keys(c, root, "", keys);
     get_str(c, root, "name", "name", &cfg->name);
     get_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
@@ -310,6 +310,12 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
     parse_maps(c, cfg, json_object_get(root, "maps"));
     parse_ranges(c, cfg, json_object_get(root, "ranges"));
     parse_tiles(c, cfg, json_object_get(root, "tiles"));
+    json_t *strict = json_object_get(root, "strict");
+    if (strict && !json_is_boolean(strict)) bad(c, "strict", "must be true or false");
+    int st = json_is_true(strict);
+    cfg->committees.strict = cfg->platforms.strict = cfg->projects.strict = st;
+    cfg->evaluations.strict = st;
+    for (size_t i = 0; i < cfg->ncontext; i++) cfg->context[i].strict = st;
 }
 
 pm_status pm_config_parse(const char *name, const char *dir, const char *json, size_t len,

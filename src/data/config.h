@@ -23,6 +23,7 @@ typedef struct {
     char *field[PM_F_COUNT]; /* column names per role (defaults: code, name, ...) */
     char *role;        /* context layers: "area", "river" or "road" */
     int gcj02;         /* "datum": "gcj02": coordinates are GCJ-02, convert to WGS 84 */
+    int strict;        /* refuse invalid polygons instead of repairing them (config "strict") */
     /* evaluations: indicator name → column name pairs ("columns" object) */
     char **col_ind, **col_name;
     size_t ncols;

@@ -252,8 +252,12 @@ static pm_status read_geom(reader *r, OGRFeatureH hf, pm_vfeature *f)
     pm_status st = PM_OK;
     pm_geom_kind k = h ? kind_of(h) : 0;
     if (k == PM_GEOM_POLYGON && !OGR_G_IsValid(h)) {
-        fixed = OGR_G_MakeValid(h);
-        char *m = pm_asprintf("invalid polygon repaired (make-valid)%s", fixed ? "" : " failed");
+        /* strict: refuse; else repair with GEOS (through OGR) and say so */
+        fixed = r->src->strict ? NULL : OGR_G_MakeValid(h);
+        char *m = r->src->strict
+            ? pm_strdup("invalid polygon (self-intersecting or badly nested rings); refused "
+                        "because the config says \"strict\": true")
+            : pm_asprintf("invalid polygon repaired (make-valid)%s", fixed ? "" : " failed");
         char *where = pm_vfeature_where(r->out, f, NULL);
         pm_diag_add(r->diag, fixed ? PM_SEV_WARNING : PM_SEV_ERROR, r->out->file, where,
                     "geometry", "%s", m ? m : "invalid polygon");
