@@ -222,3 +222,20 @@ Test(config, defaults)
     pm_config_free(c);
     pm_diag_fini(&d);
 }
+
+Test(config, map_ids_cannot_leave_the_output_folder)
+{
+    const char *json = "{\"maps\": [\"../../etc/passwd\", \"ok\"], \"sources\": {\"committees\": \"a.shp\","
+                       "\"platforms\": \"b.geojson\", \"projects\": \"c.geojson\", \"evaluations\": \"e.csv\"},"
+                       "\"tiles\": {\"maxzoom\": 99}, \"years\": [\"2016/../..\"]}";
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_config *c = NULL;
+    cr_assert_eq(pm_config_parse("p.json", ".", json, strlen(json), &d, &c), PM_EDATA);
+    char *txt = t_diag_text(&d);
+    cr_assert(t_diag_has(&d, "p.json: maps: map ids are 1-32 characters of a-z, 0-9, _ and -", NULL), "%s", txt);
+    cr_assert(t_diag_has(&d, "p.json: tiles.maxzoom: must be an integer from 0 to 22", NULL), "%s", txt);
+    cr_assert(t_diag_has(&d, "p.json: years: each year must be an integer", NULL), "%s", txt);
+    free(txt);
+    pm_diag_fini(&d);
+}
