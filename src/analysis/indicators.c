@@ -50,15 +50,18 @@ static void join_sites(const pm_dataset *ds, const pm_site *s, size_t n, long *i
         if (running && s[i].status == PM_SITE_RUNNING) running[in[i]]++;
     }
     if (!outside) return;
-    /* Most points outside: would they fall inside as GCJ-02 (Amap/Tencent lon/lat)? */
+    /* Points outside: would more fall inside as GCJ-02 (Amap/Tencent lon/lat)?  In a
+     * dense subdistrict a 500 m shift still lands many points in a (wrong) committee,
+     * so the test compares the two shares instead of waiting for most to fall out. */
     size_t inside_gcj = 0;
-    if (outside * 2 > n)
+    if (outside * 50 > n)
         for (size_t i = 0; i < n; i++)
             inside_gcj += pm_join_point(ds->committees, ds->ncommittees, pm_gcj02_to_wgs84(s[i].lonlat)) >= 0;
-    if (inside_gcj * 2 > n)
+    if (inside_gcj >= n - n / 50 && inside_gcj > (n - outside) + n / 10)
         pm_diag_add(diag, PM_SEV_WARNING, what, "", "", "%zu of %zu points lie outside every "
                     "committee, but %zu would lie inside if their coordinates were GCJ-02 (as "
-                    "Amap and Tencent maps give them): set \"datum\": \"gcj02\" for this source",
+                    "Amap and Tencent maps give them): the others are probably joined to the "
+                    "wrong committee too; set \"datum\": \"gcj02\" for this source",
                     outside, n, inside_gcj);
     else
         pm_diag_add(diag, PM_SEV_WARNING, what, "", "", "%zu of %zu points lie outside every "
