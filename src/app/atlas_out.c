@@ -14,16 +14,8 @@ pm_status pm_out_atlas(const pm_project *p, int year, const char *out, const pm_
     pm_scene scene;
     pm_text *text = NULL;
     char *msg = NULL, *path = NULL;
-    pm_status st = pm_scene_build(p->ds, p->cfg->print_crs, &scene, &msg);
-    if (st) {
-        fprintf(err, "partymap: print.crs: %s\n", msg ? msg : pm_strerror(st));
-        free(msg);
-        return st;
-    }
-    if ((st = pm_text_new(p->cfg->font, &text, &msg)) != PM_OK) {
-        fprintf(err, "partymap: font: %s\n", msg ? msg : pm_strerror(st));
-        goto done;
-    }
+    pm_status st = pm_out_print_tools(p, &scene, &text, err);
+    if (st) return st;
     pm_atlas a = { p->cfg, p->ds, &p->an, &scene, (const pm_style *const *)p->styles, p->nstyles, year };
     int same = 0;
     path = pm_asprintf("%s/%d/atlas.pdf", out, year);
@@ -36,7 +28,6 @@ pm_status pm_out_atlas(const pm_project *p, int year, const char *out, const pm_
         fprintf(err, "partymap: %d atlas        %s (%zu pages, %.1f MB%s) %.2f s\n", year, path,
                 pm_atlas_page_count(&a), mb, same ? ", unchanged" : "", pm_out_now() - t0);
     }
-done:
     free(path);
     free(msg);
     pm_text_free(text);

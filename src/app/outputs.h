@@ -6,6 +6,8 @@
 #include "analysis/thematic.h"
 #include "app/commands.h"
 #include "app/project.h"
+#include "render/scene.h"
+#include "render/text.h"
 
 /* Posters of every selected map for year into out/YEAR/print/. */
 pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
@@ -36,6 +38,10 @@ pm_status pm_out_gpkg(const pm_project *p, const char *out, const pm_cmd_opts *o
 
 /* A legend of th as JSON text (caller frees): classes with label, colour, count. */
 char *pm_out_legend_json(const pm_thematic *th);
+
+/* What every print output needs: the scene in the print CRS and a text engine.
+ * Problems are printed on err.  Free with pm_scene_fini and pm_text_free. */
+pm_status pm_out_print_tools(const pm_project *p, pm_scene *scene, pm_text **text, FILE *err);
 
 /* Seconds on a monotonic clock. */
 double pm_out_now(void);

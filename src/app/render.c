@@ -41,6 +41,24 @@ static void made_date(const pm_config *c, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
+pm_status pm_out_print_tools(const pm_project *p, pm_scene *scene, pm_text **text, FILE *err)
+{
+    char *msg = NULL;
+    *text = NULL;
+    pm_status st = pm_scene_build(p->ds, p->cfg->print_crs, scene, &msg);
+    if (st) {
+        fprintf(err, "partymap: print.crs: %s\n", msg ? msg : pm_strerror(st));
+        free(msg);
+        return st;
+    }
+    if ((st = pm_text_new(p->cfg->font, text, &msg)) != PM_OK) {
+        fprintf(err, "partymap: font: %s\n", msg ? msg : pm_strerror(st));
+        free(msg);
+        pm_scene_fini(scene);
+    }
+    return st;
+}
+
 pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
                        FILE *err)
 {
@@ -49,16 +67,8 @@ pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_
     pm_text *text = NULL;
     char *msg = NULL, made[32];
     made_date(p->cfg, made, sizeof made);
-    pm_status st = pm_scene_build(p->ds, p->cfg->print_crs, &scene, &msg);
-    if (st) {
-        fprintf(err, "partymap: print.crs: %s\n", msg ? msg : pm_strerror(st));
-        free(msg);
-        return st;
-    }
-    if ((st = pm_text_new(p->cfg->font, &text, &msg)) != PM_OK) {
-        fprintf(err, "partymap: font: %s\n", msg ? msg : pm_strerror(st));
-        goto done;
-    }
+    pm_status st = pm_out_print_tools(p, &scene, &text, err);
+    if (st) return st;
     for (size_t i = 0; !st && i < p->nstyles; i++) {
         double t0 = pm_out_now();
         pm_diag d;
@@ -81,7 +91,6 @@ pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_
         free(png);
         pm_thematic_fini(&th);
     }
-done:
     free(msg);
     pm_text_free(text);
     pm_scene_fini(&scene);
