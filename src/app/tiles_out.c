@@ -115,7 +115,8 @@ static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const p
         size_t na = 0;
         for (int k = 0; k < 3; k++) if (sinks[k]) active[na++] = sinks[k];
         pm_pyramid_job job = {
-            .map = { merc, &sym, st_, p->cfg->font, scale, (uint32_t)p->cfg->metatile },
+            .map = { merc, &sym, st_, p->cfg->font, scale, (uint32_t)p->cfg->metatile,
+                     p->cfg->quantize },
             .minzoom = p->cfg->minzoom, .maxzoom = p->cfg->maxzoom,
             .jobs = o->jobs ? o->jobs : pm_pool_cores(), .shard_k = o->shard_k, .shard_n = o->shard_n,
             .sinks = active, .nsinks = na, .progress = o->quiet ? NULL : on_progress, .progress_ctx = &pr,
@@ -188,7 +189,7 @@ pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err)
         b = (pm_bbox){ a.x, a.y, c.x, c.y };
     }
     pm_gridmap gm = { &merc, &sym, p.styles[0], p.cfg->font, o->scale ? o->scale : 1,
-                      (uint32_t)p.cfg->metatile };
+                      (uint32_t)p.cfg->metatile, p.cfg->quantize };
     if ((st = pm_snapshot(&gm, o->zoom, b, &img, NULL, NULL, &msg)) != PM_OK) goto done;
     st = pm_png_write(img, o->output, &msg);
     if (!st && !o->quiet)

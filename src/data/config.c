@@ -205,7 +205,7 @@ static int get_int(ctx *c, json_t *o, const char *key, const char *path, int lo,
 
 static void parse_tiles(ctx *c, pm_config *cfg, json_t *o)
 {
-    static const char *const keys[] = { "minzoom", "maxzoom", "metatile", "hidpi", NULL };
+    static const char *const keys[] = { "minzoom", "maxzoom", "metatile", "hidpi", "quantize", NULL };
     if (!o) return;
     if (!json_is_object(o)) { bad(c, "tiles", "must be an object"); return; }
     check_keys(c, o, "tiles", keys);
@@ -215,6 +215,9 @@ static void parse_tiles(ctx *c, pm_config *cfg, json_t *o)
     json_t *h = json_object_get(o, "hidpi");
     if (h && !json_is_boolean(h)) bad(c, "tiles.hidpi", "must be true or false");
     else if (h) cfg->hidpi = json_is_true(h);
+    json_t *q = json_object_get(o, "quantize");
+    if (q && !json_is_boolean(q)) bad(c, "tiles.quantize", "must be true or false");
+    else if (q) cfg->quantize = json_is_true(q);
     if (cfg->minzoom > cfg->maxzoom) bad(c, "tiles.minzoom", "must not be greater than tiles.maxzoom");
 }
 

@@ -56,6 +56,7 @@ typedef struct {
     int minzoom, maxzoom; /* tile pyramid zooms, default 12–18 */
     int metatile;         /* tiles per metatile side, default 8 */
     int hidpi;            /* also render @2x (512 px) tiles, default 1 */
+    int quantize;         /* snap rare edge blends to palette tiles, default 0 (exact) */
     char **maps;          /* map ids in order; style files are <styles>/<id>.json */
     size_t nmaps;
     char *styles_dir;     /* default "styles" */

@@ -198,15 +198,15 @@ static int metatile_has_data(const zoomctx *zc, const pm_metatile *m)
 }
 
 /* Draws metatile m into surf (nx*T × ny*T pixels): the one way tiles and snapshots are
- * drawn.  Each tile's colours are then reduced (pm_reduce_colours) so that tiles
- * encode as palette PNGs; snapshots, drawn here too, get the same pixels. */
+ * drawn.  With quantize, each tile's colours are then reduced (pm_reduce_colours) so
+ * that tiles encode as palette PNGs; snapshots, drawn here too, get the same pixels. */
 static pm_status draw_metatile(const zoomctx *zc, pm_text *t, cairo_surface_t *surf,
                                const pm_metatile *m, pm_reduce_ws *ws)
 {
     int T = zc->tile_px;
     pm_status st = draw_region(zc, t, surf, (double)m->x * T, (double)m->y * T, (int)m->nx * T,
                                (int)m->ny * T);
-    if (st) return st;
+    if (st || !zc->map->quantize) return st;
     pm_reduce_colours(cairo_image_surface_get_data(surf), (int)m->nx * T, (int)m->ny * T,
                       cairo_image_surface_get_stride(surf), T, ws);
     cairo_surface_mark_dirty(surf);

@@ -23,6 +23,9 @@ typedef struct {
     const char *font;       /* fontconfig family */
     int scale;              /* 1: 256 px tiles, 2: 512 px (@2x) */
     uint32_t metatile;      /* tiles per metatile side (8); 0 means 8 */
+    int quantize;           /* 0: exact (palette PNG only where a tile has <= 256 colours);
+                             * 1: snap rare edge blends so nearly every tile is a palette
+                             * PNG (render/reduce.h: at most 8/255 off, about half the bytes) */
 } pm_gridmap;
 
 typedef struct {

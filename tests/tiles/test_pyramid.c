@@ -109,13 +109,13 @@ static cairo_surface_t *decode(const unsigned char *png, size_t len)
 /* Renders the tiles of a small region around the centre of the data at every zoom
  * 12..18, then compares them pixel by pixel with the snapshot of the same region,
  * both decoded from PNG (so both went through the same encoder). */
-static void stitch_check(const pm_style *st, int scale)
+static void stitch_check(const pm_style *st, int scale, int quantize)
 {
     pm_thematic th;
     pm_mapsym sym;
     cr_assert_eq(pm_thematic_build(st, &P.an.tab, 2016, &D, &th), PM_OK);
     cr_assert_eq(pm_mapsym_build(&th, &S, P.ds, &P.an.tab, &sym), PM_OK);
-    pm_gridmap gm = { &S, &sym, st, P.cfg->font, scale, 8 };
+    pm_gridmap gm = { &S, &sym, st, P.cfg->font, scale, 8, quantize };
     int T = 256 * scale;
     for (int z = 12; z <= 18; z++) {
         /* a 3 x 2 tile block at the centre of the data */
@@ -180,8 +180,9 @@ static void stitch_check(const pm_style *st, int scale)
 
 Test(pyramid, stitched_tiles_equal_the_snapshot_every_zoom_every_map)
 {
-    for (size_t i = 0; i < P.nstyles; i++) stitch_check(P.styles[i], 1);
-    stitch_check(P.styles[0], 2);
+    for (size_t i = 0; i < P.nstyles; i++) stitch_check(P.styles[i], 1, 0);
+    stitch_check(P.styles[0], 2, 0);
+    stitch_check(P.styles[4], 1, 1); /* quantized tiles too */
 }
 
 /* Renders one map's z12-16 pyramid with the given thread count. */

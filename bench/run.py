@@ -1,0 +1,292 @@
+#!/usr/bin/python3
+"""partymap against Mapnik, in one run: `make bench` (README "Performance").
+
+Workloads
+  a  the bundled Changshou sample, map service, 2016, zooms 13-18, 256 px tiles
+  b  a synthetic city (bench/gen_city.py: ~6,000 committees, 120,000 projects),
+     map service, 2016, zooms 10-15 by default (--city-zooms 10-16 for the full
+     range: about 33,000 tiles, four times the work), 256 px tiles
+  c  the sample's five maps, every output (posters, atlas, tiles, packages, site),
+     `render --year 2016`, end to end: partymap only (Mapnik draws no posters)
+
+For a and b, partymap (`render --only tiles`, which also writes the MBTiles and
+PMTiles packages) and Mapnik (bench/mapnik_tiles.py: 8 x 8 metatiles of 2048 px
+sliced into 256 px tiles, as renderd does, PNG "png32" and, once per run,
+"png8:m=h") render the same tiles on the same number of threads or processes
+(--jobs), interleaved, --reps times; medians are reported.  Mapnik writes exactly
+the tiles partymap wrote (the non-empty ones); tiles/s divides that count by the
+render phase (partymap: its own tile timer, from opening the sinks to the packages
+finished; Mapnik: from its processes holding the loaded style to the last tile
+written); end-to-end seconds include start-up and loading for both.  The encode
+floor is partymap's PNG encoder alone on partymap's tiles decoded to pixels
+(build/bench/encode_floor), on --jobs threads.
+
+Writes out/bench/results.json and out/bench/side_by_side.png, prints a table.
+Timings are never asserted anywhere: the machine is shared and noisy.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(REPO, "bench")
+
+
+def sh(cmd, **kw):
+    """Runs cmd; returns (wall seconds, peak RSS MB of the process tree's largest, stdout, stderr)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    out, err = p.communicate()
+    wall = time.monotonic() - t0
+    if p.returncode != 0:
+        raise SystemExit("bench: %s failed (%d):\n%s%s" % (" ".join(cmd), p.returncode, out, err))
+    return wall, out, err
+
+
+def peak_of(cmd):
+    """Peak RSS (MB) of a command, through GNU time (the largest process of its tree)."""
+    return ["/usr/bin/time", "-f", "PEAKRSS %M CPU %U %S"] + cmd
+
+
+def cpu_of(err):
+    """User + system seconds of the whole process tree, from GNU time's line."""
+    m = re.search(r"CPU ([\d.]+) ([\d.]+)", err)
+    return float(m.group(1)) + float(m.group(2))
+
+
+def tree_stats(root):
+    tiles, nbytes, names = 0, 0, []
+    for d, _, files in os.walk(root):
+        for f in files:
+            if f.endswith(".png") and "@2x" not in f:
+                p = os.path.join(d, f)
+                tiles += 1
+                nbytes += os.path.getsize(p)
+                names.append(os.path.relpath(p, root)[:-4])
+    return tiles, nbytes, sorted(names)
+
+
+def with_tiles(src_cfg, dst_cfg, minzoom, maxzoom):
+    cfg = json.load(open(src_cfg, encoding="utf-8"))
+    cfg["tiles"] = {"minzoom": minzoom, "maxzoom": maxzoom, "hidpi": False, "quantize": True}
+    with open(dst_cfg, "w", encoding="utf-8") as f:
+        json.dump(cfg, f, ensure_ascii=False, indent=2)
+
+
+class Bench:
+    def __init__(self, args):
+        self.a = args
+        self.build = os.path.join(REPO, args.build)
+        self.pm = os.path.join(self.build, "partymap")
+        self.floor = os.path.join(self.build, "bench", "encode_floor")
+        self.work = os.path.join(self.build, "bench")
+        self.out = os.path.join(REPO, "out", "bench")
+        os.makedirs(self.out, exist_ok=True)
+        self.results = {"machine": {"cores": os.cpu_count(), "jobs": args.jobs,
+                                    "load_before": os.getloadavg()[0]},
+                        "reps": args.reps, "workloads": {}}
+
+    # --- partymap -----------------------------------------------------------
+    def partymap_tiles(self, cfg, outdir, jobs):
+        shutil.rmtree(outdir, ignore_errors=True)
+        wall, out, err = sh(peak_of([self.pm, "render", "-c", cfg, "--only", "tiles", "--maps", "service",
+                                     "--year", "2016", "--jobs", str(jobs), "--out", outdir]))
+        m = re.search(r"tiles z\d+-\d+: (\d+) tiles .*?, ([\d.]+) s\n", err)
+        if not m:
+            raise SystemExit("bench: cannot read partymap's tile line:\n" + err)
+        tiles, nbytes, names = tree_stats(os.path.join(outdir, "2016", "tiles", "service"))
+        rss = float(re.search(r"PEAKRSS (\d+)", err).group(1)) / 1024
+        return {"tiles": tiles, "bytes": nbytes, "seconds": float(m.group(2)), "wall_seconds": wall,
+                "cpu_seconds": cpu_of(err), "peak_rss_mb": rss}, names
+
+    # --- Mapnik -------------------------------------------------------------
+    def mapnik_tiles(self, style, listfile, outdir, fmt):
+        shutil.rmtree(outdir, ignore_errors=True)
+        wall, out, err = sh(peak_of(["/usr/bin/python3", os.path.join(BENCH, "mapnik_tiles.py"), style, listfile,
+                                     outdir, str(self.a.jobs), fmt]))
+        r = json.loads(out.strip().splitlines()[-1])
+        r["wall_seconds"] = wall
+        r["cpu_seconds"] = cpu_of(err)
+        return r
+
+    def encode_floor(self, tiledir):
+        _, out, _ = sh([self.floor, tiledir, str(self.a.jobs)])
+        return json.loads(out)
+
+    # --- workloads ------------------------------------------------------------
+    def prepare_a(self):
+        d = os.path.join(self.work, "a")
+        os.makedirs(d, exist_ok=True)
+        for sub in ("geodata", "styles"):
+            shutil.rmtree(os.path.join(d, sub), ignore_errors=True)
+            shutil.copytree(os.path.join(REPO, sub), os.path.join(d, sub))
+        with_tiles(os.path.join(REPO, "partymap.json"), os.path.join(d, "partymap.json"), 13, 18)
+        return d
+
+    def prepare_b(self):
+        d = os.path.join(self.work, "city")
+        stamp = os.path.join(d, "generator.stamp")
+        gen = os.path.join(BENCH, "gen_city.py")
+        want = str(os.path.getmtime(gen)) + open(gen, "rb").read().hex()[:64]
+        if not os.path.exists(stamp) or open(stamp).read() != want:
+            shutil.rmtree(d, ignore_errors=True)
+            sh(["/usr/bin/python3", gen, d, REPO])
+            open(stamp, "w").write(want)
+        z0, z1 = (int(v) for v in self.a.city_zooms.split("-"))
+        with_tiles(os.path.join(d, "partymap.json"), os.path.join(d, "bench.json"), z0, z1)
+        return d, os.path.join(d, "bench.json")
+
+    def tile_workload(self, key, title, d, cfg):
+        print("bench: workload %s: %s" % (key, title), file=sys.stderr)
+        pm_out, mk_out = os.path.join(d, "pm-out"), os.path.join(d, "mapnik-out")
+        first, names = self.partymap_tiles(cfg, pm_out, self.a.jobs)
+        listfile = os.path.join(d, "tiles.txt")
+        open(listfile, "w").write("\n".join(names) + "\n")
+        mk = os.path.join(d, "mapnik")
+        sh(["/usr/bin/python3", os.path.join(BENCH, "mapnik_prep.py"), cfg, "service", "2016",
+            os.path.join(pm_out, "2016", "tiles", "service.mbtiles"), mk])
+        style = os.path.join(mk, "service.xml")
+        runs = {"partymap": [first], "mapnik_png32": []}
+        for rep in range(self.a.reps):
+            runs["mapnik_png32"].append(self.mapnik_tiles(style, listfile, mk_out + "-png32", "png32"))
+            if rep:
+                runs["partymap"].append(self.partymap_tiles(cfg, pm_out, self.a.jobs)[0])
+            print("bench:   rep %d: partymap %.2f s, mapnik %.2f s" % (rep + 1, runs["partymap"][-1]["seconds"],
+                  runs["mapnik_png32"][-1]["seconds"]), file=sys.stderr)
+        runs["mapnik_png8"] = [self.mapnik_tiles(style, listfile, mk_out + "-png8", "png8:m=h")]
+        runs["partymap_1job"] = [self.partymap_tiles(cfg, pm_out + "-1", 1)[0]]
+        shutil.rmtree(pm_out + "-1", ignore_errors=True)
+        res = {name: median_run(r) for name, r in runs.items()}
+        res["encode_floor"] = self.encode_floor(os.path.join(pm_out, "2016", "tiles", "service"))
+        fl = res["encode_floor"]
+        fl["tiles_per_s"] = fl["tiles"] / fl["seconds"]
+        pm = res["partymap"]
+        res["ratio_vs_mapnik"] = pm["tiles_per_s"] / res["mapnik_png32"]["tiles_per_s"]
+        res["ratio_vs_mapnik_png8"] = pm["tiles_per_s"] / res["mapnik_png8"]["tiles_per_s"]
+        res["bytes_vs_mapnik"] = pm["bytes"] / res["mapnik_png32"]["bytes"]
+        res["bytes_vs_mapnik_png8"] = pm["bytes"] / res["mapnik_png8"]["bytes"]
+        res["vs_encode_floor"] = pm["seconds"] / fl["seconds"]
+        res["jobs_scaling"] = pm["tiles_per_s"] / res["partymap_1job"]["tiles_per_s"]
+        # on a machine shared with other work, CPU time is the steadier comparison
+        res["cpu_ratio_vs_mapnik"] = res["mapnik_png32"]["cpu_seconds"] / pm["cpu_seconds"]
+        res["jobs_cpu_overhead"] = pm["cpu_seconds"] / res["partymap_1job"]["cpu_seconds"]
+        res["title"] = title
+        self.results["workloads"][key] = res
+        return pm_out, mk_out + "-png32", names
+
+    def end_to_end(self):
+        d = os.path.join(self.work, "c")
+        print("bench: workload c: the sample's five maps, every output", file=sys.stderr)
+        runs = []
+        for rep in range(self.a.reps):
+            shutil.rmtree(os.path.join(d, "out"), ignore_errors=True)
+            wall, out, err = sh(peak_of([self.pm, "render", "--year", "2016", "--jobs", str(self.a.jobs),
+                                         "--out", os.path.join(d, "out"), "--quiet"]))
+            tiles, nbytes = 0, 0
+            for m in os.listdir(os.path.join(d, "out", "2016", "tiles")):
+                p = os.path.join(d, "out", "2016", "tiles", m)
+                if os.path.isdir(p):
+                    for dd, _, files in os.walk(p):
+                        tiles += sum(1 for f in files if f.endswith(".png"))
+                        nbytes += sum(os.path.getsize(os.path.join(dd, f)) for f in files if f.endswith(".png"))
+            runs.append({"tiles": tiles, "bytes": nbytes, "seconds": wall, "cpu_seconds": cpu_of(err),
+                         "peak_rss_mb": float(re.search(r"PEAKRSS (\d+)", err).group(1)) / 1024})
+        res = {"partymap": median_run(runs), "title": "sample, five maps, every output (render --year 2016)"}
+        self.results["workloads"]["c"] = res
+
+    def side_by_side(self, pm_dir, mk_dir, names):
+        import mapnik
+        pick = []  # per zoom the busiest tile (most bytes): labels, edges, roads
+        for z in (14, 15, 16, 17):
+            at = [n for n in names if n.startswith("%d/" % z)]
+            if at:
+                pick.append(max(at, key=lambda n: (os.path.getsize(os.path.join(pm_dir, n + ".png")), n)))
+        pad, label = 8, 0
+        img = mapnik.Image(2 * 256 + 3 * pad, len(pick) * (256 + pad) + pad)
+        img.fill(mapnik.Color("#808080"))
+        img.premultiply()
+        for i, n in enumerate(pick):
+            for j, root in enumerate((pm_dir, mk_dir)):
+                t = mapnik.Image.open(os.path.join(root, n + ".png"))
+                t.premultiply()
+                img.composite(t, mapnik.CompositeOp.src_over, 1.0, pad + j * (256 + pad), pad + i * (256 + pad))
+        img.demultiply()
+        path = os.path.join(self.out, "side_by_side.png")
+        img.save(path, "png32")
+        self.results["side_by_side"] = {"file": os.path.relpath(path, REPO), "tiles": pick,
+                                        "columns": ["partymap", "mapnik png32"]}
+
+
+def median_run(runs):
+    keys = runs[0].keys()
+    med = {k: statistics.median(r[k] for r in runs) for k in keys}
+    med["tiles"] = int(med["tiles"])
+    med["bytes"] = int(med["bytes"])
+    med["tiles_per_s"] = med["tiles"] / med["seconds"] if med["seconds"] else 0
+    med["ms_per_tile"] = 1000 * med["seconds"] / med["tiles"] if med["tiles"] else 0
+    med["runs"] = len(runs)
+    return med
+
+
+def table(res):
+    rows = [("workload", "renderer", "tiles", "MB", "render s", "tiles/s", "ms/tile", "e2e s", "cpu s", "peak MB")]
+    for key, w in res["workloads"].items():
+        for name in ("partymap", "partymap_1job", "mapnik_png32", "mapnik_png8", "encode_floor"):
+            if name not in w:
+                continue
+            r = w[name]
+            rows.append((key, name, str(r["tiles"]), "%.2f" % (r["bytes"] / 1e6), "%.2f" % r["seconds"],
+                         "%.0f" % (r["tiles"] / r["seconds"]), "%.3f" % (1000 * r["seconds"] / r["tiles"]),
+                         "%.2f" % r.get("wall_seconds", r["seconds"]) if name != "encode_floor" else "-",
+                         "%.2f" % r["cpu_seconds"] if "cpu_seconds" in r else "-",
+                         "%.0f" % r["peak_rss_mb"] if "peak_rss_mb" in r else "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.rjust(widths[i]) if i > 1 else c.ljust(widths[i]) for i, c in enumerate(r)) for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.append("render s: the tile phase (partymap's own timer; Mapnik from the loaded style to the last "
+                 "tile); e2e s: the whole process; cpu s: user + system of the whole process tree")
+    for key, w in res["workloads"].items():
+        if "ratio_vs_mapnik" in w:
+            lines.append("%s: partymap/Mapnik tiles/s %.1fx (png8:m=h %.1fx); bytes %.0f%% of png32, %.0f%% of png8; "
+                         "render time %.2fx the encode floor; 2 jobs %.2fx the rate of 1 (%.2fx its CPU); "
+                         "Mapnik/partymap CPU %.1fx"
+                         % (key, w["ratio_vs_mapnik"], w["ratio_vs_mapnik_png8"], 100 * w["bytes_vs_mapnik"],
+                            100 * w["bytes_vs_mapnik_png8"], w["vs_encode_floor"], w["jobs_scaling"],
+                            w["jobs_cpu_overhead"], w["cpu_ratio_vs_mapnik"]))
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--workloads", default="a,b,c")
+    ap.add_argument("--city-zooms", default="10-15")
+    args = ap.parse_args()
+    b = Bench(args)
+    todo = args.workloads.split(",")
+    if "a" in todo:
+        d = b.prepare_a()
+        pm_dir, mk_dir, names = b.tile_workload("a", "Changshou sample, service, z13-18", d,
+                                                os.path.join(d, "partymap.json"))
+        b.side_by_side(os.path.join(pm_dir, "2016", "tiles", "service"), mk_dir, names)
+    if "b" in todo:
+        d, cfg = b.prepare_b()
+        b.tile_workload("b", "synthetic city, service, z%s" % args.city_zooms, d, cfg)
+    if "c" in todo:
+        b.end_to_end()
+    b.results["machine"]["load_after"] = os.getloadavg()[0]
+    with open(os.path.join(b.out, "results.json"), "w") as f:
+        json.dump(b.results, f, indent=2)
+    print(table(b.results))
+
+
+if __name__ == "__main__":
+    main()
