@@ -105,9 +105,10 @@ static pm_status put_meta(sqlite3 *db, const pm_tilemeta *m, int minz, int maxz,
 }
 
 /* Writes the whole database to file (a new, empty name). */
-static pm_status write_db(mb_sink *s, const char *file, const pm_tilemeta *m,
+static pm_status write_db(void *sink, const char *file, const pm_tilemeta *m,
                           const pm_tileref *refs, size_t n, char **err)
 {
+    mb_sink *s = sink;
     int minz, maxz;
     pm_tilebuf_zooms(m, refs, n, &minz, &maxz);
     char *json = NULL;
@@ -150,20 +151,7 @@ static pm_status mb_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats 
     size_t n = 0;
     if (!st) st = pm_tilebuf_sort(s->buf, NULL, &refs, &n, err);
     if (st) return st;
-    pm_tmpfile t = {0};
-    st = pm_tmpfile_begin(&t, s->path, err);
-    if (st) return st;
-    st = write_db(s, t.tmp, meta, refs, n, err);
-    if (st) {
-        pm_tmpfile_abort(&t);
-        return st;
-    }
-    int kept = 0;
-    st = pm_tilebuf_commit(&t, &kept, err);
-    if (!st && stats)
-        *stats = (pm_sinkstats){.written = kept ? 0 : n, .unchanged = kept ? n : 0,
-                                .tiles = n, .unique = pm_tilebuf_nblobs(s->buf)};
-    return st;
+    return pm_tilebuf_publish(s->buf, s->path, write_db, s, meta, refs, n, stats, err);
 }
 
 static void mb_free(pm_sink *sink)

@@ -260,9 +260,10 @@ static void archive_fini(archive *a)
 }
 
 /* Lays the archive out and writes it to file. */
-static pm_status write_archive(pmt_sink *s, const char *file, const pm_tilemeta *m,
+static pm_status write_archive(void *sink, const char *file, const pm_tilemeta *m,
                                const pm_tileref *refs, size_t n, char **err)
 {
+    pmt_sink *s = sink;
     archive a = {0};
     int minz, maxz;
     pm_tilebuf_zooms(m, refs, n, &minz, &maxz);
@@ -308,20 +309,7 @@ static pm_status pmt_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats
                                     s->path);
         return PM_EDATA;
     }
-    pm_tmpfile t = {0};
-    st = pm_tmpfile_begin(&t, s->path, err);
-    if (st) return st;
-    st = write_archive(s, t.tmp, meta, refs, n, err);
-    if (st) {
-        pm_tmpfile_abort(&t);
-        return st;
-    }
-    int kept = 0;
-    st = pm_tilebuf_commit(&t, &kept, err);
-    if (!st && stats)
-        *stats = (pm_sinkstats){.written = kept ? 0 : n, .unchanged = kept ? n : 0,
-                                .tiles = n, .unique = pm_tilebuf_nblobs(s->buf)};
-    return st;
+    return pm_tilebuf_publish(s->buf, s->path, write_archive, s, meta, refs, n, stats, err);
 }
 
 static void pmt_free(pm_sink *sink)

@@ -446,14 +446,25 @@ static int same_bytes(const char *a, const char *b)
     return same;
 }
 
-pm_status pm_tilebuf_commit(pm_tmpfile *t, int *kept, char **err)
+pm_status pm_tilebuf_publish(const pm_tilebuf *b, const char *path, pm_package_writer write,
+                             void *sink, const pm_tilemeta *m, const pm_tileref *refs, size_t n,
+                             pm_sinkstats *stats, char **err)
 {
-    *kept = same_bytes(t->tmp, t->path);
-    if (*kept) {
-        pm_tmpfile_abort(t);
-        return PM_OK;
+    pm_tmpfile t = {0};
+    pm_status st = pm_tmpfile_begin(&t, path, err);
+    if (st) return st;
+    st = write(sink, t.tmp, m, refs, n, err);
+    if (st) {
+        pm_tmpfile_abort(&t);
+        return st;
     }
-    return pm_tmpfile_commit(t, err);
+    int kept = same_bytes(t.tmp, t.path);
+    if (kept) pm_tmpfile_abort(&t);
+    else st = pm_tmpfile_commit(&t, err);
+    if (!st && stats)
+        *stats = (pm_sinkstats){.written = kept ? 0 : n, .unchanged = kept ? n : 0,
+                                .tiles = n, .unique = pm_tilebuf_nblobs(b)};
+    return st;
 }
 
 int pm_tilebuf_parse_nums(const char *text, double *v, int n)

@@ -75,10 +75,17 @@ const char *pm_tilebuf_num(double v, char buf[40]);
 pm_status pm_tilebuf_meta_json(const pm_tilemeta *m, int minz, int maxz, int full,
                                char **out, char **err);
 
-/* Finishes a package written to t->tmp: if t->path already holds the same bytes the
- * temporary is removed and the old file kept untouched (*kept = 1); otherwise it is
- * renamed into place (*kept = 0).  Frees t's names either way. */
-pm_status pm_tilebuf_commit(pm_tmpfile *t, int *kept, char **err);
+/* Writes a whole package to file (a new, empty name beside the target). */
+typedef pm_status (*pm_package_writer)(void *sink, const char *file, const pm_tilemeta *m,
+                                       const pm_tileref *refs, size_t n, char **err);
+
+/* Publishes a package: write() fills a temporary beside path; if path already holds
+ * the same bytes the temporary is removed and the old file kept untouched (all tiles
+ * count as unchanged), else it is renamed into place (all count as written).  Fills
+ * stats (may be NULL); no temporary is left on failure. */
+pm_status pm_tilebuf_publish(const pm_tilebuf *b, const char *path, pm_package_writer write,
+                             void *sink, const pm_tilemeta *m, const pm_tileref *refs, size_t n,
+                             pm_sinkstats *stats, char **err);
 
 /* Parses n comma-separated numbers ("121.42,31.23,121.45,31.25"); 0 if text holds
  * exactly n finite numbers, else -1. */
