@@ -3,19 +3,11 @@
 
 #include <math.h>
 #include <sqlite3.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/fileio.h"
 #include "tiles/tilebuf.h"
-
-typedef struct {
-    pm_sink base;
-    char *path;
-    pm_tilebuf *buf;
-    atomic_int finished;
-} mb_sink;
 
 /* Tables as the spec names them; the index comes after the rows (faster, same file). */
 static const char schema_sql[] =
@@ -105,10 +97,10 @@ static pm_status put_meta(sqlite3 *db, const pm_tilemeta *m, int minz, int maxz,
 }
 
 /* Writes the whole database to file (a new, empty name). */
-static pm_status write_db(void *sink, const char *file, const pm_tilemeta *m,
+static pm_status write_db(pm_tilebuf *buf, const char *path, const char *file,
+                          const pm_tilemeta *m,
                           const pm_tileref *refs, size_t n, char **err)
 {
-    mb_sink *s = sink;
     int minz, maxz;
     pm_tilebuf_zooms(m, refs, n, &minz, &maxz);
     char *json = NULL;
@@ -117,68 +109,23 @@ static pm_status write_db(void *sink, const char *file, const pm_tilemeta *m,
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) ||
         sqlite3_exec(db, schema_sql, NULL, NULL, NULL))
-        st = db_fail(db, s->path, "create the database", err);
-    if (!st) st = put_tiles(db, s->buf, refs, n, s->path, err);
+        st = db_fail(db, path, "create the database", err);
+    if (!st) st = put_tiles(db, buf, refs, n, path, err);
     if (!st && sqlite3_exec(db, index_sql, NULL, NULL, NULL))
-        st = db_fail(db, s->path, "index the tiles", err);
-    if (!st) st = put_meta(db, m, minz, maxz, json, s->path, err);
+        st = db_fail(db, path, "index the tiles", err);
+    if (!st) st = put_meta(db, m, minz, maxz, json, path, err);
     if (!st && sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL))
-        st = db_fail(db, s->path, "commit", err);
-    if (sqlite3_close(db) != SQLITE_OK && !st) st = db_fail(db, s->path, "close", err);
+        st = db_fail(db, path, "commit", err);
+    if (sqlite3_close(db) != SQLITE_OK && !st) st = db_fail(db, path, "close", err);
     free(json);
     return st;
 }
 
-static pm_status mb_put(pm_sink *sink, int z, uint32_t x, uint32_t y, const unsigned char *png,
-                        size_t len)
-{
-    mb_sink *s = (mb_sink *)sink;
-    if (atomic_load(&s->finished)) return PM_EINTERNAL;
-    return pm_tilebuf_put(s->buf, z, x, y, png, len);
-}
-
-static pm_status mb_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats *stats,
-                           char **err)
-{
-    mb_sink *s = (mb_sink *)sink;
-    if (atomic_exchange(&s->finished, 1)) return PM_EINTERNAL;
-    if (!meta) {
-        if (err) *err = pm_asprintf("%s: no package metadata", s->path);
-        return PM_EINTERNAL;
-    }
-    pm_status st = pm_tilebuf_error(s->buf, err);
-    const pm_tileref *refs = NULL;
-    size_t n = 0;
-    if (!st) st = pm_tilebuf_sort(s->buf, NULL, &refs, &n, err);
-    if (st) return st;
-    return pm_tilebuf_publish(s->buf, s->path, write_db, s, meta, refs, n, stats, err);
-}
-
-static void mb_free(pm_sink *sink)
-{
-    mb_sink *s = (mb_sink *)sink;
-    if (!s) return;
-    pm_tilebuf_free(s->buf);
-    free(s->path);
-    free(s);
-}
-
-static const pm_sink_ops mb_ops = {mb_put, mb_finish, mb_free};
+static const pm_package_format mbtiles_format = { write_db, NULL, NULL };
 
 pm_status pm_sink_mbtiles_new(const char *path, pm_sink **out, char **err)
 {
-    *out = NULL;
-    mb_sink *s = calloc(1, sizeof *s);
-    if (!s) return PM_ENOMEM;
-    s->base.ops = &mb_ops;
-    s->path = pm_strdup(path);
-    pm_status st = s->path ? pm_tilebuf_new(path, &s->buf, err) : PM_ENOMEM;
-    if (st) {
-        mb_free(&s->base);
-        return st;
-    }
-    *out = &s->base;
-    return PM_OK;
+    return pm_sink_package_new(path, &mbtiles_format, out, err);
 }
 
 /* Reading back. */

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +22,6 @@ enum {
     COMPRESS_NONE = 1,
     TILE_PNG = 2
 };
-
-typedef struct {
-    pm_sink base;
-    char *path;
-    pm_tilebuf *buf;
-    atomic_int finished;
-} pmt_sink;
 
 typedef struct {
     unsigned char *p;
@@ -260,83 +252,35 @@ static void archive_fini(archive *a)
 }
 
 /* Lays the archive out and writes it to file. */
-static pm_status write_archive(void *sink, const char *file, const pm_tilemeta *m,
+static pm_status write_archive(pm_tilebuf *buf, const char *path, const char *file,
+                               const pm_tilemeta *m,
                                const pm_tileref *refs, size_t n, char **err)
 {
-    pmt_sink *s = sink;
     archive a = {0};
     int minz, maxz;
     pm_tilebuf_zooms(m, refs, n, &minz, &maxz);
     char *json = NULL;
     pm_status st = pm_tilebuf_meta_json(m, minz, maxz, 1, &json, err);
     if (!st) st = gzip_append((const unsigned char *)json, strlen(json), &a.meta);
-    if (!st) st = build_entries(&a, s->buf, refs, n);
+    if (!st) st = build_entries(&a, buf, refs, n);
     if (!st) st = build_dirs(&a);
     unsigned char hdr[HEADER_LEN];
     if (!st) {
         fill_header(hdr, &a, m, n, minz, maxz);
-        st = write_file(file, s->path, hdr, &a, s->buf, err);
+        st = write_file(file, path, hdr, &a, buf, err);
     }
     free(json);
     archive_fini(&a);
     return st;
 }
 
-static pm_status pmt_put(pm_sink *sink, int z, uint32_t x, uint32_t y,
-                         const unsigned char *png, size_t len)
-{
-    pmt_sink *s = (pmt_sink *)sink;
-    if (atomic_load(&s->finished)) return PM_EINTERNAL;
-    return pm_tilebuf_put(s->buf, z, x, y, png, len);
-}
-
-static pm_status pmt_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats *stats,
-                            char **err)
-{
-    pmt_sink *s = (pmt_sink *)sink;
-    if (atomic_exchange(&s->finished, 1)) return PM_EINTERNAL;
-    if (!meta) {
-        if (err) *err = pm_asprintf("%s: no package metadata", s->path);
-        return PM_EINTERNAL;
-    }
-    pm_status st = pm_tilebuf_error(s->buf, err);
-    const pm_tileref *refs = NULL;
-    size_t n = 0;
-    if (!st) st = pm_tilebuf_sort(s->buf, pm_tilebuf_tileid, &refs, &n, err);
-    if (st) return st;
-    if (n == 0) {
-        if (err) *err = pm_asprintf("%s: no tiles (a PMTiles archive needs at least one)",
-                                    s->path);
-        return PM_EDATA;
-    }
-    return pm_tilebuf_publish(s->buf, s->path, write_archive, s, meta, refs, n, stats, err);
-}
-
-static void pmt_free(pm_sink *sink)
-{
-    pmt_sink *s = (pmt_sink *)sink;
-    if (!s) return;
-    pm_tilebuf_free(s->buf);
-    free(s->path);
-    free(s);
-}
-
-static const pm_sink_ops pmt_ops = {pmt_put, pmt_finish, pmt_free};
+static const pm_package_format pmtiles_format = {
+    write_archive, pm_tilebuf_tileid, "no tiles (a PMTiles archive needs at least one)"
+};
 
 pm_status pm_sink_pmtiles_new(const char *path, pm_sink **out, char **err)
 {
-    *out = NULL;
-    pmt_sink *s = calloc(1, sizeof *s);
-    if (!s) return PM_ENOMEM;
-    s->base.ops = &pmt_ops;
-    s->path = pm_strdup(path);
-    pm_status st = s->path ? pm_tilebuf_new(path, &s->buf, err) : PM_ENOMEM;
-    if (st) {
-        pmt_free(&s->base);
-        return st;
-    }
-    *out = &s->base;
-    return PM_OK;
+    return pm_sink_package_new(path, &pmtiles_format, out, err);
 }
 
 /* Reading back. */

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -446,14 +447,30 @@ static int same_bytes(const char *a, const char *b)
     return same;
 }
 
-pm_status pm_tilebuf_publish(const pm_tilebuf *b, const char *path, pm_package_writer write,
-                             void *sink, const pm_tilemeta *m, const pm_tileref *refs, size_t n,
-                             pm_sinkstats *stats, char **err)
+typedef struct {
+    pm_sink base;
+    char *path;
+    pm_tilebuf *buf;
+    const pm_package_format *fmt;
+    atomic_int finished;
+} package_sink;
+
+static pm_status pkg_put(pm_sink *sink, int z, uint32_t x, uint32_t y, const unsigned char *png,
+                         size_t len)
+{
+    package_sink *s = (package_sink *)sink;
+    if (atomic_load(&s->finished)) return PM_EINTERNAL;
+    return pm_tilebuf_put(s->buf, z, x, y, png, len);
+}
+
+/* Writes the package to a temporary; keeps an identical old file untouched. */
+static pm_status publish(package_sink *s, const pm_tilemeta *m, const pm_tileref *refs,
+                         size_t n, pm_sinkstats *stats, char **err)
 {
     pm_tmpfile t = {0};
-    pm_status st = pm_tmpfile_begin(&t, path, err);
+    pm_status st = pm_tmpfile_begin(&t, s->path, err);
     if (st) return st;
-    st = write(sink, t.tmp, m, refs, n, err);
+    st = s->fmt->write(s->buf, s->path, t.tmp, m, refs, n, err);
     if (st) {
         pm_tmpfile_abort(&t);
         return st;
@@ -463,8 +480,58 @@ pm_status pm_tilebuf_publish(const pm_tilebuf *b, const char *path, pm_package_w
     else st = pm_tmpfile_commit(&t, err);
     if (!st && stats)
         *stats = (pm_sinkstats){.written = kept ? 0 : n, .unchanged = kept ? n : 0,
-                                .tiles = n, .unique = pm_tilebuf_nblobs(b)};
+                                .tiles = n, .unique = pm_tilebuf_nblobs(s->buf)};
     return st;
+}
+
+static pm_status pkg_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats *stats,
+                            char **err)
+{
+    package_sink *s = (package_sink *)sink;
+    if (atomic_exchange(&s->finished, 1)) return PM_EINTERNAL;
+    if (!meta) {
+        if (err) *err = pm_asprintf("%s: no package metadata", s->path);
+        return PM_EINTERNAL;
+    }
+    pm_status st = pm_tilebuf_error(s->buf, err);
+    const pm_tileref *refs = NULL;
+    size_t n = 0;
+    if (!st) st = pm_tilebuf_sort(s->buf, s->fmt->key, &refs, &n, err);
+    if (st) return st;
+    if (n == 0 && s->fmt->empty_error) {
+        if (err) *err = pm_asprintf("%s: %s", s->path, s->fmt->empty_error);
+        return PM_EDATA;
+    }
+    return publish(s, meta, refs, n, stats, err);
+}
+
+static void pkg_free(pm_sink *sink)
+{
+    package_sink *s = (package_sink *)sink;
+    if (!s) return;
+    pm_tilebuf_free(s->buf);
+    free(s->path);
+    free(s);
+}
+
+static const pm_sink_ops package_ops = {pkg_put, pkg_finish, pkg_free};
+
+pm_status pm_sink_package_new(const char *path, const pm_package_format *fmt, pm_sink **out,
+                              char **err)
+{
+    *out = NULL;
+    package_sink *s = calloc(1, sizeof *s);
+    if (!s) return PM_ENOMEM;
+    s->base.ops = &package_ops;
+    s->fmt = fmt;
+    s->path = pm_strdup(path);
+    pm_status st = s->path ? pm_tilebuf_new(path, &s->buf, err) : PM_ENOMEM;
+    if (st) {
+        pkg_free(&s->base);
+        return st;
+    }
+    *out = &s->base;
+    return PM_OK;
 }
 
 int pm_tilebuf_parse_nums(const char *text, double *v, int n)

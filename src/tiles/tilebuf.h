@@ -75,17 +75,24 @@ const char *pm_tilebuf_num(double v, char buf[40]);
 pm_status pm_tilebuf_meta_json(const pm_tilemeta *m, int minz, int maxz, int full,
                                char **out, char **err);
 
-/* Writes a whole package to file (a new, empty name beside the target). */
-typedef pm_status (*pm_package_writer)(void *sink, const char *file, const pm_tilemeta *m,
-                                       const pm_tileref *refs, size_t n, char **err);
+/* Writes a whole package to file (a new, empty name beside the target path) from the
+ * tiles of buf in refs order. */
+typedef pm_status (*pm_package_writer)(pm_tilebuf *buf, const char *path, const char *file,
+                                       const pm_tilemeta *m, const pm_tileref *refs, size_t n,
+                                       char **err);
 
-/* Publishes a package: write() fills a temporary beside path; if path already holds
- * the same bytes the temporary is removed and the old file kept untouched (all tiles
- * count as unchanged), else it is renamed into place (all count as written).  Fills
- * stats (may be NULL); no temporary is left on failure. */
-pm_status pm_tilebuf_publish(const pm_tilebuf *b, const char *path, pm_package_writer write,
-                             void *sink, const pm_tilemeta *m, const pm_tileref *refs, size_t n,
-                             pm_sinkstats *stats, char **err);
+/* A package format: how tiles are ordered and written. */
+typedef struct {
+    pm_package_writer write;
+    uint64_t (*key)(int z, uint32_t x, uint32_t y); /* sort key (NULL: z, x, y order) */
+    const char *empty_error; /* refuse a package without tiles with this reason, or NULL */
+} pm_package_format;
+
+/* A package sink (sink.h contract): tiles collect in a tilebuf and are written at
+ * finish through fmt into a temporary beside path, which replaces path unless path
+ * already holds the same bytes.  MBTiles and PMTiles are the two formats. */
+pm_status pm_sink_package_new(const char *path, const pm_package_format *fmt, pm_sink **out,
+                              char **err);
 
 /* Parses n comma-separated numbers ("121.42,31.23,121.45,31.25"); 0 if text holds
  * exactly n finite numbers, else -1. */
