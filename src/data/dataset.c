@@ -353,7 +353,10 @@ static pm_status check_years(const pm_config *cfg, pm_diag *d, pm_dataset *ds)
                 found = t->committee[r] == c && t->year[r] == ds->years[y];
             if (!found) {
                 char *who = pm_asprintf("committee %s (%s)", ds->committees[c].code, ds->committees[c].name);
-                pm_diag_add(d, PM_SEV_ERROR, file, who, "year", "no evaluation row for %d", ds->years[y]);
+                /* a warning: the committee is drawn hatched as no data and counted
+                 * under 无数据 in the legend, as evaluations are sometimes incomplete */
+                pm_diag_add(d, PM_SEV_WARNING, file, who, "year", "no evaluation row for %d "
+                            "(drawn as no data)", ds->years[y]);
                 free(who);
             }
         }

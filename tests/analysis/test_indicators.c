@@ -149,3 +149,26 @@ Test(join, point_in_polygon_shared_edge)
     cr_assert(on_edge == 0 || on_edge == 1);
     for (int k = 0; k < 2; k++) pm_geom_fini(&c[k].geom);
 }
+
+Test(nodata, a_committee_without_a_row_is_no_data_in_its_map, .timeout = 60)
+{
+    char *dir = t_tmpdir();
+    cr_assert_eq(t_copy_sample(dir), 0);
+    char *cmd = pm_asprintf("sed -i '/^310107015003,2016,/d' '%s/geodata/changshou/evaluations.csv'", dir);
+    cr_assert_eq(system(cmd), 0);
+    char *cfg = pm_asprintf("%s/partymap.json", dir);
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_project p;
+    cr_assert_eq(pm_project_open(cfg, "service", &d, &p), PM_OK);
+    pm_thematic th;
+    cr_assert_eq(pm_thematic_build(p.styles[0], &p.an.tab, 2016, &d, &th), PM_OK);
+    cr_assert_eq(th.classes.nodata, 1, "counted under 无数据 in the legend");
+    long c = pm_dataset_find(p.ds, "310107015003");
+    cr_assert_eq(th.cls[c], -1, "drawn with the no-data hatch");
+    pm_thematic_fini(&th);
+    pm_project_fini(&p);
+    pm_diag_fini(&d);
+    t_rm_tree(dir);
+    free(dir); free(cmd); free(cfg);
+}
