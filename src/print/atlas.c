@@ -1,5 +1,6 @@
 /* The diagnosis atlas: document preparation, cover, contents, and the deterministic PDF. */
 #include "print/atlas.h"
+#include "render/ink.h"
 
 #include <cairo-pdf.h>
 #include <math.h>
@@ -14,11 +15,7 @@
 #include "print/atlas_page.h"
 #include "render/draw.h"
 
-static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
-static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
 static const pm_rgba RULE = { 0.78, 0.78, 0.80, 1 };
-static const pm_rgba RED = { 0.78, 0.09, 0.11, 1 };
-static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
 
 /* ---- the document ------------------------------------------------------- */
 
@@ -74,12 +71,12 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
     pm_view v = pm_view_fit(e, r.x, r.y, r.w, r.h);
     pm_labelset labels = { 0 };
     pm_label_opts lo = { .size = 7.5, .min_size = 5, .sub_ratio = 0.8, .padding = 1,
-                         .text = { .color = INK, .halo = { 1, 1, 1, 0.85 }, .halo_width = 2 } };
+                         .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.85 }, .halo_width = 2 } };
     pm_status st = pm_labels_place(t, d->sym.cands, d->sym.n, v.scale, &lo, &labels);
     const pm_style *hs = d->dx.idx[0].th.style;
     pm_mapdraw md = {
         .fill = d->sym.fill, .nodata = d->sym.nodata, .nodata_fill = hs->nodata,
-        .outline = hs->outline, .outline_width = 0.5, .boundary = BOUNDARY, .boundary_width = 1.3,
+        .outline = hs->outline, .outline_width = 0.5, .boundary = PM_BOUNDARY, .boundary_width = 1.3,
         .context = PM_CTX_ALL, .show_points = hs->show_points, .point_size = 2.5,
         .context_label_size = 7, .labels = &labels, .cands = d->sym.cands, .label_opts = &lo,
     };
@@ -88,7 +85,7 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
     if (st) return st;
     cairo_new_path(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
-    pm_set_rgba(cr, GREY);
+    pm_set_rgba(cr, PM_GREY);
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
     if ((st = pm_panel_north(t, cr, r.x + r.w - 18, r.y + 26, 24, d->north)) != PM_OK) return st;
@@ -99,7 +96,7 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
 static void cover_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x, double y)
 {
     const pm_thematic *th = &d->dx.idx[0].th;
-    pm_textstyle st = { .size = 8, .color = INK };
+    pm_textstyle st = { .size = 8, .color = PM_INK };
     char buf[192];
     snprintf(buf, sizeof buf, "%s：", th->style->title);
     double w = 0, h = 0;
@@ -175,13 +172,13 @@ static void cover_boxes(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x
             pm_set_rgba(cr, RULE);
             cairo_fill(cr);
         }
-        pm_textstyle vs = { .size = 22, .bold = 1, .color = k == 1 ? RED : INK };
+        pm_textstyle vs = { .size = 22, .bold = 1, .color = k == 1 ? PM_RED : PM_INK };
         double vw = 0, vh = 0;
         pm_text_measure(t, f[k].value, &vs, &vw, &vh);
         pm_text_draw(t, cr, f[k].value, &vs, bx + 10, y);
-        text(t, cr, f[k].unit, 9, 0, INK, PM_ALIGN_LEFT, bx + 12 + vw, y + 14);
-        text(t, cr, f[k].label, 8, 1, INK, PM_ALIGN_LEFT, bx + 10, y + 32);
-        text(t, cr, f[k].note, 7, 0, GREY, PM_ALIGN_LEFT, bx + 10, y + 46);
+        text(t, cr, f[k].unit, 9, 0, PM_INK, PM_ALIGN_LEFT, bx + 12 + vw, y + 14);
+        text(t, cr, f[k].label, 8, 1, PM_INK, PM_ALIGN_LEFT, bx + 10, y + 32);
+        text(t, cr, f[k].note, 7, 0, PM_GREY, PM_ALIGN_LEFT, bx + 10, y + 46);
     }
 }
 
@@ -194,17 +191,17 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     cairo_paint(cr);
     cairo_new_path(cr);
     cairo_rectangle(cr, 0, 0, PM_A4_W, 8);
-    pm_set_rgba(cr, RED);
+    pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
-    text(t, cr, a->cfg->name, 14, 0, GREY, PM_ALIGN_LEFT, m, m + 6);
+    text(t, cr, a->cfg->name, 14, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 6);
     snprintf(buf, sizeof buf, "%d年度居民区诊断图集", a->year);
-    text(t, cr, buf, 28, 1, INK, PM_ALIGN_LEFT, m, m + 26);
+    text(t, cr, buf, 28, 1, PM_INK, PM_ALIGN_LEFT, m, m + 26);
     snprintf(buf, sizeof buf, "%s第三方测评结果 · %zu个居民区的个性化诊断书", d->dx.idx[0].th.style->title,
              a->ds->ncommittees);
-    text(t, cr, buf, 10, 0, GREY, PM_ALIGN_LEFT, m, m + 70);
+    text(t, cr, buf, 10, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 70);
     cairo_new_path(cr);
     cairo_rectangle(cr, m, m + 92, w, 1.2);
-    pm_set_rgba(cr, RED);
+    pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
     cover_boxes(d, t, cr, m - 10, m + 104, w + 10);
     pm_rect map = { m, m + 178, w, 440 };
@@ -216,14 +213,14 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
              "中部列出%zu项指数的得分、分级、排名及街道中位数，并由数据自动生成优势与短板的诊断意见；"
              "下部为历年得分走势和在推进的共建项目。目录按居民区代码排序。",
              a->year, d->dx.idx[0].th.style->title, d->dx.nidx);
-    pm_textstyle st_ = { .size = 8.5, .color = INK, .max_width = w };
+    pm_textstyle st_ = { .size = 8.5, .color = PM_INK, .max_width = w };
     double y = map.y + map.h + 32;
     y += pm_atlas_text(t, cr, buf, &st_, m, y) + 8;
     char *crs = pm_proj_crs_name(a->cfg->print_crs);
     snprintf(buf, sizeof buf, "数据来源：%s　坐标系：%s（%s）　制图：partymap",
              *a->cfg->credits ? a->cfg->credits : "评估数据", crs ? crs : a->cfg->print_crs, a->cfg->print_crs);
     free(crs);
-    pm_textstyle cs = { .size = 7, .color = GREY, .max_width = w };
+    pm_textstyle cs = { .size = 7, .color = PM_GREY, .max_width = w };
     pm_atlas_text(t, cr, buf, &cs, m, y);
     pm_atlas_footer(d, t, cr, 0);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
@@ -242,22 +239,22 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     snprintf(link, sizeof link, "page=%zu", page + 1);
     cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
     snprintf(buf, sizeof buf, "%zu", c + 1);
-    text(t, cr, buf, 8.5, 0, GREY, PM_ALIGN_LEFT, m + col[0], y);
-    text(t, cr, d->a->ds->committees[c].name, 9.5, 1, INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
-    text(t, cr, d->a->ds->committees[c].code, 8, 0, GREY, PM_ALIGN_LEFT, m + col[2], y + 0.5);
+    text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m + col[0], y);
+    text(t, cr, d->a->ds->committees[c].name, 9.5, 1, PM_INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
+    text(t, cr, d->a->ds->committees[c].code, 8, 0, PM_GREY, PM_ALIGN_LEFT, m + col[2], y + 0.5);
     pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
-    text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_RIGHT, m + col[3], y);
+    text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[3], y);
     pm_atlas_swatch(cr, th, th->cls[c], m + col[4], y + 1.5, 12, 8);
-    text(t, cr, pm_diagnosis_class_name(th, th->cls[c]), 8.5, 0, INK, PM_ALIGN_LEFT, m + col[4] + 16, y);
+    text(t, cr, pm_diagnosis_class_name(th, th->cls[c]), 8.5, 0, PM_INK, PM_ALIGN_LEFT, m + col[4] + 16, y);
     snprintf(buf, sizeof buf, x->rank[c] > 0 ? "%d" : "—", x->rank[c]);
-    text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_LEFT, m + col[5], y);
+    text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, m + col[5], y);
     int p = x->prev_rank[c], r = x->rank[c];
     if (p > 0 && r > 0) snprintf(buf, sizeof buf, "%d → %d", p, r);
     else snprintf(buf, sizeof buf, "—");
-    pm_rgba mc = p > r && r > 0 ? (pm_rgba){ 0.10, 0.50, 0.25, 1 } : p > 0 && p < r ? RED : GREY;
+    pm_rgba mc = p > r && r > 0 ? (pm_rgba){ 0.10, 0.50, 0.25, 1 } : p > 0 && p < r ? PM_RED : PM_GREY;
     text(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, m + col[6], y);
     snprintf(buf, sizeof buf, "%zu", page + 1);
-    text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_RIGHT, m + col[7], y);
+    text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[7], y);
     cairo_tag_end(cr, CAIRO_TAG_LINK);
 }
 
@@ -267,22 +264,22 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
     char buf[256];
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    text(t, cr, k ? "目录（续）" : "目录", 20, 1, INK, PM_ALIGN_LEFT, m, m - 4);
+    text(t, cr, k ? "目录（续）" : "目录", 20, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
     snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s，排名变化为较%d年", d->a->year,
              d->dx.idx[0].th.style->title, d->dx.prev_year);
     if (!d->dx.prev_year)
         snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s（首个测评年度）", d->a->year,
                  d->dx.idx[0].th.style->title);
-    text(t, cr, buf, 8.5, 0, GREY, PM_ALIGN_LEFT, m, m + 26);
+    text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 26);
     static const char *const head[8] = { "序号", "居民区", "居民区代码", "得分", "分级", "排名", "排名变化", "页码" };
     static const double col[8] = { 0, 30, 130, 262, 274, 380, 430, 523 };
     double y = m + 50;
     for (int i = 0; i < 8; i++)
-        text(t, cr, head[i], 7.5, 0, GREY, i == 3 || i == 7 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, m + col[i], y);
+        text(t, cr, head[i], 7.5, 0, PM_GREY, i == 3 || i == 7 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, m + col[i], y);
     y += 13;
     cairo_new_path(cr);
     cairo_rectangle(cr, m, y, w, 0.6);
-    pm_set_rgba(cr, INK);
+    pm_set_rgba(cr, PM_INK);
     cairo_fill(cr);
     size_t rows = pm_atlas_contents_rows(), c0 = k * rows, n = d->a->ds->ncommittees;
     for (size_t c = c0; c < n && c < c0 + rows; c++) {

@@ -1,5 +1,6 @@
 /* The atlas's small line chart: a committee's scores over the years, beside the median. */
 #include "print/atlas_page.h"
+#include "render/ink.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,8 +11,6 @@
 
 #define MAX_SERIES 4
 
-static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
-static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
 static const pm_rgba GRID = { 0.86, 0.86, 0.88, 1 };
 
 typedef struct {
@@ -53,7 +52,7 @@ static pm_status collect(const pm_atlas_doc *d, size_t c, chart *ch)
     size_t s = ch->ns++;
     snprintf(ch->median_name, sizeof ch->median_name, "街道中位数（%s）", d->dx.idx[0].th.style->title);
     ch->name[s] = ch->median_name;
-    ch->color[s] = GREY;
+    ch->color[s] = PM_GREY;
     ch->has_median = 1;
     double *buf = malloc((tab->ncommittees + 1) * sizeof *buf);
     ch->v[s] = calloc(ch->ny + 1, sizeof *ch->v[s]);
@@ -79,7 +78,7 @@ static void chart_fini(chart *ch)
 static void stroke_style(cairo_t *cr, const chart *ch, size_t s)
 {
     static const double dash[] = { 3, 2 };
-    pm_set_rgba(cr, ch->has_median && s == ch->ns - 1 ? GREY : ch->color[s]);
+    pm_set_rgba(cr, ch->has_median && s == ch->ns - 1 ? PM_GREY : ch->color[s]);
     cairo_set_line_width(cr, ch->has_median && s == ch->ns - 1 ? 1.0 : 1.6);
     cairo_set_dash(cr, dash, ch->has_median && s == ch->ns - 1 ? 2 : 0, 0);
 }
@@ -87,7 +86,7 @@ static void stroke_style(cairo_t *cr, const chart *ch, size_t s)
 /* The legend flows over as many lines as it needs; returns its height. */
 static double legend(pm_text *t, cairo_t *cr, const chart *ch, pm_rect r)
 {
-    pm_textstyle st = { .size = 7, .color = INK };
+    pm_textstyle st = { .size = 7, .color = PM_INK };
     double x = r.x, y = r.y;
     for (size_t s = 0; s < ch->ns; s++) {
         double w = 0, h = 0;
@@ -126,7 +125,7 @@ static void value_range(const chart *ch, double *lo, double *hi, double *step)
 static void axes(pm_text *t, cairo_t *cr, const pm_atlas_doc *d, const chart *ch, pm_rect p,
                  double lo, double hi, double step)
 {
-    pm_textstyle st = { .size = 7, .color = GREY };
+    pm_textstyle st = { .size = 7, .color = PM_GREY };
     char buf[32];
     for (double v = lo; v <= hi + 1e-9; v += step) {
         double y = p.y + p.h - (v - lo) / (hi - lo) * p.h;
@@ -168,7 +167,7 @@ static void end_labels(pm_text *t, cairo_t *cr, const chart *ch, pm_rect p, doub
         size_t s = order[k];
         char buf[32];
         snprintf(buf, sizeof buf, "%.1f", ch->v[s][last]);
-        pm_rgba c = ch->has_median && s == ch->ns - 1 ? GREY : ch->color[s];
+        pm_rgba c = ch->has_median && s == ch->ns - 1 ? PM_GREY : ch->color[s];
         pm_textstyle st = { .size = 7, .bold = !(ch->has_median && s == ch->ns - 1), .color = c };
         pm_text_draw(t, cr, buf, &st, p.x + p.w + 5, ys[k] - 4.5);
     }

@@ -1,5 +1,6 @@
 /* The committee page of the atlas: locator map, key figures, index table, diagnosis, projects. */
 #include "print/atlas_page.h"
+#include "render/ink.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,12 +10,8 @@
 #include "geo/proj.h"
 #include "render/draw.h"
 
-static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
-static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
 static const pm_rgba RULE = { 0.78, 0.78, 0.80, 1 };
-static const pm_rgba RED = { 0.78, 0.09, 0.11, 1 };
 static const pm_rgba UP = { 0.10, 0.50, 0.25, 1 };
-static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
 
 double pm_atlas_text(pm_text *t, cairo_t *cr, const char *s, const pm_textstyle *st, double x,
                      double y)
@@ -38,9 +35,9 @@ double pm_atlas_heading(pm_text *t, cairo_t *cr, const char *title, double x, do
 {
     cairo_new_path(cr);
     cairo_rectangle(cr, x, y + 1.5, 3, 11);
-    pm_set_rgba(cr, RED);
+    pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
-    text(t, cr, title, 11, 1, INK, PM_ALIGN_LEFT, x + 8, y);
+    text(t, cr, title, 11, 1, PM_INK, PM_ALIGN_LEFT, x + 8, y);
     return y + 20;
 }
 
@@ -54,8 +51,8 @@ void pm_atlas_footer(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page
     char left[256], right[64];
     snprintf(left, sizeof left, "%s · %d年度居民区诊断图集", d->a->cfg->name, d->a->year);
     snprintf(right, sizeof right, "第 %zu 页 / 共 %zu 页", page + 1, d->npages);
-    text(t, cr, left, 7.5, 0, GREY, PM_ALIGN_LEFT, m, y);
-    text(t, cr, right, 7.5, 0, GREY, PM_ALIGN_RIGHT, PM_A4_W - m, y);
+    text(t, cr, left, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, m, y);
+    text(t, cr, right, 7.5, 0, PM_GREY, PM_ALIGN_RIGHT, PM_A4_W - m, y);
 }
 
 void pm_atlas_swatch(cairo_t *cr, const pm_thematic *th, int k, double x, double y, double w,
@@ -103,19 +100,19 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     }
     cands[c].priority = HUGE_VAL;
     pm_label_opts lo = { .size = 8, .min_size = 5.5, .sub_ratio = 0.8, .padding = 1.5,
-                         .text = { .color = INK, .halo = { 1, 1, 1, 0.85 }, .halo_width = 2.2 } };
+                         .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.85 }, .halo_width = 2.2 } };
     if ((st = pm_labels_place(t, cands, n, v.scale, &lo, &labels)) != PM_OK) goto done;
     const pm_style *hs = d->dx.idx[0].th.style;
     pm_mapdraw md = {
         .fill = d->sym.fill, .nodata = d->sym.nodata, .nodata_fill = hs->nodata,
-        .outline = hs->outline, .outline_width = 0.6, .boundary = BOUNDARY, .boundary_width = 1.2,
+        .outline = hs->outline, .outline_width = 0.6, .boundary = PM_BOUNDARY, .boundary_width = 1.2,
         .context = PM_CTX_ALL, .show_points = 1, .point_size = 3.4, .context_label_size = 6.5,
         .labels = &labels, .cands = cands, .label_opts = &lo, .highlight = hl,
     };
     if ((st = pm_draw_map(cr, t, &v, sc, &md)) != PM_OK) goto done;
     cairo_new_path(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
-    pm_set_rgba(cr, GREY);
+    pm_set_rgba(cr, PM_GREY);
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
     cairo_new_path(cr); /* a white card keeps the arrow clear of the labels under it */
@@ -152,10 +149,10 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
     const pm_thematic *th = &d->dx.idx[0].th;
     char buf[160];
     snprintf(buf, sizeof buf, "%s：", th->style->title);
-    double cx = x + text_w(t, cr, buf, 7, 0, GREY, x, y);
+    double cx = x + text_w(t, cr, buf, 7, 0, PM_GREY, x, y);
     for (size_t k = th->classes.n; k-- > 0;) {
         pm_atlas_swatch(cr, th, (int)k, cx, y + 1.5, 10, 7);
-        cx += 13 + text_w(t, cr, pm_diagnosis_class_name(th, (int)k), 7, 0, INK, cx + 13, y) + 6;
+        cx += 13 + text_w(t, cr, pm_diagnosis_class_name(th, (int)k), 7, 0, PM_INK, cx + 13, y) + 6;
     }
     double y2 = y + 12;
     pm_draw_platform_symbol(cr, x + 4, y2 + 5, 9);
@@ -163,14 +160,14 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
     const char *lbl[3] = { "党建服务平台", "在推进的共建项目", "计划或已完成的项目" };
     for (int k = 0; k < 3; k++) {
         if (k > 0) { pm_draw_project_symbol(cr, cx + 3, y2 + 5, 4.2, k == 1); cx += 8; }
-        cx += text_w(t, cr, lbl[k], 7, 0, INK, cx, y2) + 9;
+        cx += text_w(t, cr, lbl[k], 7, 0, PM_INK, cx, y2) + 9;
     }
     cairo_new_path(cr);
     cairo_rectangle(cr, cx, y2 + 1.5, 12, 7);
-    pm_set_rgba(cr, RED);
+    pm_set_rgba(cr, PM_RED);
     cairo_set_line_width(cr, 1.4);
     cairo_stroke(cr);
-    text_w(t, cr, "本居民区", 7, 0, INK, cx + 15, y2);
+    text_w(t, cr, "本居民区", 7, 0, PM_INK, cx + 15, y2);
 }
 
 /* ---- key figures, index table, diagnosis, projects ---------------------- */
@@ -187,29 +184,29 @@ static void badge(pm_text *t, cairo_t *cr, const pm_thematic *th, int k, double 
     cairo_rectangle(cr, x - w - 14, y, w + 14, h + 6);
     pm_set_rgba(cr, bg);
     cairo_fill(cr);
-    st.color = lum < 0.55 ? (pm_rgba){ 1, 1, 1, 1 } : INK;
+    st.color = lum < 0.55 ? (pm_rgba){ 1, 1, 1, 1 } : PM_INK;
     pm_text_draw(t, cr, name, &st, x - w - 7, y + 3);
 }
 
 /* "第20名 → 第7名，上升13位" and its colour, or "" without a previous rank. */
 static pm_rgba rank_move(int prev, int now, int words, char *buf, size_t len)
 {
-    if (prev <= 0 || now <= 0) { snprintf(buf, len, "—"); return GREY; }
+    if (prev <= 0 || now <= 0) { snprintf(buf, len, "—"); return PM_GREY; }
     int dlt = prev - now;
     if (words)
         snprintf(buf, len, "第%d名 → 第%d名，%s", prev, now, dlt > 0 ? "上升" : dlt < 0 ? "下降" : "与上年持平");
     else
         snprintf(buf, len, "%d → %d%s", prev, now, dlt > 0 ? "  ↑" : dlt < 0 ? "  ↓" : "  持平");
     if (dlt) snprintf(buf + strlen(buf), len - strlen(buf), words ? "%d位" : "%d", abs(dlt));
-    return dlt > 0 ? UP : dlt < 0 ? RED : GREY;
+    return dlt > 0 ? UP : dlt < 0 ? PM_RED : PM_GREY;
 }
 
 static void fact(pm_text *t, cairo_t *cr, const char *label, const char *value, const char *unit,
                  double x, double y)
 {
-    text_w(t, cr, label, 7.5, 0, GREY, x, y);
-    double w = text_w(t, cr, value, 14, 1, INK, x, y + 10);
-    text_w(t, cr, unit, 8, 0, INK, x + w + 2, y + 16);
+    text_w(t, cr, label, 7.5, 0, PM_GREY, x, y);
+    double w = text_w(t, cr, value, 14, 1, PM_INK, x, y + 10);
+    text_w(t, cr, unit, 8, 0, PM_INK, x + w + 2, y + 16);
 }
 
 static double ind(const pm_atlas_doc *d, size_t c, const char *name)
@@ -239,15 +236,15 @@ static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     char buf[160], unit[64];
     double y = r.y;
     snprintf(buf, sizeof buf, "%d年%s", d->dx.year, th->style->title);
-    text_w(t, cr, buf, 9, 0, GREY, r.x, y);
+    text_w(t, cr, buf, 9, 0, PM_GREY, r.x, y);
     pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
-    double w = text_w(t, cr, buf, 30, 1, INK, r.x, y + 12);
-    text_w(t, cr, th->style->unit, 11, 0, INK, r.x + w + 3, y + 33);
+    double w = text_w(t, cr, buf, 30, 1, PM_INK, r.x, y + 12);
+    text_w(t, cr, th->style->unit, 11, 0, PM_INK, r.x + w + 3, y + 33);
     badge(t, cr, th, th->cls[c], r.x + r.w, y + 22);
     y += 58;
     if (x->rank[c] > 0) snprintf(buf, sizeof buf, "全街道第%d名（共%zu个居民区）", x->rank[c], x->nvalid);
     else snprintf(buf, sizeof buf, "本年无测评数据");
-    text_w(t, cr, buf, 10.5, 1, INK, r.x, y);
+    text_w(t, cr, buf, 10.5, 1, PM_INK, r.x, y);
     y += 17;
     char mv[96];
     pm_rgba col = rank_move(x->prev_rank[c], x->rank[c], 1, mv, sizeof mv);
@@ -286,11 +283,11 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     const double col[6] = { 0, 212, 226, 392, 404, 452 }; /* value and median: right edges */
     double rowh = 16.5;
     for (int k = 0; k < 6; k++)
-        text(t, cr, head[k], 7.5, 0, GREY, k == 1 || k == 3 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, x + col[k], y);
+        text(t, cr, head[k], 7.5, 0, PM_GREY, k == 1 || k == 3 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, x + col[k], y);
     y += 13;
     cairo_new_path(cr);
     cairo_rectangle(cr, x, y, w, 0.6);
-    pm_set_rgba(cr, INK);
+    pm_set_rgba(cr, PM_INK);
     cairo_fill(cr);
     for (size_t i = 0; i < d->dx.nidx; i++) {
         const pm_diagnosis_index *xi = &d->dx.idx[i];
@@ -306,24 +303,24 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
         char buf[160], med[48];
         snprintf(buf, sizeof buf, "%s%s%s%s", th->style->title, *th->style->unit ? "（" : "",
                  th->style->unit, *th->style->unit ? "）" : "");
-        text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_LEFT, x + col[0], ty);
+        text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, x + col[0], ty);
         pm_thematic_format(th, th->value[c], signed_, buf, sizeof buf);
-        text(t, cr, buf, 8.5, 1, INK, PM_ALIGN_RIGHT, x + col[1], ty);
+        text(t, cr, buf, 8.5, 1, PM_INK, PM_ALIGN_RIGHT, x + col[1], ty);
         pm_atlas_swatch(cr, th, th->cls[c], x + col[2], ty + 1.5, 12, 8);
         const char *cls = th->cls[c] >= 0 ? th->labels[th->cls[c]] : "无数据";
-        text(t, cr, cls, 8, 0, INK, PM_ALIGN_LEFT, x + col[2] + 16, ty);
+        text(t, cr, cls, 8, 0, PM_INK, PM_ALIGN_LEFT, x + col[2] + 16, ty);
         pm_thematic_format(th, xi->median, signed_, med, sizeof med);
-        text(t, cr, med, 8.5, 0, INK, PM_ALIGN_RIGHT, x + col[3], ty);
+        text(t, cr, med, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, x + col[3], ty);
         if (xi->rank[c] > 0) snprintf(buf, sizeof buf, "%d / %zu", xi->rank[c], xi->nvalid);
         else snprintf(buf, sizeof buf, "—");
-        text(t, cr, buf, 8.5, 0, INK, PM_ALIGN_LEFT, x + col[4], ty);
+        text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, x + col[4], ty);
         pm_rgba mc = rank_move(xi->prev_rank[c], xi->rank[c], 0, buf, sizeof buf);
         text(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, x + col[5], ty);
     }
     y += (double)d->dx.nidx * rowh + 1;
     cairo_new_path(cr);
     cairo_rectangle(cr, x, y, w, 0.6);
-    pm_set_rgba(cr, INK);
+    pm_set_rgba(cr, PM_INK);
     cairo_fill(cr);
     return y;
 }
@@ -340,7 +337,7 @@ static double sentences(pm_text *t, cairo_t *cr, const char *tag, pm_rgba col, c
     pm_set_rgba(cr, col);
     cairo_fill(cr);
     pm_text_draw(t, cr, tag, &tg, x + 4, y + 1.5);
-    pm_textstyle st = { .size = 9, .color = INK, .max_width = w - 44 };
+    pm_textstyle st = { .size = 9, .color = PM_INK, .max_width = w - 44 };
     for (size_t k = 0; k < n; k++) {
         if (!s[k]) continue;
         text_w(t, cr, "•", 9, 0, col, x + 34, y);
@@ -360,7 +357,7 @@ static pm_status diagnosis(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_
     for (size_t k = 0; k < nw; k++) if (!(sw[k] = pm_diagnosis_sentence(&d->dx, c, worst[k], 0))) st = PM_ENOMEM;
     if (!st) {
         *y = sentences(t, cr, "优势", UP, sb, nb, x, *y, w) + 5;
-        *y = sentences(t, cr, "短板", RED, sw, nw, x, *y, w);
+        *y = sentences(t, cr, "短板", PM_RED, sw, nw, x, *y, w);
     }
     for (int k = 0; k < 2; k++) { free(sb[k]); free(sw[k]); }
     return st;
@@ -372,7 +369,7 @@ static pm_status projects(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     const pm_dataset *ds = d->a->ds;
     const pm_analysis *an = d->a->an;
     double y = r.y, needs = ind(d, c, "needs");
-    pm_textstyle st = { .size = 8, .color = INK, .max_width = r.w - 8 };
+    pm_textstyle st = { .size = 8, .color = PM_INK, .max_width = r.w - 8 };
     char *s = NULL;
     if (!isnan(needs)) {
         s = pm_asprintf("%d年收集群众需求（急难愁盼）%.0f条，%d年以来累计%.0f条。", d->dx.year, needs,
@@ -393,8 +390,8 @@ static pm_status projects(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     size_t nrun = an->n_running[c], shown = 0;
     char head[96];
     snprintf(head, sizeof head, "在推进的共建项目（%zu个）", nrun);
-    y += text(t, cr, head, 8, 1, INK, PM_ALIGN_LEFT, r.x, y) + 2;
-    pm_textstyle it = { .size = 7.5, .color = INK, .max_width = r.w - 8 };
+    y += text(t, cr, head, 8, 1, PM_INK, PM_ALIGN_LEFT, r.x, y) + 2;
+    pm_textstyle it = { .size = 7.5, .color = PM_INK, .max_width = r.w - 8 };
     for (size_t i = 0; i < ds->nprojects && y + 22 < r.y + r.h; i++) {
         const pm_site *p = &ds->projects[i];
         if (an->project_in[i] != (long)c || p->status != PM_SITE_RUNNING) continue;
@@ -408,7 +405,7 @@ static pm_status projects(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     }
     if (shown < nrun) {
         snprintf(head, sizeof head, "……另有%zu个在推进项目", nrun - shown);
-        text(t, cr, head, 7.5, 0, GREY, PM_ALIGN_LEFT, r.x, y);
+        text(t, cr, head, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, r.x, y);
     }
     return PM_OK;
 }
@@ -429,15 +426,15 @@ static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
     char buf[256];
     pm_atlas_committee_title(cm->name, buf, sizeof buf);
-    text(t, cr, buf, 22, 1, INK, PM_ALIGN_LEFT, m, m - 4);
+    text(t, cr, buf, 22, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
     snprintf(buf, sizeof buf, "%d年度诊断书", d->dx.year);
-    text(t, cr, buf, 11, 1, RED, PM_ALIGN_RIGHT, m + w, m + 6);
+    text(t, cr, buf, 11, 1, PM_RED, PM_ALIGN_RIGHT, m + w, m + 6);
     snprintf(buf, sizeof buf, "%s · 居民区代码 %s · %.0f户 · %.0f人 · %.2f平方千米", d->a->cfg->name,
              cm->code, cm->households, cm->population, d->a->an->area_km2[c]);
-    text(t, cr, buf, 8.5, 0, GREY, PM_ALIGN_LEFT, m, m + 27);
+    text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 27);
     cairo_new_path(cr);
     cairo_rectangle(cr, m, m + 43, w, 1.2);
-    pm_set_rgba(cr, RED);
+    pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
 }
 

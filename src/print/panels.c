@@ -1,5 +1,6 @@
 /* Poster furniture: legend with counts, ranking bars, scale bar, north arrow. */
 #include "print/panels.h"
+#include "render/ink.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,8 +10,6 @@
 #include "geo/proj.h"
 #include "render/draw.h"
 
-static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
-static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
 static const pm_rgba RULE = { 0.75, 0.75, 0.77, 1 };
 
 static double text_at(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
@@ -50,7 +49,7 @@ static void points_legend(const pm_poster *p, pm_text *t, cairo_t *cr, double x,
         double cy = *y + fs * 0.8;
         if (k == 0) pm_draw_platform_symbol(cr, x + fs * 1.2, cy, fs * 1.3);
         else pm_draw_project_symbol(cr, x + fs * 1.2, cy, fs * 0.55, k == 1);
-        text_at(t, cr, buf[k], fs, 0, INK, PM_ALIGN_LEFT, x + fs * 2.6, *y);
+        text_at(t, cr, buf[k], fs, 0, PM_INK, PM_ALIGN_LEFT, x + fs * 2.6, *y);
         *y += fs * 1.8;
     }
 }
@@ -63,21 +62,21 @@ pm_status pm_panel_legend(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r
     char head[256];
     snprintf(head, sizeof head, "图例　%s%s%s%s", st->title, *st->unit ? "（" : "", st->unit,
              *st->unit ? "）" : "");
-    text_at(t, cr, head, fs * 1.15, 1, INK, PM_ALIGN_LEFT, r.x, y);
+    text_at(t, cr, head, fs * 1.15, 1, PM_INK, PM_ALIGN_LEFT, r.x, y);
     y += fs * 2.2;
     for (size_t k = th->classes.n; k-- > 0;) { /* highest class on top */
         swatch(cr, r.x, y, sw, sh, th->colors[k], 0, st->nodata);
-        text_at(t, cr, th->labels[k], fs, 0, INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
+        text_at(t, cr, th->labels[k], fs, 0, PM_INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
         char cnt[32];
         snprintf(cnt, sizeof cnt, "%zu个", th->classes.counts[k]);
-        text_at(t, cr, cnt, fs, 0, GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
+        text_at(t, cr, cnt, fs, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
         y += sh * 1.35;
     }
     swatch(cr, r.x, y, sw, sh, st->nodata, 1, st->nodata);
-    text_at(t, cr, "无数据", fs, 0, INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
+    text_at(t, cr, "无数据", fs, 0, PM_INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
     char cnt[32];
     snprintf(cnt, sizeof cnt, "%zu个", th->classes.nodata);
-    text_at(t, cr, cnt, fs, 0, GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
+    text_at(t, cr, cnt, fs, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
     y += sh * 1.35;
     if (st->show_points) {
         y += fs * 0.4;
@@ -128,7 +127,7 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
     }
     double fs = r.w / 22, head = fs * 2.2, rowh = (r.h - head) / (double)(n ? n : 1);
     double tsz = fmin(fs * 0.85, rowh * 0.72);
-    text_at(t, cr, "排名", fs * 1.15, 1, INK, PM_ALIGN_LEFT, r.x, r.y);
+    text_at(t, cr, "排名", fs * 1.15, 1, PM_INK, PM_ALIGN_LEFT, r.x, r.y);
     double lo, hi;
     bar_axis(rows, n, &lo, &hi);
     double namew = tsz * 6.2, numw = tsz * 2.2, valw = tsz * 3.6;
@@ -140,10 +139,10 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
         char num[32], val[48];
         snprintf(num, sizeof num, "%zu", i + 1);
         if (isnan(rows[i].v)) snprintf(num, sizeof num, "—");
-        text_at(t, cr, num, tsz, 0, GREY, PM_ALIGN_RIGHT, r.x + numw - tsz * 0.5, y);
-        text_at(t, cr, p->ds->committees[c].name, tsz, 0, INK, PM_ALIGN_LEFT, r.x + numw, y);
+        text_at(t, cr, num, tsz, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + numw - tsz * 0.5, y);
+        text_at(t, cr, p->ds->committees[c].name, tsz, 0, PM_INK, PM_ALIGN_LEFT, r.x + numw, y);
         pm_thematic_format(th, rows[i].v, signed_, val, sizeof val);
-        text_at(t, cr, val, tsz, 0, INK, PM_ALIGN_RIGHT, r.x + r.w, y);
+        text_at(t, cr, val, tsz, 0, PM_INK, PM_ALIGN_RIGHT, r.x + r.w, y);
         if (isnan(rows[i].v)) continue;
         double x0 = bx + (fmax(lo, fmin(0, rows[i].v)) - lo) / (hi - lo) * bw;
         double x1 = bx + (fmax(0, rows[i].v) - lo) / (hi - lo) * bw;
@@ -161,7 +160,7 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
         double zx = bx + (0 - lo) / (hi - lo) * bw;
         cairo_move_to(cr, zx, r.y + head - rowh * 0.2);
         cairo_line_to(cr, zx, r.y + head + (double)n * rowh);
-        pm_set_rgba(cr, INK);
+        pm_set_rgba(cr, PM_INK);
         cairo_set_line_width(cr, rowh / 30);
         cairo_stroke(cr);
     }
@@ -180,20 +179,20 @@ pm_status pm_panel_scalebar(pm_text *t, cairo_t *cr, const pm_view *v, double x,
     double w = len * v->scale, h = max_w / 40, fs = max_w / 16;
     for (int k = 0; k < 4; k++) {
         cairo_rectangle(cr, x + w * k / 4, y, w / 4, h);
-        if (k % 2 == 0) { pm_set_rgba(cr, INK); cairo_fill(cr); }
+        if (k % 2 == 0) { pm_set_rgba(cr, PM_INK); cairo_fill(cr); }
         else { cairo_set_source_rgb(cr, 1, 1, 1); cairo_fill(cr); }
     }
     cairo_rectangle(cr, x, y, w, h);
-    pm_set_rgba(cr, INK);
+    pm_set_rgba(cr, PM_INK);
     cairo_set_line_width(cr, h / 6);
     cairo_stroke(cr);
     char a[32], b[32];
     int km = len >= 1000;
     snprintf(a, sizeof a, "%g", km ? len / 2000 : len / 2);
     snprintf(b, sizeof b, "%g %s", km ? len / 1000 : len, km ? "千米" : "米");
-    text_at(t, cr, "0", fs, 0, INK, PM_ALIGN_CENTER, x, y - fs * 1.5);
-    text_at(t, cr, a, fs, 0, INK, PM_ALIGN_CENTER, x + w / 2, y - fs * 1.5);
-    text_at(t, cr, b, fs, 0, INK, PM_ALIGN_LEFT, x + w - fs * 0.3, y - fs * 1.5);
+    text_at(t, cr, "0", fs, 0, PM_INK, PM_ALIGN_CENTER, x, y - fs * 1.5);
+    text_at(t, cr, a, fs, 0, PM_INK, PM_ALIGN_CENTER, x + w / 2, y - fs * 1.5);
+    text_at(t, cr, b, fs, 0, PM_INK, PM_ALIGN_LEFT, x + w - fs * 0.3, y - fs * 1.5);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
 }
 
@@ -207,7 +206,7 @@ pm_status pm_panel_north(pm_text *t, cairo_t *cr, double cx, double cy, double s
     cairo_line_to(cr, s * 0.38, s * 0.55);
     cairo_line_to(cr, 0, s * 0.3);
     cairo_close_path(cr);
-    pm_set_rgba(cr, INK);
+    pm_set_rgba(cr, PM_INK);
     cairo_fill(cr);
     cairo_move_to(cr, 0, -s);
     cairo_line_to(cr, -s * 0.38, s * 0.55);
@@ -215,10 +214,10 @@ pm_status pm_panel_north(pm_text *t, cairo_t *cr, double cx, double cy, double s
     cairo_close_path(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill_preserve(cr);
-    pm_set_rgba(cr, INK);
+    pm_set_rgba(cr, PM_INK);
     cairo_set_line_width(cr, size / 60);
     cairo_stroke(cr);
-    text_at(t, cr, "北", size * 0.32, 1, INK, PM_ALIGN_CENTER, 0, -s - size * 0.45);
+    text_at(t, cr, "北", size * 0.32, 1, PM_INK, PM_ALIGN_CENTER, 0, -s - size * 0.45);
     cairo_restore(cr);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
 }

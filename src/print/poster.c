@@ -1,5 +1,6 @@
 /* Poster layout and output: title, map, legend, ranking, scale, north arrow, credits. */
 #include "print/poster.h"
+#include "render/ink.h"
 
 #include <errno.h>
 #include <math.h>
@@ -16,10 +17,7 @@
 #include "render/mapsym.h"
 #include "render/png.h"
 
-static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
-static const pm_rgba GREY = { 0.40, 0.40, 0.42, 1 };
 static const pm_rgba PAPER = { 1, 1, 1, 1 };
-static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
 
 static pm_status prepare(const pm_poster *p, pm_text *t, double scale, double label_size,
                          pm_label_opts *lo, pm_mapsym *sym, pm_labelset *labels)
@@ -29,7 +27,7 @@ static pm_status prepare(const pm_poster *p, pm_text *t, double scale, double la
     int pts = p->th->style->show_points;
     *lo = (pm_label_opts){ .size = label_size, .min_size = label_size * 0.6, .sub_ratio = 0.8,
                            .padding = label_size * 0.15,
-                           .text = { .color = INK, .halo = { 1, 1, 1, 0.85 },
+                           .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.85 },
                                      .halo_width = label_size * 0.28, .align = PM_ALIGN_CENTER },
                            .obstacles = pts ? p->scene->platforms : NULL,
                            .nobstacles = pts ? p->scene->nplatforms : 0,
@@ -61,8 +59,8 @@ static pm_status draw_header(const pm_poster *p, pm_text *t, cairo_t *cr, double
                             p->th->style->description);
     if (!title || !sub) { free(title); free(sub); return PM_ENOMEM; }
     double ts = w / 34;
-    draw_text(t, cr, title, ts, 1, INK, m, m);
-    draw_text(t, cr, sub, ts * 0.45, 0, GREY, m, m + ts * 1.45);
+    draw_text(t, cr, title, ts, 1, PM_INK, m, m);
+    draw_text(t, cr, sub, ts * 0.45, 0, PM_GREY, m, m + ts * 1.45);
     cairo_set_source_rgb(cr, 0.78, 0.09, 0.11);
     cairo_rectangle(cr, m, m + ts * 2.35, w - 2 * m, ts * 0.06);
     cairo_fill(cr);
@@ -80,7 +78,7 @@ static pm_status draw_credits(const pm_poster *p, pm_text *t, cairo_t *cr, doubl
                           crsname ? crsname : p->cfg->print_crs, p->cfg->print_crs, p->made);
     free(crsname);
     if (!s) return PM_ENOMEM;
-    pm_textstyle st = { .size = size, .color = GREY, .max_width = w - 2 * m };
+    pm_textstyle st = { .size = size, .color = PM_GREY, .max_width = w - 2 * m };
     pm_status r = pm_text_draw(t, cr, s, &st, m, y);
     free(s);
     return r;
@@ -105,13 +103,13 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     pm_mapdraw md = {
         .fill = sym.fill, .nodata = sym.nodata, .nodata_fill = p->th->style->nodata,
         .outline = p->th->style->outline, .outline_width = w / 2400,
-        .boundary = BOUNDARY, .boundary_width = w / 900, .context = PM_CTX_ALL,
+        .boundary = PM_BOUNDARY, .boundary_width = w / 900, .context = PM_CTX_ALL,
         .show_points = p->th->style->show_points, .point_size = w / 420,
         .context_label_size = w / 150, .labels = &labels, .cands = sym.cands, .label_opts = &lo,
     };
     if ((st = pm_draw_map(cr, t, &v, p->scene, &md)) != PM_OK) goto done;
     cairo_rectangle(cr, frame.x, frame.y, frame.w, frame.h);
-    pm_set_rgba(cr, GREY);
+    pm_set_rgba(cr, PM_GREY);
     cairo_set_line_width(cr, w / 2000);
     cairo_stroke(cr);
     double nsize = frame.w / 22;

@@ -1,5 +1,6 @@
 /* Pyramid rendering: per-zoom label placement, metatiles on a thread pool, tile slicing. */
 #include "tiles/pyramid.h"
+#include "render/ink.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -15,8 +16,6 @@
 
 #define TILE_MARGIN_PX 24 /* reach of strokes, halos and symbols beyond their geometry */
 
-static const pm_rgba BOUNDARY = { 0.30, 0.22, 0.20, 1 };
-static const pm_rgba INK = { 0.13, 0.13, 0.15, 1 };
 
 /* What every metatile of one zoom shares: read-only while workers run. */
 typedef struct {
@@ -39,7 +38,7 @@ static pm_status zoom_init(zoomctx *zc, const pm_gridmap *m, int z, pm_text *t)
     double s = m->scale, fs = (z >= 16 ? 14 : z >= 15 ? 13 : 12) * s;
     zc->lo = (pm_label_opts){ .size = fs, .min_size = fs * 0.8, .sub_ratio = 0.85,
                               .padding = 3 * s,
-                              .text = { .color = INK, .halo = { 1, 1, 1, 0.9 },
+                              .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.9 },
                                         .halo_width = 3 * s, .align = PM_ALIGN_CENTER } };
     if (m->style->show_points && z >= 14) { /* keep platform stars readable */
         zc->lo.obstacles = m->scene->platforms;
@@ -49,7 +48,7 @@ static pm_status zoom_init(zoomctx *zc, const pm_gridmap *m, int z, pm_text *t)
     zc->md = (pm_mapdraw){
         .fill = m->sym->fill, .nodata = m->sym->nodata, .nodata_fill = m->style->nodata,
         .outline = m->style->outline, .outline_width = (z >= 15 ? 1.0 : 0.7) * s,
-        .boundary = BOUNDARY, .boundary_width = 1.6 * s, .context = PM_CTX_RIVERS | PM_CTX_ROADS, .roads_inside = 1,
+        .boundary = PM_BOUNDARY, .boundary_width = 1.6 * s, .context = PM_CTX_RIVERS | PM_CTX_ROADS, .roads_inside = 1,
         .show_points = m->style->show_points && z >= 14,
         .point_size = (z >= 17 ? 6 : z >= 16 ? 5 : 4) * s, .context_label_size = 0,
         .labels = &zc->labels, .cands = m->sym->cands, .label_opts = &zc->lo,
