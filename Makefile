@@ -27,7 +27,7 @@ TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
 DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-data \
             libcairo2-dev libpango1.0-dev libpng-dev libjansson-dev libcriterion-dev \
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
-            libjs-leaflet chromium nodejs libxml2-utils
+            libjs-leaflet chromium nodejs libxml2-utils strace
 
 .PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample
 all: $(BUILD)/partymap
@@ -107,7 +107,7 @@ valgrind: deps
 	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/run
 	rm -f build/vg/*.vglog
 	PM_BIN=$(CURDIR)/build/vg/partymap valgrind --trace-children=yes \
-	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep' \
+	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep' \
 	  --log-file=build/vg/%p.vglog \
 	  --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
 	  build/vg/tests/run --jobs 1

@@ -231,16 +231,20 @@ int pm_path_exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
-/* The pid of a temporary's name "....tmp-PID-N", or 0 if the name is not one. */
+/* The pid of a temporary's name, or 0 if the name is not one. A temporary is
+ * "NAME.tmp-PID-N", possibly followed by what its writer added: an extension the
+ * GDAL drivers need ("book.tmp-PID-N.xlsx") or SQLite's side files
+ * ("tiles.mbtiles.tmp-PID-N-journal", "-wal", "-shm"). */
 static long tmp_pid(const char *name)
 {
-    const char *t = strstr(name, ".tmp-");
-    if (!t) return 0;
-    char *end;
-    long pid = strtol(t + 5, &end, 10);
-    if (pid <= 0 || *end != '-') return 0;
-    strtoul(end + 1, &end, 10);
-    return *end ? 0 : pid;
+    for (const char *t = strstr(name, ".tmp-"); t; t = strstr(t + 1, ".tmp-")) {
+        char *end;
+        long pid = strtol(t + 5, &end, 10);
+        if (pid <= 0 || *end != '-' || end[1] < '0' || end[1] > '9') continue;
+        strtoul(end + 1, &end, 10);
+        if (*end == '\0' || *end == '.' || *end == '-') return pid;
+    }
+    return 0;
 }
 
 /* nftw offers no user pointer: a thread-local count keeps the walk reentrant. */

@@ -39,8 +39,9 @@ pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err);
 /* Removes tmp (if present) and frees the names. Accepts a zeroed struct. */
 void pm_tmpfile_abort(pm_tmpfile *t);
 
-/* Removes temporaries ("NAME.tmp-PID-N") that a killed run left under dir, those of
- * processes no longer alive; *removed counts them.  Missing dir is not an error. */
+/* Removes temporaries ("NAME.tmp-PID-N", with any ".ext" or SQLite "-journal"/"-wal"
+ * suffix its writer added) that a killed run left under dir, those of processes no
+ * longer alive; *removed counts them.  Missing dir is not an error. */
 pm_status pm_clean_stale_tmp(const char *dir, size_t *removed, char **err);
 
 /* Reads a whole file into a new NUL-terminated buffer (caller frees); refuses files

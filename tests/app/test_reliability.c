@@ -56,37 +56,108 @@ Test(reliability, sigterm_stops_cleanly_without_temporaries, .timeout = 300)
     free(dir);
 }
 
-Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeout = 900)
+/* strace can stop a run with SIGKILL at its Nth call of a system call: kill points
+ * that do not depend on the machine's speed (a timed kill on a loaded machine lands
+ * wherever the scheduler puts it). */
+static int have_strace(void)
+{
+    return t_run("strace -f -qq -o /dev/null true 2>/dev/null", NULL) == 0;
+}
+
+static char *outputs_md5(const char *dir)
+{
+    char *got = NULL;
+    sh("cd '%s' && find . -type f %s| sort | xargs md5sum", dir,
+       "! -name '*.pdf' ! -name '*.gpkg' ! -path './site/*' ", &got);
+    return got;
+}
+
+/* Reruns after a killed run: the rerun succeeds, removes the killed run's
+ * temporaries and gives what a clean run gives. */
+static void rerun_and_compare(const char *dir, const char *args, const char *want, const char *when)
+{
+    char *out = NULL;
+    char *cmd = pm_asprintf("'%s' render %s --out '%s' 2>&1", bin(), args, dir);
+    cr_assert_eq(t_run(cmd, &out), 0, "rerun after SIGKILL %s:\n%s", when, out);
+    free(cmd); free(out);
+    cr_assert_eq(count_tmp(dir), 0, "temporaries of the run killed %s removed", when);
+    char *got = outputs_md5(dir);
+    cr_assert_str_eq(got, want, "after a kill %s and a rerun the output equals a clean run's", when);
+    free(got);
+    sh("for f in '%s'/2016/print/*.pdf '%s'/2016/*.pdf; do pdfinfo \"$f\" >/dev/null 2>&1 || echo BAD $f; done",
+       dir, dir, &got);
+    cr_assert_eq(strstr(got, "BAD"), NULL, "every PDF is complete after a kill %s: %s", when, got);
+    free(got);
+}
+
+Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeout = 1500)
 {
     need_binary();
-    char *dir = t_tmpdir(), *clean = t_tmpdir(), *out = NULL;
-    const char *args = "--maps resources --quiet";
-    char *cmd = pm_asprintf("'%s' render %s --out '%s'", bin(), args, clean);
+    char *dir = t_tmpdir(), *clean = t_tmpdir(), *log = NULL;
+    /* the sample with tiles to z15 only: every kill point is a rerun, so keep runs short */
+    char *proj = t_tmpdir();
+    cr_assert_eq(t_copy_sample(proj), 0);
+    char *cfg = pm_asprintf("%s/partymap.json", proj), *text = NULL, *err = NULL;
+    size_t len;
+    cr_assert_eq(pm_read_file(cfg, 1 << 20, &text, &len, &err), PM_OK);
+    *strrchr(text, '}') = '\0';
+    char *json = pm_asprintf("%s, \"tiles\": { \"minzoom\": 12, \"maxzoom\": 15, \"hidpi\": true } }\n", text);
+    cr_assert_eq(pm_write_atomic(cfg, json, strlen(json), &err), PM_OK);
+    free(text); free(json);
+    char *args = pm_asprintf("-c '%s' --maps resources --quiet", cfg);
+    int traced = have_strace();
+    char *cmd = traced
+        ? pm_asprintf("strace -f -qq -e trace=fsync -o '%s/fsync.log' '%s' render %s --out '%s/out'",
+                      clean, bin(), args, clean)
+        : pm_asprintf("'%s' render %s --out '%s/out'", bin(), args, clean);
     cr_assert_eq(t_run(cmd, NULL), 0);
     free(cmd);
-    char *want = NULL;
-    sh("cd '%s' && find . -type f %s| sort | xargs md5sum", clean, "! -name '*.pdf' ! -name '*.gpkg' ! -path './site/*' ", &want);
-    static const char *const delays[] = { "0.4", "1.5", "3" };
+    char *out_clean = pm_asprintf("%s/out", clean);
+    char *want = outputs_md5(out_clean);
+    if (traced) {
+        /* at every fsync (each commit of a poster, preview, atlas, package,
+         * spreadsheet, GeoPackage or site file) and at two tile renames */
+        char *n = NULL;
+        sh("grep -c 'fsync(' '%s/fsync.log' %s", clean, "", &n);
+        int fsyncs = atoi(n);
+        free(n);
+        cr_assert_gt(fsyncs, 8, "a run commits its outputs with fsync (%d seen)", fsyncs);
+        for (int at = 1; at <= fsyncs; at++) {
+            log = pm_asprintf("at fsync %d of %d", at, fsyncs);
+            cmd = pm_asprintf("strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:signal=KILL:when=%d "
+                              "'%s' render %s --out '%s' >/dev/null 2>&1; true", at, bin(), args, dir);
+            t_run(cmd, NULL);
+            free(cmd);
+            rerun_and_compare(dir, args, want, log);
+            free(log);
+        }
+        static const int renames[] = { 10, 40 };
+        for (size_t i = 0; i < sizeof renames / sizeof *renames; i++) {
+            log = pm_asprintf("at a thread's tile rename %d", renames[i]);
+            cmd = pm_asprintf("strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=%d "
+                              "'%s' render %s --out '%s' >/dev/null 2>&1; true", renames[i], bin(), args, dir);
+            t_run(cmd, NULL);
+            free(cmd);
+            rerun_and_compare(dir, args, want, log);
+            free(log);
+        }
+    } else {
+        cr_log_warn("strace cannot trace here: kill points are timed instead");
+    }
+    /* and at moments in the middle of anything, writes included */
+    static const char *const delays[] = { "0.3", "0.8", "1.5" };
     for (size_t i = 0; i < sizeof delays / sizeof *delays; i++) {
         cmd = pm_asprintf("('%s' render %s --out '%s' 2>/dev/null & pid=$!; sleep %s; kill -KILL $pid; wait $pid) 2>/dev/null; true",
                           bin(), args, dir, delays[i]);
         t_run(cmd, NULL);
         free(cmd);
-        cmd = pm_asprintf("'%s' render %s --out '%s' 2>&1", bin(), args, dir);
-        cr_assert_eq(t_run(cmd, &out), 0, "rerun after SIGKILL at %s s:\n%s", delays[i], out);
-        free(cmd); free(out);
-        cr_assert_eq(count_tmp(dir), 0, "temporaries of the killed run removed (kill at %s s)", delays[i]);
-        char *got = NULL;
-        sh("cd '%s' && find . -type f %s| sort | xargs md5sum", dir, "! -name '*.pdf' ! -name '*.gpkg' ! -path './site/*' ", &got);
-        cr_assert_str_eq(got, want, "after a kill at %s s and a rerun the output equals a clean run's", delays[i]);
-        free(got);
-        sh("for f in '%s'/2016/print/*.pdf; do pdfinfo \"$f\" >/dev/null || echo BAD $f; done %s", dir, "", &got);
-        cr_assert_eq(strstr(got, "BAD"), NULL, "every PDF is complete: %s", got);
-        free(got);
+        log = pm_asprintf("at %s s", delays[i]);
+        rerun_and_compare(dir, args, want, log);
+        free(log);
     }
-    free(want);
-    t_rm_tree(dir); t_rm_tree(clean);
-    free(dir); free(clean);
+    free(want); free(out_clean); free(args); free(cfg);
+    t_rm_tree(dir); t_rm_tree(clean); t_rm_tree(proj);
+    free(dir); free(clean); free(proj);
 }
 
 Test(reliability, full_disk_fails_clearly_and_keeps_earlier_outputs, .timeout = 300)
