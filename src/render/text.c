@@ -197,6 +197,97 @@ static void set_source(cairo_t *cr, pm_rgba c)
     cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
 }
 
+/* A halo on a pixel target, without stroking glyph outlines (costly for CJK): the
+ * glyphs are rasterised once into an A8 mask (from cairo's glyph cache), the mask is
+ * dilated by a disc of radius halo_width / 2 with an antialiased rim, and both masks
+ * are painted.  The stroke covers the same ground: glyphs grown by half its width.
+ * The mask keeps the text's sub-pixel position, so a label drawn across two
+ * metatiles gives the same pixels in both. */
+
+/* Largest halo mask side drawn this way (px); beyond it, the stroke. */
+#define HALO_MAX_SIDE 2048
+
+static int pixel_target(cairo_t *cr)
+{
+    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_IMAGE) return 0;
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    return m.xx == 1 && m.yy == 1 && m.xy == 0 && m.yx == 0;
+}
+
+/* dst = max over the disc of src × rim weight; both a8 images of the same size.
+ * A pixel at least half covered counts as inside: thin CJK strokes rarely cover a
+ * whole pixel, and a halo grown from their partial coverage would be see-through. */
+static void dilate(const unsigned char *src, unsigned char *dst, int w, int h, int stride,
+                   double r)
+{
+    int R = (int)ceil(r + 1);
+    memset(dst, 0, (size_t)stride * h);
+    for (int j = -R; j <= R; j++)
+        for (int i = -R; i <= R; i++) {
+            double wgt = r + 1 - sqrt((double)(i * i + j * j));
+            if (wgt <= 0) continue;
+            unsigned k = wgt >= 1 ? 256 : (unsigned)(wgt * 256);
+            int x0 = i < 0 ? -i : 0, x1 = i > 0 ? w - i : w;
+            for (int y = j < 0 ? -j : 0; y < (j > 0 ? h - j : h); y++) {
+                const unsigned char *s = src + (size_t)(y + j) * stride + i;
+                unsigned char *d = dst + (size_t)y * stride;
+                for (int x = x0; x < x1; x++) {
+                    unsigned c = s[x] >= 128 ? 255 : s[x] * 2u; /* half-covered = inside */
+                    unsigned v = (c * k) >> 8;
+                    if (v > d[x]) d[x] = (unsigned char)v;
+                }
+            }
+        }
+}
+
+/* Draws layout (origin ox, oy in user space) with its halo through masks; returns 0
+ * when this target or size is not for masks (the caller strokes instead). */
+static int draw_masked(pm_text *t, cairo_t *cr, const pm_textstyle *st, double ox, double oy)
+{
+    if (!pixel_target(cr)) return 0;
+    PangoRectangle ink;
+    pango_layout_get_extents(t->draw_layout, &ink, NULL);
+    double r = st->halo_width / 2, dx = ox, dy = oy;
+    cairo_user_to_device(cr, &dx, &dy);
+    int pad = (int)ceil(r) + 2;
+    double ix0 = dx + (double)ink.x / PANGO_SCALE, iy0 = dy + (double)ink.y / PANGO_SCALE;
+    double ix1 = ix0 + (double)ink.width / PANGO_SCALE, iy1 = iy0 + (double)ink.height / PANGO_SCALE;
+    if (!(ix1 - ix0 < HALO_MAX_SIDE && iy1 - iy0 < HALO_MAX_SIDE)) return 0;
+    if (ink.width <= 0 || ink.height <= 0) return 1; /* nothing to draw */
+    int mx = (int)floor(ix0) - pad, my = (int)floor(iy0) - pad;
+    int mw = (int)ceil(ix1) + pad - mx, mh = (int)ceil(iy1) + pad - my;
+    cairo_surface_t *glyphs = cairo_image_surface_create(CAIRO_FORMAT_A8, mw, mh);
+    cairo_surface_t *halo = cairo_image_surface_create(CAIRO_FORMAT_A8, mw, mh);
+    int ok = cairo_surface_status(glyphs) == CAIRO_STATUS_SUCCESS
+          && cairo_surface_status(halo) == CAIRO_STATUS_SUCCESS;
+    if (ok) {
+        cairo_t *g = cairo_create(glyphs);
+        cairo_move_to(g, dx - mx, dy - my);
+        pango_cairo_show_layout(g, t->draw_layout);
+        ok = cairo_status(g) == CAIRO_STATUS_SUCCESS;
+        cairo_destroy(g);
+    }
+    if (ok) {
+        cairo_surface_flush(glyphs);
+        cairo_surface_flush(halo);
+        dilate(cairo_image_surface_get_data(glyphs), cairo_image_surface_get_data(halo), mw, mh,
+               cairo_image_surface_get_stride(glyphs), r);
+        cairo_surface_mark_dirty(halo);
+        cairo_save(cr);
+        cairo_identity_matrix(cr);
+        set_source(cr, st->halo);
+        cairo_mask_surface(cr, halo, mx, my);
+        set_source(cr, st->color);
+        cairo_mask_surface(cr, glyphs, mx, my);
+        cairo_restore(cr);
+    }
+    cairo_surface_destroy(glyphs);
+    cairo_surface_destroy(halo);
+    if (!ok) return 0;
+    return 1;
+}
+
 pm_status pm_text_draw(pm_text *t, cairo_t *cr, const char *utf8, const pm_textstyle *st,
                        double x, double y)
 {
@@ -207,6 +298,8 @@ pm_status pm_text_draw(pm_text *t, cairo_t *cr, const char *utf8, const pm_texts
      * wrap width): shift so that the box, not the layout, lands on (x, y). */
     double ox = x - (double)logical.x / PANGO_SCALE;
     double oy = y - (double)logical.y / PANGO_SCALE;
+    if (st->halo.a > 0 && st->halo_width > 0 && draw_masked(t, cr, st, ox, oy))
+        return cairo_to_status(cairo_status(cr));
     cairo_save(cr);
     if (st->halo.a > 0 && st->halo_width > 0) {
         cairo_new_path(cr);

@@ -306,3 +306,64 @@ Test(text, engines_on_separate_threads)
     }
     pm_text_free(t);
 }
+
+/* On a pixel surface the halo is grown from a glyph mask instead of stroked: it must
+ * cover what the stroke covers.  The stroked reference is drawn on a recording
+ * surface (not a pixel target) and replayed onto pixels. */
+static cairo_surface_t *halo_text(pm_text *t, int recorded, double x, double y)
+{
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 360, 90);
+    cairo_t *cr = cairo_create(img);
+    cairo_set_source_rgb(cr, 0.25, 0.7, 0.75);
+    cairo_paint(cr);
+    /* a dark line under the text: the halo must hide it as the stroke does */
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 3);
+    cairo_move_to(cr, 0, 20);
+    cairo_line_to(cr, 360, 70);
+    cairo_stroke(cr);
+    pm_textstyle st = style(28);
+    st.halo = (pm_rgba){ 1, 1, 1, 0.9 };
+    st.halo_width = 6;
+    if (recorded) {
+        cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+        cairo_t *rc = cairo_create(rec);
+        cr_assert_eq(pm_text_draw(t, rc, "江宁路居民区 Ag", &st, x, y), PM_OK);
+        cairo_destroy(rc);
+        cairo_set_source_surface(cr, rec, 0, 0);
+        cairo_paint(cr);
+        cairo_surface_destroy(rec);
+    } else {
+        cr_assert_eq(pm_text_draw(t, cr, "江宁路居民区 Ag", &st, x, y), PM_OK);
+    }
+    cairo_destroy(cr);
+    cairo_surface_flush(img);
+    return img;
+}
+
+Test(text, pixel_halo_matches_the_stroked_halo)
+{
+    pm_text *t = new_text();
+    static const double pos[][2] = { { 20, 25 }, { 20.37, 25.81 } };
+    for (size_t k = 0; k < 2; k++) {
+        cairo_surface_t *a = halo_text(t, 0, pos[k][0], pos[k][1]);
+        cairo_surface_t *b = halo_text(t, 1, pos[k][0], pos[k][1]);
+        const unsigned char *pa = cairo_image_surface_get_data(a), *pb = cairo_image_surface_get_data(b);
+        int stride = cairo_image_surface_get_stride(a);
+        size_t off = 0, changed = 0;
+        double sum = 0;
+        for (int y = 0; y < 90; y++)
+            for (int x = 0; x < 360 * 4; x++) {
+                int d = abs(pa[y * stride + x] - pb[y * stride + x]);
+                sum += d;
+                if (d > 48) off++;
+                if (pb[y * stride + x] != pa[y * stride + x]) changed++;
+            }
+        cr_assert_gt(changed, 0, "the two ways are not the same code path");
+        cr_assert_lt(sum / (360.0 * 90 * 4), 0.85, "mean difference %.2f (of 255)", sum / (360.0 * 90 * 4));
+        cr_assert_lt(off, 360 * 90 * 4 / 200, "%zu channel values differ by more than 48", off);
+        cairo_surface_destroy(a);
+        cairo_surface_destroy(b);
+    }
+    pm_text_free(t);
+}
