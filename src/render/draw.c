@@ -114,12 +114,27 @@ static void draw_context(cairo_t *cr, pm_text *t, const pm_view *v, const pm_sce
     }
 }
 
+/* Adds the polylines of lines (ring r's bbox in boxes[r]) that come within margin
+ * device units of the view. */
+static void lines_path(cairo_t *cr, const pm_view *v, const pm_geom *lines, const pm_bbox *boxes,
+                       double margin)
+{
+    for (size_t r = 0; r < lines->nrings; r++) {
+        if (!visible(v, &boxes[r], margin)) continue;
+        for (uint32_t i = lines->ring_off[r]; i < lines->ring_off[r + 1]; i++) {
+            pm_pt d = pm_view_to_dev(v, lines->pts[i]);
+            if (i == lines->ring_off[r]) cairo_move_to(cr, d.x, d.y);
+            else cairo_line_to(cr, d.x, d.y);
+        }
+    }
+}
+
 static void draw_committees(cairo_t *cr, const pm_view *v, const pm_scene *s, const pm_mapdraw *m)
 {
-    /* The outer boundary: stroke every committee wide, fills then cover the inner half. */
+    /* The outer boundary: the edges no two committees share, stroked wide; the fills
+     * then cover the inner half. */
     cairo_new_path(cr);
-    for (size_t i = 0; i < s->ncommittees; i++)
-        if (visible(v, &s->committees[i].bbox, m->boundary_width)) geom_path(cr, v, &s->committees[i], 1);
+    lines_path(cr, v, &s->edges.outer, s->edges.outer_bbox, 2 * m->boundary_width);
     pm_set_rgba(cr, m->boundary);
     cairo_set_line_width(cr, m->boundary_width * 2);
     cairo_stroke(cr);
@@ -130,9 +145,9 @@ static void draw_committees(cairo_t *cr, const pm_view *v, const pm_scene *s, co
         if (m->nodata && m->nodata[i]) pm_draw_hatch_fill(cr, m->nodata_fill, 6 * m->outline_width);
         else if (m->fill) { pm_set_rgba(cr, m->fill[i]); cairo_fill(cr); }
     }
+    /* every boundary once: a shared edge stroked twice would get darker rims */
     cairo_new_path(cr);
-    for (size_t i = 0; i < s->ncommittees; i++)
-        if (visible(v, &s->committees[i].bbox, 1)) geom_path(cr, v, &s->committees[i], 1);
+    lines_path(cr, v, &s->edges.all, s->edges.all_bbox, 2 * m->outline_width);
     pm_set_rgba(cr, m->outline);
     cairo_set_line_width(cr, m->outline_width);
     cairo_stroke(cr);

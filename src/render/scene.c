@@ -66,6 +66,7 @@ pm_status pm_scene_build(const pm_dataset *ds, const char *crs, pm_scene *s, cha
         double prec = (b->maxx - b->minx + b->maxy - b->miny) / 400;
         s->centre[i] = pm_geom_visual_centre(&s->committees[i], prec > 0 ? prec : 1e-9, &s->room[i]);
     }
+    if ((st = pm_edges_build(s->committees, s->ncommittees, &s->edges)) != PM_OK) goto fail;
     if ((st = build_ctx(p, ds, s)) != PM_OK) goto fail;
     s->nplatforms = ds->nplatforms;
     s->nprojects = ds->nprojects;
@@ -90,6 +91,7 @@ void pm_scene_fini(pm_scene *s)
         free(s->ctx[i].geoms);
     }
     free(s->ctx);
+    pm_edges_fini(&s->edges);
     free(s->committees); free(s->centre); free(s->room);
     free(s->platforms); free(s->projects); free(s->crs);
     memset(s, 0, sizeof *s);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "core/status.h"
 #include "data/dataset.h"
+#include "geo/edges.h"
 #include "geo/geom.h"
 
 typedef struct {
@@ -29,9 +30,11 @@ typedef struct {
     pm_pt *platforms, *projects; /* projected (owned) */
     const pm_site *project_sites; /* borrowed: status of each project */
     pm_bbox extent;         /* bbox of the committees */
+    pm_edges edges;         /* the committees' boundary network, each edge once (owned) */
 } pm_scene;
 
-/* Projects the dataset into crs and finds each committee's visual centre.
+/* Projects the dataset into crs, finds each committee's visual centre and their
+ * shared boundary network.
  * out is initialised; free with pm_scene_fini.  PM_EDATA (with *err, caller frees)
  * if the CRS is unusable. */
 pm_status pm_scene_build(const pm_dataset *ds, const char *crs, pm_scene *out, char **err);
