@@ -7,7 +7,7 @@
 #   make deps       install missing Debian packages (run by run/test)
 
 CC      ?= gcc
-PKGS    := gdal proj cairo pangocairo pangoft2 fontconfig jansson libpng sqlite3 zlib
+PKGS    := gdal proj cairo pangocairo pangoft2 fontconfig jansson libpng libdeflate sqlite3 zlib
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 PM_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -MMD -MP -Isrc \
@@ -27,7 +27,7 @@ TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
 DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-data \
             libcairo2-dev libpango1.0-dev libpng-dev libjansson-dev libcriterion-dev \
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
-            libjs-leaflet chromium nodejs libxml2-utils strace
+            libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev
 
 .PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample
 all: $(BUILD)/partymap

@@ -138,6 +138,14 @@ static void draw_committees(cairo_t *cr, const pm_view *v, const pm_scene *s, co
     pm_set_rgba(cr, m->boundary);
     cairo_set_line_width(cr, m->boundary_width * 2);
     cairo_stroke(cr);
+    /* An opaque backing in the outline colour: where two fills meet, their
+     * antialiased rims alone would leave a faintly transparent seam (committees
+     * tessellate, so their even-odd path is their union). */
+    cairo_new_path(cr);
+    for (size_t i = 0; i < s->ncommittees; i++)
+        if (visible(v, &s->committees[i].bbox, 1)) geom_path(cr, v, &s->committees[i], 1);
+    pm_set_rgba(cr, m->outline);
+    cairo_fill(cr);
     for (size_t i = 0; i < s->ncommittees; i++) {
         if (!visible(v, &s->committees[i].bbox, 1)) continue;
         cairo_new_path(cr);

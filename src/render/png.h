@@ -6,12 +6,25 @@
 #include <stddef.h>
 #include "core/status.h"
 
+/* The deflate level (libdeflate's scale, 1..12; 6 is zlib's default trade-off). */
+#define PM_PNG_LEVEL 6
+
 /* Encodes a Cairo ARGB32 or RGB24 image surface as PNG into a new buffer (*out,
  * caller frees).  An image of at most 256 distinct colours becomes an exact palette
  * PNG (1, 2, 4 or 8 bits, tRNS for translucent entries: lossless); others are RGB
- * when opaque, RGBA otherwise (premultiplied alpha undone).  Fixed settings (compression level 6, no filter, no time chunk), so
- * equal pixels give equal bytes.  Thread-safe. */
+ * when opaque, RGBA otherwise (premultiplied alpha undone).  Fixed settings
+ * (PM_PNG_LEVEL, no filter, one IDAT, no time chunk), so equal pixels give equal
+ * bytes.  Thread-safe. */
 pm_status pm_png_encode(cairo_surface_t *img, unsigned char **out, size_t *out_len);
+
+/* An encoder's reusable state (compressor, buffers): for many encodings on one
+ * thread, pm_png_encode_with saves allocating them each time.  Same bytes as
+ * pm_png_encode.  One encoder per thread; NULL from _new when out of memory. */
+typedef struct pm_png_enc pm_png_enc;
+pm_png_enc *pm_png_enc_new(void);
+void pm_png_enc_free(pm_png_enc *e);
+/* e may be NULL (then as pm_png_encode). */
+pm_status pm_png_encode_with(pm_png_enc *e, cairo_surface_t *img, unsigned char **out, size_t *out_len);
 
 /* Encodes and writes atomically to path, unless it already holds these bytes (then
  * the file is left as it is); *err set on failure (caller frees). */

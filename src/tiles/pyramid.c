@@ -92,6 +92,7 @@ static int has_data(const pm_scene *s, pm_bbox b, double margin)
 typedef struct {
     pm_text *text;
     pm_reduce_ws *reduce;
+    pm_png_enc *png;
     cairo_surface_t *surf;
     unsigned char *buf;
     size_t cap;
@@ -141,6 +142,7 @@ static pm_status ensure_worker(run *r, worker *w, int sw, int sh)
         if (st) { fail_msg(r, msg ? msg : "cannot load the font"); free(msg); return st; }
     }
     if (!w->reduce && !(w->reduce = malloc(sizeof *w->reduce))) return PM_ENOMEM;
+    if (!w->png && !(w->png = pm_png_enc_new())) return PM_ENOMEM;
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, sw);
     size_t need = (size_t)stride * (size_t)sh;
     if (need > w->cap) {
@@ -174,7 +176,7 @@ static pm_status slice(run *r, worker *w, const pm_metatile *m, size_t *tiles, s
             cairo_surface_t *tile = cairo_image_surface_create_for_data(tp, CAIRO_FORMAT_ARGB32, T, T, stride);
             unsigned char *png = NULL;
             size_t len = 0;
-            pm_status st = pm_png_encode(tile, &png, &len);
+            pm_status st = pm_png_encode_with(w->png, tile, &png, &len);
             cairo_surface_destroy(tile);
             for (size_t k = 0; !st && k < r->job->nsinks; k++)
                 st = pm_sink_put(r->job->sinks[k], m->z, m->x + i, m->y + j, png, len);
@@ -302,6 +304,7 @@ pm_status pm_pyramid_render(const pm_pyramid_job *job, pm_pyramid_stats *stats, 
         if (r.workers[i].surf) cairo_surface_destroy(r.workers[i].surf);
         free(r.workers[i].buf);
         free(r.workers[i].reduce);
+        pm_png_enc_free(r.workers[i].png);
     }
     free(r.workers);
     free(r.err);
