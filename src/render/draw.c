@@ -232,6 +232,33 @@ static void draw_highlight(cairo_t *cr, const pm_view *v, const pm_scene *s, con
     cairo_stroke(cr);
 }
 
+/* 1 if the view lies wholly inside the committees: no edge of their outline comes
+ * near it and its centre is in one of them.  Conservative (0 when unsure). */
+static int view_inside(const pm_view *v, const pm_scene *s)
+{
+    pm_bbox e = v->extent;
+    double m = 2 / v->scale;
+    e.minx -= m; e.miny -= m; e.maxx += m; e.maxy += m;
+    const pm_geom *o = &s->edges.outer;
+    for (size_t r = 0; r < o->nrings; r++) {
+        if (!pm_bbox_intersects(&e, &s->edges.outer_bbox[r])) continue;
+        for (uint32_t i = o->ring_off[r] + 1; i < o->ring_off[r + 1]; i++) {
+            pm_bbox seg = pm_bbox_empty();
+            pm_bbox_add(&seg, o->pts[i - 1]);
+            pm_bbox_add(&seg, o->pts[i]);
+            if (pm_bbox_intersects(&e, &seg)) return 0;
+        }
+    }
+    pm_pt c = { (v->extent.minx + v->extent.maxx) / 2, (v->extent.miny + v->extent.maxy) / 2 };
+    for (size_t i = 0; i < s->ncommittees; i++) {
+        const pm_bbox *b = &s->committees[i].bbox;
+        if (c.x >= b->minx && c.x <= b->maxx && c.y >= b->miny && c.y <= b->maxy
+            && pm_geom_contains(&s->committees[i], c))
+            return 1;
+    }
+    return 0;
+}
+
 pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene *s,
                       const pm_mapdraw *m)
 {
@@ -247,8 +274,9 @@ pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene 
     draw_committees(cr, v, s, m);
     if (m->context & PM_CTX_ROADS) {
         cairo_save(cr);
-        if (m->roads_inside) {
-            /* committees tessellate: their even-odd path is their union */
+        if (m->roads_inside && !view_inside(v, s)) {
+            /* committees tessellate: their even-odd path is their union (a view
+             * wholly inside it needs no clip: most metatiles at large scales) */
             cairo_new_path(cr);
             for (size_t i = 0; i < s->ncommittees; i++)
                 if (visible(v, &s->committees[i].bbox, 1)) geom_path(cr, v, &s->committees[i], 1);
