@@ -2,6 +2,7 @@
 #include "analysis/indicators.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,35 +29,158 @@ long pm_join_point(const pm_committee *c, size_t n, pm_pt p)
     return -1;
 }
 
+typedef struct { double v; size_t i; } ranked;
+
+static int by_value_desc(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->v != y->v) return x->v > y->v ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
 void pm_rank_desc(const double *v, size_t n, int *rank)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(v[i])) { rank[i] = 0; continue; }
-        int r = 1;
-        for (size_t j = 0; j < n; j++)
-            if (!isnan(v[j]) && v[j] > v[i]) r++;
-        rank[i] = r;
+    /* sorted, not compared pairwise: a city has thousands of committees */
+    ranked *r = malloc((n + 1) * sizeof *r);
+    if (!r) { /* the quadratic way, without memory */
+        for (size_t i = 0; i < n; i++) {
+            rank[i] = 0;
+            if (isnan(v[i])) continue;
+            rank[i] = 1;
+            for (size_t j = 0; j < n; j++) rank[i] += !isnan(v[j]) && v[j] > v[i];
+        }
+        return;
     }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        rank[i] = 0;
+        if (!isnan(v[i])) r[m++] = (ranked){ v[i], i };
+    }
+    qsort(r, m, sizeof *r, by_value_desc);
+    for (size_t k = 0; k < m; k++)
+        rank[r[k].i] = k > 0 && r[k].v == r[k - 1].v ? rank[r[k - 1].i] : (int)k + 1;
+    free(r);
+}
+
+/* A uniform grid over the committees' bboxes, so a point is tested against the
+ * few committees near it; candidates stay in index order, so the first match is
+ * the same as pm_join_point's. */
+typedef struct {
+    pm_bbox ext;
+    size_t nx, ny;
+    uint32_t *start; /* nx * ny + 1 offsets into items */
+    uint32_t *items;
+} joingrid;
+
+static size_t cell_of(double x, double lo, double hi, size_t n)
+{
+    double f = (x - lo) / (hi - lo) * (double)n;
+    return f <= 0 ? 0 : f >= (double)n ? n - 1 : (size_t)f;
+}
+
+static int grid_build(const pm_committee *c, size_t n, joingrid *g)
+{
+    memset(g, 0, sizeof *g);
+    g->ext = pm_bbox_empty();
+    for (size_t i = 0; i < n; i++) pm_bbox_union(&g->ext, &c[i].geom.bbox);
+    if (n < 2 || !pm_bbox_valid(&g->ext) || n >= UINT32_MAX / 8) return 0;
+    g->nx = g->ny = (size_t)sqrt((double)n) + 1;
+    if (!(g->ext.maxx > g->ext.minx) || !(g->ext.maxy > g->ext.miny)) return 0;
+    size_t cells = g->nx * g->ny;
+    g->start = calloc(cells + 1, sizeof *g->start);
+    if (!g->start) return 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            const pm_bbox *b = &c[i].geom.bbox;
+            if (!pm_bbox_valid(b)) continue;
+            size_t x0 = cell_of(b->minx, g->ext.minx, g->ext.maxx, g->nx), x1 = cell_of(b->maxx, g->ext.minx, g->ext.maxx, g->nx);
+            size_t y0 = cell_of(b->miny, g->ext.miny, g->ext.maxy, g->ny), y1 = cell_of(b->maxy, g->ext.miny, g->ext.maxy, g->ny);
+            for (size_t y = y0; y <= y1; y++)
+                for (size_t x = x0; x <= x1; x++) {
+                    if (pass == 0) g->start[y * g->nx + x + 1]++;
+                    else g->items[g->start[y * g->nx + x]++] = (uint32_t)i;
+                }
+        }
+        if (pass == 0) {
+            for (size_t k = 0; k < cells; k++) g->start[k + 1] += g->start[k];
+            if (!(g->items = malloc(((size_t)g->start[cells] + 1) * sizeof *g->items))) {
+                free(g->start);
+                return 0;
+            }
+        } else { /* the fill advanced each start to the next cell's: shift back */
+            memmove(g->start + 1, g->start, cells * sizeof *g->start);
+            g->start[0] = 0;
+        }
+    }
+    return 1;
+}
+
+struct pm_joinindex {
+    joingrid g;
+    const pm_committee *c;
+    size_t n;
+};
+
+pm_joinindex *pm_joinindex_new(const pm_committee *c, size_t n)
+{
+    pm_joinindex *x = malloc(sizeof *x);
+    if (!x) return NULL;
+    grid_build(c, n, &x->g);
+    x->c = c;
+    x->n = n;
+    return x;
+}
+
+void pm_joinindex_free(pm_joinindex *x)
+{
+    if (!x) return;
+    free(x->g.start);
+    free(x->g.items);
+    free(x);
+}
+
+static long grid_join(const joingrid *g, const pm_committee *c, size_t n, pm_pt p);
+
+long pm_joinindex_find(const pm_joinindex *x, pm_pt p)
+{
+    return grid_join(&x->g, x->c, x->n, p);
+}
+
+static long grid_join(const joingrid *g, const pm_committee *c, size_t n, pm_pt p)
+{
+    if (!g->start) return pm_join_point(c, n, p);
+    if (p.x < g->ext.minx || p.x > g->ext.maxx || p.y < g->ext.miny || p.y > g->ext.maxy) return -1;
+    size_t k = cell_of(p.y, g->ext.miny, g->ext.maxy, g->ny) * g->nx + cell_of(p.x, g->ext.minx, g->ext.maxx, g->nx);
+    for (uint32_t j = g->start[k]; j < g->start[k + 1]; j++) {
+        const pm_bbox *b = &c[g->items[j]].geom.bbox;
+        if (p.x < b->minx || p.x > b->maxx || p.y < b->miny || p.y > b->maxy) continue;
+        if (pm_geom_contains(&c[g->items[j]].geom, p)) return (long)g->items[j];
+    }
+    return -1;
 }
 
 static void join_sites(const pm_dataset *ds, const pm_site *s, size_t n, long *in,
                        size_t *count, size_t *running, const char *what, pm_diag *diag)
 {
     size_t outside = 0;
+    joingrid g;
+    grid_build(ds->committees, ds->ncommittees, &g); /* without memory: scans instead */
     for (size_t i = 0; i < n; i++) {
-        in[i] = pm_join_point(ds->committees, ds->ncommittees, s[i].lonlat);
+        in[i] = grid_join(&g, ds->committees, ds->ncommittees, s[i].lonlat);
         if (in[i] < 0) { outside++; continue; }
         count[in[i]]++;
         if (running && s[i].status == PM_SITE_RUNNING) running[in[i]]++;
     }
-    if (!outside) return;
+    if (!outside) { free(g.start); free(g.items); return; }
     /* Points outside: would more fall inside as GCJ-02 (Amap/Tencent lon/lat)?  In a
      * dense subdistrict a 500 m shift still lands many points in a (wrong) committee,
      * so the test compares the two shares instead of waiting for most to fall out. */
     size_t inside_gcj = 0;
     if (outside * 50 > n)
         for (size_t i = 0; i < n; i++)
-            inside_gcj += pm_join_point(ds->committees, ds->ncommittees, pm_gcj02_to_wgs84(s[i].lonlat)) >= 0;
+            inside_gcj += grid_join(&g, ds->committees, ds->ncommittees, pm_gcj02_to_wgs84(s[i].lonlat)) >= 0;
+    free(g.start);
+    free(g.items);
     if (inside_gcj >= n - n / 50 && inside_gcj > (n - outside) + n / 10)
         pm_diag_add(diag, PM_SEV_WARNING, what, "", "", "%zu of %zu points lie outside every "
                     "committee, but %zu would lie inside if their coordinates were GCJ-02 (as "

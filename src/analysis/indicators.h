@@ -59,4 +59,13 @@ void pm_rank_desc(const double *v, size_t n, int *rank);
  * exact test), or -1.  Pure. */
 long pm_join_point(const pm_committee *c, size_t n, pm_pt p);
 
+/* The same join through a grid of the committees' bboxes, for many points: the
+ * same answer as pm_join_point for every point (candidates in index order).  The
+ * index borrows c, which must outlive it.  NULL when out of memory.  Read-only
+ * after creation, so threads may share it. */
+typedef struct pm_joinindex pm_joinindex;
+pm_joinindex *pm_joinindex_new(const pm_committee *c, size_t n);
+long pm_joinindex_find(const pm_joinindex *x, pm_pt p);
+void pm_joinindex_free(pm_joinindex *x);
+
 #endif

@@ -172,3 +172,46 @@ Test(nodata, a_committee_without_a_row_is_no_data_in_its_map, .timeout = 60)
     t_rm_tree(dir);
     free(dir); free(cmd); free(cfg);
 }
+
+Test(indicators, ranks_by_sorting_equal_the_pairwise_count)
+{
+    enum { N = 500 };
+    double v[N];
+    int got[N];
+    for (int i = 0; i < N; i++) /* many ties, some missing */
+        v[i] = i % 37 == 5 ? NAN : (double)((i * 7919) % 61) / 2;
+    pm_rank_desc(v, N, got);
+    for (int i = 0; i < N; i++) {
+        int want = 0;
+        if (!isnan(v[i])) {
+            want = 1;
+            for (int j = 0; j < N; j++) want += !isnan(v[j]) && v[j] > v[i];
+        }
+        cr_assert_eq(got[i], want, "value %d (%g): rank %d, want %d", i, v[i], got[i], want);
+    }
+    pm_rank_desc(v, 0, got);
+}
+
+Test(indicators, the_join_index_finds_what_the_scan_finds, .init = setup, .fini = teardown)
+{
+    pm_joinindex *x = pm_joinindex_new(P.ds->committees, P.ds->ncommittees);
+    cr_assert_not_null(x);
+    pm_bbox all = pm_bbox_empty();
+    for (size_t i = 0; i < P.ds->ncommittees; i++) pm_bbox_union(&all, &P.ds->committees[i].geom.bbox);
+    size_t inside = 0;
+    /* a lattice over the sample and a margin around it, vertices included */
+    for (int a = -10; a <= 210; a++)
+        for (int b = -10; b <= 210; b++) {
+            pm_pt p = { all.minx + (all.maxx - all.minx) * a / 200.0, all.miny + (all.maxy - all.miny) * b / 200.0 };
+            long want = pm_join_point(P.ds->committees, P.ds->ncommittees, p);
+            cr_assert_eq(pm_joinindex_find(x, p), want, "point %d,%d", a, b);
+            inside += want >= 0;
+        }
+    for (size_t i = 0; i < P.ds->ncommittees; i++) {
+        const pm_geom *g = &P.ds->committees[i].geom;
+        for (size_t k = 0; k < g->npts; k++)
+            cr_assert_eq(pm_joinindex_find(x, g->pts[k]), pm_join_point(P.ds->committees, P.ds->ncommittees, g->pts[k]));
+    }
+    cr_assert_gt(inside, 10000, "the lattice covers the committees (%zu points inside)", inside);
+    pm_joinindex_free(x);
+}
