@@ -192,7 +192,7 @@ Test(indicators, ranks_by_sorting_equal_the_pairwise_count)
     pm_rank_desc(v, 0, got);
 }
 
-Test(indicators, the_join_index_finds_what_the_scan_finds, .init = setup, .fini = teardown)
+Test(indicators, the_join_index_finds_what_the_scan_finds)
 {
     pm_joinindex *x = pm_joinindex_new(P.ds->committees, P.ds->ncommittees);
     cr_assert_not_null(x);
