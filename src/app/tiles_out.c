@@ -52,6 +52,38 @@ static void on_progress(void *ctx, size_t done, size_t total)
     fflush(p->err);
 }
 
+/* The sinks' finishing work at once: the tree's sync waits on the disk while the
+ * packages are assembled, which is mostly CPU. */
+typedef struct {
+    pm_sink *const *sinks;
+    const pm_tilemeta *meta;
+    pm_sinkstats *stats;
+    pm_status st[3];
+    char *msg[3];
+} finishing;
+
+static pm_status finish_one(void *ctx, size_t worker, size_t k)
+{
+    (void)worker;
+    finishing *f = ctx;
+    f->st[k] = pm_sink_finish(f->sinks[k], f->meta, &f->stats[k], &f->msg[k]);
+    return f->st[k];
+}
+
+/* Finishes n (at most 3) sinks on n threads; the first failure in sink order gives
+ * the status and *msg. */
+static pm_status finish_sinks(pm_sink *const *sinks, size_t n, const pm_tilemeta *meta,
+                              pm_sinkstats *stats, char **msg)
+{
+    finishing f = { .sinks = sinks, .meta = meta, .stats = stats };
+    pm_status st = pm_pool_run(n, n, finish_one, &f);
+    for (size_t k = 0; k < n; k++) {
+        if (f.st[k] && !*msg) { *msg = f.msg[k]; f.msg[k] = NULL; }
+        free(f.msg[k]);
+    }
+    return st;
+}
+
 /* Sinks for one map and tile size: directory tree, MBTiles, PMTiles. */
 static pm_status open_sinks(const char *base, const char *suffix, const pm_cmd_opts *o,
                             pm_sink **s, char **msg)
@@ -127,7 +159,7 @@ static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const p
         char name[256];
         tile_meta(p, &th, merc, 256 * scale, name, sizeof name, &meta);
         pm_sinkstats ss[3] = { { 0 } };
-        for (size_t k = 0; !st && k < na; k++) st = pm_sink_finish(active[k], &meta, &ss[k], &msg);
+        if (!st) st = finish_sinks(active, na, &meta, ss, &msg);
         for (int k = 0; k < 3; k++) pm_sink_free(sinks[k]);
         if (st) break;
         if (!o->quiet)
