@@ -100,13 +100,12 @@ typedef struct {
 
 typedef struct {
     const pm_pyramid_job *job;
-    const zoomctx *zc;
-    const pm_metatile *mt;
+    const zoomctx *zcs;      /* one per zoom, minzoom first */
+    const pm_metatile *mt;   /* the run's metatiles, zoom by zoom */
     worker *workers;
     pthread_mutex_t lock;
     pm_pyramid_stats *stats;
     size_t done_before, total;
-    size_t shard_seq;        /* metatiles of the zooms before this one */
     char *err;               /* first error text (under lock) */
 } run;
 
@@ -134,7 +133,7 @@ static int in_limit(const pm_bbox *limit, int z, uint32_t x, uint32_t y)
     return b.minx < limit->maxx && b.maxx > limit->minx && b.miny < limit->maxy && b.maxy > limit->miny;
 }
 
-static pm_status ensure_worker(run *r, worker *w, int sw, int sh)
+static pm_status ensure_worker(run *r, worker *w, int tile_px, int sw, int sh)
 {
     if (!w->text) {
         char *msg = NULL;
@@ -148,7 +147,7 @@ static pm_status ensure_worker(run *r, worker *w, int sw, int sh)
     if (need > w->cap) {
         /* room for a whole metatile at once, on huge pages where the kernel has them:
          * in a VM each 4 KiB page's first touch costs tens of microseconds */
-        size_t side = (size_t)(r->job->map.metatile ? r->job->map.metatile : 8) * (size_t)r->zc->tile_px;
+        size_t side = (size_t)(r->job->map.metatile ? r->job->map.metatile : 8) * (size_t)tile_px;
         size_t full = side * side * 4, huge = (size_t)2 << 20;
         size_t cap = ((need > full ? need : full) + huge - 1) / huge * huge;
         free(w->buf);
@@ -163,16 +162,23 @@ static pm_status ensure_worker(run *r, worker *w, int sw, int sh)
 }
 
 /* Slices the drawn metatile into tiles, encodes and hands them to the sinks. */
-static pm_status slice(run *r, worker *w, const pm_metatile *m, size_t *tiles, size_t *empty,
-                       size_t *bytes)
+static pm_status slice(run *r, worker *w, const pm_metatile *m, int T, size_t *tiles,
+                       size_t *empty, size_t *bytes)
 {
-    int T = r->zc->tile_px, stride = cairo_image_surface_get_stride(w->surf);
+    int stride = cairo_image_surface_get_stride(w->surf);
     unsigned char *px = cairo_image_surface_get_data(w->surf);
     for (uint32_t j = 0; j < m->ny; j++)
         for (uint32_t i = 0; i < m->nx; i++) {
             if (!in_limit(r->job->limit, m->z, m->x + i, m->y + j)) continue;
             unsigned char *tp = px + (size_t)j * T * stride + (size_t)i * T * 4;
             if (tile_empty(tp, stride, T)) { (*empty)++; continue; }
+            /* reduced here, tile by tile (the same pixels as draw_metatile's, as
+             * each tile is reduced on its own): its pixels are then still in the
+             * cache when they are encoded */
+            if (r->job->map.quantize) {
+                pm_reduce_colours(tp, T, T, stride, T, w->reduce);
+                if (tile_empty(tp, stride, T)) { (*empty)++; continue; }
+            }
             cairo_surface_t *tile = cairo_image_surface_create_for_data(tp, CAIRO_FORMAT_ARGB32, T, T, stride);
             unsigned char *png = NULL;
             size_t len = 0;
@@ -185,6 +191,7 @@ static pm_status slice(run *r, worker *w, const pm_metatile *m, size_t *tiles, s
             (*tiles)++;
             *bytes += len;
         }
+    cairo_surface_mark_dirty(w->surf);
     return PM_OK;
 }
 
@@ -198,9 +205,10 @@ static int metatile_has_data(const zoomctx *zc, const pm_metatile *m)
     return has_data(zc->map->scene, b, TILE_MARGIN_PX / zc->scale);
 }
 
-/* Draws metatile m into surf (nx*T × ny*T pixels): the one way tiles and snapshots are
- * drawn.  With quantize, each tile's colours are then reduced (pm_reduce_colours) so
- * that tiles encode as palette PNGs; snapshots, drawn here too, get the same pixels. */
+/* Draws metatile m into surf (nx*T × ny*T pixels) as the tiles have it: with quantize,
+ * each tile's colours are then reduced (pm_reduce_colours) so that tiles encode as
+ * palette PNGs.  Snapshots are drawn so; the pyramid draws the region the same way
+ * and reduces each tile just before encoding it (slice): the same pixels. */
 static pm_status draw_metatile(const zoomctx *zc, pm_text *t, cairo_surface_t *surf,
                                const pm_metatile *m, pm_reduce_ws *ws)
 {
@@ -219,16 +227,18 @@ static pm_status do_metatile(void *ctx, size_t wi, size_t item)
     run *r = ctx;
     worker *w = &r->workers[wi];
     const pm_metatile *m = &r->mt[item];
-    int T = r->zc->tile_px;
+    const zoomctx *zc = &r->zcs[m->z - r->job->minzoom];
+    int T = zc->tile_px;
     size_t tiles = 0, empty = 0, bytes = 0, drawn = 0, skipped = 0;
     pm_status st = PM_OK;
-    if (!metatile_has_data(r->zc, m)) {
+    if (!metatile_has_data(zc, m)) {
         skipped = 1;
     } else {
         drawn = 1;
-        st = ensure_worker(r, w, (int)m->nx * T, (int)m->ny * T);
-        if (!st) st = draw_metatile(r->zc, w->text, w->surf, m, w->reduce);
-        if (!st) st = slice(r, w, m, &tiles, &empty, &bytes);
+        st = ensure_worker(r, w, T, (int)m->nx * T, (int)m->ny * T);
+        if (!st) st = draw_region(zc, w->text, w->surf, (double)m->x * T, (double)m->y * T,
+                                  (int)m->nx * T, (int)m->ny * T);
+        if (!st) st = slice(r, w, m, T, &tiles, &empty, &bytes);
     }
     pthread_mutex_lock(&r->lock);
     r->stats->metatiles += drawn;
@@ -262,28 +272,54 @@ static size_t count_tiles(const pm_pyramid_job *job)
     return n;
 }
 
-static pm_status render_zoom(run *r, pm_text *t, int z)
+/* Appends zoom z's metatiles of this shard to *all (n of them, cap room);
+ * *seq numbers the run's metatiles across zooms. */
+static pm_status add_zoom(const pm_pyramid_job *job, int z, size_t *seq, pm_metatile **all,
+                          size_t *n, size_t *cap)
 {
-    const pm_pyramid_job *job = r->job;
-    zoomctx zc;
-    pm_status st = zoom_init(&zc, &job->map, z, t);
-    if (st) { zoom_fini(&zc); fail_msg(r, "label placement failed"); return st; }
     pm_tilerange tr = pm_tile_range(z, reach_of(job->map.scene, z, job->map.scale));
-    size_t n = 0, k = 0;
+    size_t nz = 0;
     int oom = 0;
-    pm_metatile *all = pm_metatiles(&tr, job->map.metatile ? job->map.metatile : 8, &n, &oom);
-    if (oom) { zoom_fini(&zc); return PM_ENOMEM; }
+    pm_metatile *mz = pm_metatiles(&tr, job->map.metatile ? job->map.metatile : 8, &nz, &oom);
+    if (oom) return PM_ENOMEM;
+    pm_status st = PM_OK;
+    if (*n + nz > *cap) {
+        size_t c = (*n + nz) * 2;
+        pm_metatile *a = realloc(*all, c * sizeof *a);
+        if (a) { *all = a; *cap = c; } else st = PM_ENOMEM;
+    }
     /* shards take every n-th metatile of the run, numbered zoom by zoom in row-major
      * order: numbering across zooms keeps the few metatiles of low zooms from all
      * falling to shard 1 */
-    for (size_t i = 0; i < n; i++)
-        if (pm_shard_has(r->shard_seq + i, job->shard_k, job->shard_n)) all[k++] = all[i];
-    r->shard_seq += n;
-    r->zc = &zc;
+    for (size_t i = 0; !st && i < nz; i++)
+        if (pm_shard_has(*seq + i, job->shard_k, job->shard_n)) (*all)[(*n)++] = mz[i];
+    *seq += nz;
+    free(mz);
+    return st;
+}
+
+/* Places every zoom's labels, then draws all the zooms' metatiles in one pool run,
+ * low zooms (fewest, largest) first: no thread waits at the end of a zoom. */
+static pm_status render_zooms(run *r, pm_text *t)
+{
+    const pm_pyramid_job *job = r->job;
+    int nz = job->maxzoom - job->minzoom + 1, ready = 0;
+    zoomctx *zcs = calloc((size_t)(nz > 0 ? nz : 1), sizeof *zcs);
+    pm_metatile *all = NULL;
+    size_t n = 0, cap = 0, seq = 0;
+    pm_status st = zcs ? PM_OK : PM_ENOMEM;
+    for (; !st && ready < nz; ready++) {
+        int z = job->minzoom + ready;
+        st = zoom_init(&zcs[ready], &job->map, z, t);
+        if (st) { fail_msg(r, "label placement failed"); ready++; break; }
+        st = add_zoom(job, z, &seq, &all, &n, &cap);
+    }
+    r->zcs = zcs;
     r->mt = all;
-    st = pm_pool_run(job->jobs, k, do_metatile, r);
+    if (!st) st = pm_pool_run(job->jobs, n, do_metatile, r);
+    for (int i = 0; i < ready; i++) zoom_fini(&zcs[i]);
+    free(zcs);
     free(all);
-    zoom_fini(&zc);
     return st;
 }
 
@@ -297,7 +333,7 @@ pm_status pm_pyramid_render(const pm_pyramid_job *job, pm_pyramid_stats *stats, 
     pm_text *t = NULL;
     char *msg = NULL;
     pm_status st = r.workers ? pm_text_new(job->map.font, &t, &msg) : PM_ENOMEM;
-    for (int z = job->minzoom; !st && z <= job->maxzoom; z++) st = render_zoom(&r, t, z);
+    if (!st) st = render_zooms(&r, t);
     if (st && err) *err = r.err ? pm_strdup(r.err) : msg ? pm_strdup(msg) : pm_asprintf("tile rendering failed: %s", pm_strerror(st));
     for (size_t i = 0; r.workers && i < jobs; i++) {
         pm_text_free(r.workers[i].text);

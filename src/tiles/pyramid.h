@@ -49,9 +49,10 @@ typedef struct {
     size_t bytes;           /* PNG bytes of the tiles with content */
 } pm_pyramid_stats;
 
-/* Renders the pyramid: per zoom, labels are placed once for the whole map, then
- * metatiles are drawn on `jobs` threads and sliced into tiles; each tile draws every
- * label and symbol that touches it, whole.  Output bytes do not depend on jobs.
+/* Renders the pyramid: labels are placed once per zoom for the whole map, then the
+ * metatiles of every zoom (low zooms first) are drawn on `jobs` threads and sliced
+ * into tiles; each tile draws every label and symbol that touches it, whole.  Output
+ * bytes do not depend on jobs.
  * *err on failure (caller frees). */
 pm_status pm_pyramid_render(const pm_pyramid_job *job, pm_pyramid_stats *stats, char **err);
 
