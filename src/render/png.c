@@ -89,20 +89,24 @@ static int pal_index(palette *p, uint32_t c)
     }
 }
 
-/* Fills p; returns 0 when the image has more than 256 colours. */
-static int find_palette(palette *p, const unsigned char *px, int w, int h, int stride)
+/* Fills p and idx (w × h entry numbers, row-major) in one pass; returns 0 when the
+ * image has more than 256 colours. */
+static int find_palette(palette *p, const unsigned char *px, int w, int h, int stride,
+                        uint8_t *idx)
 {
     memset(p->slot, 0xff, sizeof p->slot);
     p->n = 0;
-    uint32_t last = 0;
-    int have_last = 0;
+    uint32_t last = ~*(const uint32_t *)px;
+    int e = 0;
     for (int y = 0; y < h; y++) {
         const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
+        uint8_t *out = idx + (size_t)y * w;
         for (int x = 0; x < w; x++) {
-            if (have_last && row[x] == last) continue;
-            if (pal_index(p, row[x]) < 0) return 0;
-            last = row[x];
-            have_last = 1;
+            if (row[x] != last) {
+                last = row[x];
+                if ((e = pal_index(p, last)) < 0) return 0;
+            }
+            out[x] = (uint8_t)e;
         }
     }
     return 1;
@@ -146,38 +150,27 @@ static void write_header_palette(png_structp png, png_infop info, palette *p, in
     if (ntrns) png_set_tRNS(png, info, trns, ntrns, NULL);
 }
 
-/* Packs one row of palette indices at depth bits a pixel (MSB first, as PNG wants). */
-static void palette_row(palette *p, const uint8_t *remap, const uint32_t *src, unsigned char *dst,
-                        int w, int depth)
+/* Packs one row of entry numbers, remapped to palette order, at depth bits a pixel
+ * (MSB first, as PNG wants). */
+static void palette_row(const uint8_t *remap, const uint8_t *src, unsigned char *dst, int w,
+                        int depth)
 {
-    uint32_t last = 0;
-    unsigned char idx = 0;
     if (depth == 8) {
-        for (int x = 0; x < w; x++) {
-            if (x == 0 || src[x] != last) {
-                last = src[x];
-                idx = remap[pal_index(p, last)];
-            }
-            dst[x] = idx;
-        }
+        for (int x = 0; x < w; x++) dst[x] = remap[src[x]];
         return;
     }
     int per = 8 / depth;
     memset(dst, 0, (size_t)(w * depth + 7) / 8);
-    for (int x = 0; x < w; x++) {
-        if (x == 0 || src[x] != last) {
-            last = src[x];
-            idx = remap[pal_index(p, last)];
-        }
-        dst[x / per] |= (unsigned char)(idx << (8 - depth * (x % per + 1)));
-    }
+    for (int x = 0; x < w; x++)
+        dst[x / per] |= (unsigned char)(remap[src[x]] << (8 - depth * (x % per + 1)));
 }
 
 struct pm_png_enc {
     struct libdeflate_compressor *z;
     palette pal;
     unsigned char *raw, *zbuf;
-    size_t raw_cap, zbuf_cap;
+    uint8_t *idx;             /* a palette entry per pixel */
+    size_t raw_cap, zbuf_cap, idx_cap;
 };
 
 pm_png_enc *pm_png_enc_new(void)
@@ -195,6 +188,7 @@ void pm_png_enc_free(pm_png_enc *e)
     libdeflate_free_compressor(e->z);
     free(e->raw);
     free(e->zbuf);
+    free(e->idx);
     free(e);
 }
 
@@ -220,7 +214,8 @@ static pm_status encode(pm_png_enc *const e, cairo_surface_t *img, unsigned char
     const unsigned char *px = cairo_image_surface_get_data(img);
     if (!px || w <= 0 || h <= 0) return PM_EINTERNAL;
     palette *pal = &e->pal;
-    int indexed = find_palette(pal, px, w, h, stride);
+    if (!grow(&e->idx, &e->idx_cap, (size_t)w * h)) return PM_ENOMEM;
+    int indexed = find_palette(pal, px, w, h, stride, e->idx);
     int alpha = !indexed && fmt == CAIRO_FORMAT_ARGB32 && !is_opaque(px, w, h, stride);
     int depth = !indexed ? 8 : pal->n <= 2 ? 1 : pal->n <= 4 ? 2 : pal->n <= 16 ? 4 : 8;
     size_t rowbytes = indexed ? ((size_t)w * depth + 7) / 8 : (size_t)w * (alpha ? 4 : 3);
@@ -251,7 +246,7 @@ static pm_status encode(pm_png_enc *const e, cairo_surface_t *img, unsigned char
         const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
         unsigned char *row = e->raw + (size_t)y * (rowbytes + 1);
         row[0] = 0;
-        if (indexed) palette_row(pal, remap, src, row + 1, w, depth);
+        if (indexed) palette_row(remap, e->idx + (size_t)y * w, row + 1, w, depth);
         else convert_row(src, row + 1, w, alpha);
     }
     size_t zlen = libdeflate_zlib_compress(e->z, e->raw, rawlen, e->zbuf, e->zbuf_cap);

@@ -44,15 +44,14 @@ static int histogram(pm_reduce_ws *ws, const unsigned char *px, int stride, int 
     int n = 0;
     for (int y = 0; y < block; y++) {
         const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
-        uint32_t last = ~row[0];
-        int e = 0;
-        for (int x = 0; x < block; x++) {
-            if (row[x] != last) {
-                last = row[x];
-                e = entry(ws, &n, last);
-                if (e < 0) return -1;
-            }
-            ws->count[e]++;
+        int x = 0;
+        while (x < block) { /* one lookup a run */
+            uint32_t c = row[x];
+            int x0 = x++;
+            while (x < block && row[x] == c) x++;
+            int e = entry(ws, &n, c);
+            if (e < 0) return -1;
+            ws->count[e] += (uint32_t)(x - x0);
         }
     }
     return n;
