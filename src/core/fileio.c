@@ -37,19 +37,32 @@ pm_status pm_mkdirs(const char *dir, char **err)
     return PM_OK;
 }
 
-pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err)
+/* Names t's temporary; PM_ENOMEM. */
+static pm_status tmp_name(pm_tmpfile *t, const char *path)
 {
     unsigned n = atomic_fetch_add(&tmp_counter, 1);
     t->path = pm_strdup(path);
     t->tmp = pm_asprintf("%s.tmp-%ld-%u", path, (long)getpid(), n);
-    if (!t->path || !t->tmp) {
-        pm_tmpfile_abort(t);
-        return PM_ENOMEM;
-    }
+    if (t->path && t->tmp) return PM_OK;
+    pm_tmpfile_abort(t);
+    return PM_ENOMEM;
+}
+
+/* Creates the folder that is to hold path. */
+static pm_status mkdirs_for(const char *path, char **err)
+{
     char *dir = pm_path_dirname(path);
-    if (!dir) { pm_tmpfile_abort(t); return PM_ENOMEM; }
+    if (!dir) return PM_ENOMEM;
     pm_status st = pm_mkdirs(dir, err);
     free(dir);
+    return st;
+}
+
+pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err)
+{
+    pm_status st = tmp_name(t, path);
+    if (st) return st;
+    st = mkdirs_for(path, err);
     if (st) pm_tmpfile_abort(t);
     return st;
 }
@@ -91,9 +104,15 @@ static pm_status write_file(const char *path, const void *data, size_t len, int 
                             char **err)
 {
     pm_tmpfile t = {0};
-    pm_status st = pm_tmpfile_begin(&t, path, err);
+    pm_status st = tmp_name(&t, path);
     if (st) return st;
+    /* folders only when missing: for thousands of tiles a folder, the common case */
     int fd = open(t.tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 && errno == ENOENT) {
+        st = mkdirs_for(path, err);
+        if (st) { pm_tmpfile_abort(&t); return st; }
+        fd = open(t.tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    }
     if (fd < 0) goto fail;
     const unsigned char *p = data;
     while (len > 0) {
