@@ -155,6 +155,13 @@ static void committees_path(cairo_t *cr, const pm_view *v, const pm_scene *s)
         if (visible(v, &s->committees[i].bbox, 1)) geom_path(cr, v, &s->committees[i], 1);
 }
 
+static size_t visible_committees(const pm_view *v, const pm_scene *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->ncommittees; i++) n += visible(v, &s->committees[i].bbox, 1);
+    return n;
+}
+
 static void draw_committees(cairo_t *cr, const pm_view *v, const pm_scene *s, const pm_mapdraw *m)
 {
     /* The outer boundary: the edges no two committees share, stroked wide; the fills
@@ -298,15 +305,25 @@ pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene 
     draw_committees(cr, v, s, m);
     if (m->context & PM_CTX_ROADS) {
         if (m->roads_inside && !view_inside(v, s)) {
-            /* roads only inside the committees (a view wholly inside needs no
-             * mask: most metatiles at large scales).  Drawn into a group that the
-             * union then masks: one pass over the outline's thousands of rings,
-             * where a clip would cost one per stroke. */
-            cairo_push_group(cr);
-            draw_roads(cr, v, s, m);
-            cairo_pop_group_to_source(cr);
-            committees_path(cr, v, s);
-            cairo_fill(cr);
+            /* roads only inside the committees (a view wholly inside needs no mask:
+             * most metatiles at large scales).  A clip costs a pass over its rings
+             * for each of the four strokes; with thousands of rings in view (a
+             * city at small scales) the roads are drawn into a group instead, which
+             * the union then masks in one pass, at the price of a surface the size
+             * of the view. */
+            if (visible_committees(v, s) > 500) {
+                cairo_push_group(cr);
+                draw_roads(cr, v, s, m);
+                cairo_pop_group_to_source(cr);
+                committees_path(cr, v, s);
+                cairo_fill(cr);
+            } else {
+                cairo_save(cr);
+                committees_path(cr, v, s);
+                cairo_clip(cr);
+                draw_roads(cr, v, s, m);
+                cairo_restore(cr);
+            }
         } else {
             draw_roads(cr, v, s, m);
         }
