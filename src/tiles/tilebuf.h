@@ -21,7 +21,8 @@ int pm_tilebuf_tilezxy(uint64_t id, int *z, uint32_t *x, uint32_t *y);
  * else PM_EINTERNAL (a caller bug) with *err set (caller frees). */
 pm_status pm_tilebuf_check(int z, uint32_t x, uint32_t y, size_t len, char **err);
 
-/* 64-bit FNV-1a of the bytes: the content key for deduplication. */
+/* A 64-bit hash of the bytes (FNV-1a over 8-byte words, mixed): the content key for
+ * deduplication, never stored in a file.  Pure. */
 uint64_t pm_tilebuf_hash(const unsigned char *p, size_t len);
 
 /* One tile of a collection. */
