@@ -6,8 +6,9 @@
 #include <stddef.h>
 #include "core/status.h"
 
-/* The deflate level (libdeflate's scale, 1..12; 6 is zlib's default trade-off). */
-#define PM_PNG_LEVEL 6
+/* The deflate level (libdeflate's scale, 1..12).  5: on the city bench tiles 0.6 % more
+ * bytes than 6 for 15 % less deflate time; 4 and below lose 7 % in bytes. */
+#define PM_PNG_LEVEL 5
 
 /* Encodes a Cairo ARGB32 or RGB24 image surface as PNG into a new buffer (*out,
  * caller frees).  An image of at most 256 distinct colours becomes an exact palette
