@@ -6,20 +6,7 @@
 #include <string.h>
 
 #include "render/png.h"
-
-typedef struct {
-    const unsigned char *p;
-    size_t len, at;
-} reader;
-
-static cairo_status_t read_cb(void *closure, unsigned char *data, unsigned int n)
-{
-    reader *r = closure;
-    if (r->at + n > r->len) return CAIRO_STATUS_READ_ERROR;
-    memcpy(data, r->p + r->at, n);
-    r->at += n;
-    return CAIRO_STATUS_SUCCESS;
-}
+#include "../support/support.h"
 
 /* The PNG's colour type and bit depth, read from IHDR. */
 static void ihdr(const unsigned char *png, int *type, int *depth)
@@ -70,8 +57,7 @@ static void roundtrip(int ncolours, int alpha, int want_type, int want_depth)
         free(again);
     }
     pm_png_enc_free(e);
-    reader rd = { png, len, 0 };
-    cairo_surface_t *back = cairo_image_surface_create_from_png_stream(read_cb, &rd);
+    cairo_surface_t *back = t_png_decode(png, len);
     cr_assert_eq(cairo_surface_status(back), CAIRO_STATUS_SUCCESS, "libpng (through cairo) decodes it");
     const unsigned char *a = cairo_image_surface_get_data(src), *b = cairo_image_surface_get_data(back);
     int sa = cairo_image_surface_get_stride(src), sb = cairo_image_surface_get_stride(back);
@@ -114,8 +100,7 @@ Test(png, odd_sizes_pack_rows_correctly)
             unsigned char *png = NULL;
             size_t len = 0;
             cr_assert_eq(pm_png_encode(src, &png, &len), PM_OK);
-            reader rd = { png, len, 0 };
-            cairo_surface_t *back = cairo_image_surface_create_from_png_stream(read_cb, &rd);
+            cairo_surface_t *back = t_png_decode(png, len);
             cr_assert_eq(cairo_surface_status(back), CAIRO_STATUS_SUCCESS);
             for (int y = 0; y < h; y++)
                 cr_assert_eq(memcmp(cairo_image_surface_get_data(src) + (size_t)y * cairo_image_surface_get_stride(src),

@@ -112,3 +112,23 @@ int t_run(const char *cmd, char **out)
     else free(buf);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+typedef struct {
+    const unsigned char *p;
+    size_t len, at;
+} png_reader;
+
+static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int n)
+{
+    png_reader *r = closure;
+    if (r->at + n > r->len) return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, r->p + r->at, n);
+    r->at += n;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_surface_t *t_png_decode(const unsigned char *png, size_t len)
+{
+    png_reader r = { png, len, 0 };
+    return cairo_image_surface_create_from_png_stream(png_read, &r);
+}

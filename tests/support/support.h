@@ -2,6 +2,7 @@
 #ifndef PM_TEST_SUPPORT_H
 #define PM_TEST_SUPPORT_H
 
+#include <cairo.h>
 #include <stddef.h>
 #include "core/status.h"
 
@@ -22,6 +23,9 @@ int t_diag_has(const pm_diag *d, ...);
 char *t_diag_text(const pm_diag *d);
 /* ../shared/realdata beside the checkout, or NULL if absent (a user's clone). */
 const char *t_realdata(void);
+/* Decodes PNG bytes (through cairo and libpng) into a new image surface (caller
+ * destroys); check its status, which is an error one for bytes that do not decode. */
+cairo_surface_t *t_png_decode(const unsigned char *png, size_t len);
 /* Runs a shell command, captures stdout (caller frees) and returns the exit status. */
 int t_run(const char *cmd, char **out);
 

@@ -87,21 +87,9 @@ static void teardown(void)
 
 TestSuite(pyramid, .init = setup, .fini = teardown, .timeout = 600);
 
-typedef struct { const unsigned char *p; size_t len, off; } rd;
-
-static cairo_status_t read_cb(void *c, unsigned char *data, unsigned int len)
-{
-    rd *r = c;
-    if (r->off + len > r->len) return CAIRO_STATUS_READ_ERROR;
-    memcpy(data, r->p + r->off, len);
-    r->off += len;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 static cairo_surface_t *decode(const unsigned char *png, size_t len)
 {
-    rd r = { png, len, 0 };
-    cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_cb, &r);
+    cairo_surface_t *s = t_png_decode(png, len);
     cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
     return s;
 }
