@@ -340,7 +340,7 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     cfg->preview_dpi = 40;
     cfg->minzoom = 12;
     cfg->maxzoom = 18;
-    cfg->metatile = 8;
+    cfg->metatile = 4; /* PM_METATILE (tiles/pyramid.h) */
     cfg->hidpi = 1;
     cfg->dir = pm_strdup(dir ? dir : ".");
     if (!json_is_object(root)) bad(&c, "", "the project file must hold one JSON object");

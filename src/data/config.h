@@ -54,7 +54,7 @@ typedef struct {
     double preview_dpi;   /* PNG preview resolution, default 40 */
     char *font;           /* default "Noto Sans CJK SC" */
     int minzoom, maxzoom; /* tile pyramid zooms, default 12–18 */
-    int metatile;         /* tiles per metatile side, default 8 */
+    int metatile;         /* tiles per metatile side, default 4 */
     int hidpi;            /* also render @2x (512 px) tiles, default 1 */
     int quantize;         /* snap rare edge blends to palette tiles, default 0 (exact) */
     char **maps;          /* map ids in order; style files are <styles>/<id>.json */

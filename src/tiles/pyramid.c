@@ -147,7 +147,7 @@ static pm_status ensure_worker(run *r, worker *w, int tile_px, int sw, int sh)
     if (need > w->cap) {
         /* room for a whole metatile at once, on huge pages where the kernel has them:
          * in a VM each 4 KiB page's first touch costs tens of microseconds */
-        size_t side = (size_t)(r->job->map.metatile ? r->job->map.metatile : 8) * (size_t)tile_px;
+        size_t side = (size_t)(r->job->map.metatile ? r->job->map.metatile : PM_METATILE) * (size_t)tile_px;
         size_t full = side * side * 4, huge = (size_t)2 << 20;
         size_t cap = ((need > full ? need : full) + huge - 1) / huge * huge;
         free(w->buf);
@@ -280,7 +280,7 @@ static pm_status add_zoom(const pm_pyramid_job *job, int z, size_t *seq, pm_meta
     pm_tilerange tr = pm_tile_range(z, reach_of(job->map.scene, z, job->map.scale));
     size_t nz = 0;
     int oom = 0;
-    pm_metatile *mz = pm_metatiles(&tr, job->map.metatile ? job->map.metatile : 8, &nz, &oom);
+    pm_metatile *mz = pm_metatiles(&tr, job->map.metatile ? job->map.metatile : PM_METATILE, &nz, &oom);
     if (oom) return PM_ENOMEM;
     pm_status st = PM_OK;
     if (*n + nz > *cap) {
@@ -376,7 +376,7 @@ static pm_status snapshot_metatiles(const zoomctx *zc, pm_text *t, cairo_surface
     pm_tilerange tr = pm_tile_range(zc->z, reach_of(map->scene, zc->z, map->scale));
     size_t n = 0;
     int oom = 0;
-    pm_metatile *mt = pm_metatiles(&tr, map->metatile ? map->metatile : 8, &n, &oom);
+    pm_metatile *mt = pm_metatiles(&tr, map->metatile ? map->metatile : PM_METATILE, &n, &oom);
     if (oom) return PM_ENOMEM;
     pm_reduce_ws *ws = malloc(sizeof *ws);
     pm_status st = ws ? PM_OK : PM_ENOMEM;
