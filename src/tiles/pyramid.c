@@ -77,13 +77,21 @@ static pm_status draw_region(const zoomctx *zc, pm_text *t, cairo_surface_t *sur
     return st;
 }
 
-/* 1 if some committee's bbox comes within reach of the bbox b. */
+/* 1 if the bbox b, within reach of the committees' extent, may show something: a
+ * committee or an unclipped context feature (river, area) comes within reach.  Roads
+ * are drawn inside the committees only.  Conservative: a metatile that passes may
+ * still be empty, but one that fails draws nothing, whatever the metatile size. */
 static int has_data(const pm_scene *s, pm_bbox b, double margin)
 {
     b.minx -= margin; b.miny -= margin; b.maxx += margin; b.maxy += margin;
     if (!pm_bbox_intersects(&b, &s->extent)) return 0;
     for (size_t i = 0; i < s->ncommittees; i++)
         if (pm_bbox_intersects(&b, &s->committees[i].bbox)) return 1;
+    for (size_t i = 0; i < s->nctx; i++) {
+        if (s->ctx[i].role == PM_CTX_ROAD) continue;
+        for (size_t k = 0; k < s->ctx[i].n; k++)
+            if (pm_bbox_intersects(&b, &s->ctx[i].geoms[k].bbox)) return 1;
+    }
     return 0;
 }
 

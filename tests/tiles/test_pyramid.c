@@ -173,8 +173,10 @@ Test(pyramid, stitched_tiles_equal_the_snapshot_every_zoom_every_map)
     stitch_check(P.styles[4], 1, 1); /* quantized tiles too */
 }
 
-/* Renders one map's z12-16 pyramid with the given thread count. */
-static void render_all(const pm_style *st, size_t jobs, memsink *ms, pm_pyramid_stats *ps)
+/* Renders one map's pyramid z0-z1 at scale (1 or 2) with the given thread count and
+ * metatile size. */
+static void render_range(const pm_style *st, size_t jobs, uint32_t metatile, int scale, int z0,
+                         int z1, memsink *ms, pm_pyramid_stats *ps)
 {
     pm_thematic th;
     pm_mapsym sym;
@@ -182,12 +184,18 @@ static void render_all(const pm_style *st, size_t jobs, memsink *ms, pm_pyramid_
     cr_assert_eq(pm_mapsym_build(&th, &S, P.ds, &P.an.tab, &sym), PM_OK);
     mem_init(ms);
     pm_sink *sinks[1] = { &ms->base };
-    pm_pyramid_job job = { .map = { &S, &sym, st, P.cfg->font, 1, 8 }, .minzoom = 12, .maxzoom = 16,
-                           .jobs = jobs, .sinks = sinks, .nsinks = 1 };
+    pm_pyramid_job job = { .map = { &S, &sym, st, P.cfg->font, scale, metatile }, .minzoom = z0,
+                           .maxzoom = z1, .jobs = jobs, .sinks = sinks, .nsinks = 1 };
     char *err = NULL;
     cr_assert_eq(pm_pyramid_render(&job, ps, &err), PM_OK);
     pm_mapsym_fini(&sym);
     pm_thematic_fini(&th);
+}
+
+/* One map's z12-16 pyramid with the given thread count. */
+static void render_all(const pm_style *st, size_t jobs, memsink *ms, pm_pyramid_stats *ps)
+{
+    render_range(st, jobs, 8, 1, 12, 16, ms, ps);
 }
 
 Test(pyramid, jobs_1_and_2_give_identical_bytes_and_palette_pngs)
@@ -227,4 +235,23 @@ Test(pyramid, tiles_outside_the_data_cost_nothing)
     }
     cr_assert_gt(s.tiles_empty + s.metatiles_empty, 0, "some tiles of the range are empty and skipped");
     mem_free(&a.base);
+}
+
+Test(pyramid, the_tiles_written_do_not_depend_on_the_metatile_size)
+{
+    /* metatiles without committees in reach are skipped; the river beyond the
+     * committees must not make the tile set depend on where metatiles begin */
+    memsink a, b;
+    pm_pyramid_stats sa, sb;
+    render_range(P.styles[0], 2, 8, 2, 17, 18, &a, &sa);
+    render_range(P.styles[0], 2, 2, 2, 17, 18, &b, &sb);
+    cr_assert_gt(a.n, 100);
+    for (size_t i = 0; i < a.n; i++)
+        cr_assert(mem_find(&b, a.t[i].z, a.t[i].x, a.t[i].y), "tile %d/%u/%u@2x of 8 x 8 metatiles is "
+                  "missing with 2 x 2", a.t[i].z, a.t[i].x, a.t[i].y);
+    for (size_t i = 0; i < b.n; i++)
+        cr_assert(mem_find(&a, b.t[i].z, b.t[i].x, b.t[i].y), "tile %d/%u/%u@2x of 2 x 2 metatiles is "
+                  "missing with 8 x 8", b.t[i].z, b.t[i].x, b.t[i].y);
+    mem_free(&a.base);
+    mem_free(&b.base);
 }
