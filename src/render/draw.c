@@ -310,8 +310,9 @@ pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene 
              * for each of the four strokes; with thousands of rings in view (a
              * city at small scales) the roads are drawn into a group instead, which
              * the union then masks in one pass, at the price of a surface the size
-             * of the view. */
-            if (visible_committees(v, s) > 500) {
+             * of the view.  Not in a PDF, where the clip stays vector and cheap. */
+            int raster = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE;
+            if (raster && visible_committees(v, s) > 500) {
                 cairo_push_group(cr);
                 draw_roads(cr, v, s, m);
                 cairo_pop_group_to_source(cr);
