@@ -202,24 +202,16 @@ static int grow(unsigned char **buf, size_t *cap, size_t need)
     return 1;
 }
 
-/* The encoding proper, with an encoder (libpng's longjmp needs unchanged locals). */
-static pm_status encode(pm_png_enc *const e, cairo_surface_t *img, unsigned char **out, size_t *out_len)
+/* Writes the PNG of w × h pixels: palette entries idx (e->pal the palette) or, when
+ * idx is NULL, the truecolour pixels px.  Const locals: libpng's longjmp. */
+static pm_status write_png(pm_png_enc *const e, const uint8_t *const idx, const unsigned char *const px,
+                           const int stride, const int w, const int h, const int opaque_fmt,
+                           const int alpha, unsigned char **const out, size_t *const out_len)
 {
-    *out = NULL;
-    cairo_surface_flush(img);
-    cairo_format_t fmt = cairo_image_surface_get_format(img);
-    if (fmt != CAIRO_FORMAT_ARGB32 && fmt != CAIRO_FORMAT_RGB24) return PM_EINTERNAL;
-    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
-    int stride = cairo_image_surface_get_stride(img);
-    const unsigned char *px = cairo_image_surface_get_data(img);
-    if (!px || w <= 0 || h <= 0) return PM_EINTERNAL;
-    palette *pal = &e->pal;
-    if (!grow(&e->idx, &e->idx_cap, (size_t)w * h)) return PM_ENOMEM;
-    int indexed = find_palette(pal, px, w, h, stride, e->idx);
-    int alpha = !indexed && fmt == CAIRO_FORMAT_ARGB32 && !is_opaque(px, w, h, stride);
-    int depth = !indexed ? 8 : pal->n <= 2 ? 1 : pal->n <= 4 ? 2 : pal->n <= 16 ? 4 : 8;
-    size_t rowbytes = indexed ? ((size_t)w * depth + 7) / 8 : (size_t)w * (alpha ? 4 : 3);
-    size_t rawlen = (rowbytes + 1) * (size_t)h;
+    palette *const pal = &e->pal;
+    const int depth = !idx ? 8 : pal->n <= 2 ? 1 : pal->n <= 4 ? 2 : pal->n <= 16 ? 4 : 8;
+    const size_t rowbytes = idx ? ((size_t)w * depth + 7) / 8 : (size_t)w * (alpha ? 4 : 3);
+    const size_t rawlen = (rowbytes + 1) * (size_t)h;
     uint8_t remap[256];
     membuf buf = { 0 };
     png_structp png = NULL;
@@ -233,8 +225,8 @@ static pm_status encode(pm_png_enc *const e, cairo_surface_t *img, unsigned char
     if (!info) goto done;
     if (setjmp(png_jmpbuf(png))) { st = PM_EINTERNAL; goto done; }
     png_set_write_fn(png, &buf, write_cb, flush_cb);
-    if (indexed) {
-        write_header_palette(png, info, pal, w, h, fmt == CAIRO_FORMAT_RGB24, remap);
+    if (idx) {
+        write_header_palette(png, info, pal, w, h, opaque_fmt, remap);
     } else {
         png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
                      alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
@@ -243,11 +235,10 @@ static pm_status encode(pm_png_enc *const e, cairo_surface_t *img, unsigned char
     png_write_info(png, info);
     /* scanlines with filter type 0 (none), deflated in one call, one IDAT */
     for (int y = 0; y < h; y++) {
-        const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
         unsigned char *row = e->raw + (size_t)y * (rowbytes + 1);
         row[0] = 0;
-        if (indexed) palette_row(remap, e->idx + (size_t)y * w, row + 1, w, depth);
-        else convert_row(src, row + 1, w, alpha);
+        if (idx) palette_row(remap, idx + (size_t)y * w, row + 1, w, depth);
+        else convert_row((const uint32_t *)(px + (size_t)y * stride), row + 1, w, alpha);
     }
     size_t zlen = libdeflate_zlib_compress(e->z, e->raw, rawlen, e->zbuf, e->zbuf_cap);
     if (!zlen) { st = PM_EINTERNAL; goto done; }
@@ -260,6 +251,34 @@ done:
     *out = buf.data;
     *out_len = buf.len;
     return PM_OK;
+}
+
+/* The encoding proper, with an encoder. */
+static pm_status encode(pm_png_enc *e, cairo_surface_t *img, unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    cairo_surface_flush(img);
+    cairo_format_t fmt = cairo_image_surface_get_format(img);
+    if (fmt != CAIRO_FORMAT_ARGB32 && fmt != CAIRO_FORMAT_RGB24) return PM_EINTERNAL;
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *px = cairo_image_surface_get_data(img);
+    if (!px || w <= 0 || h <= 0) return PM_EINTERNAL;
+    if (!grow(&e->idx, &e->idx_cap, (size_t)w * h)) return PM_ENOMEM;
+    int indexed = find_palette(&e->pal, px, w, h, stride, e->idx);
+    int alpha = !indexed && fmt == CAIRO_FORMAT_ARGB32 && !is_opaque(px, w, h, stride);
+    return write_png(e, indexed ? e->idx : NULL, px, stride, w, h, fmt == CAIRO_FORMAT_RGB24,
+                     alpha, out, out_len);
+}
+
+pm_status pm_png_encode_indexed(pm_png_enc *e, const uint32_t *colors, int n, const uint8_t *idx,
+                                int w, int h, unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    if (!e || n < 1 || n > 256 || w <= 0 || h <= 0) return PM_EINTERNAL;
+    memcpy(e->pal.color, colors, (size_t)n * sizeof *colors);
+    e->pal.n = n;
+    return write_png(e, idx, NULL, 0, w, h, 0, 0, out, out_len);
 }
 
 pm_status pm_png_encode_with(pm_png_enc *e, cairo_surface_t *img, unsigned char **out, size_t *out_len)

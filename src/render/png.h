@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "core/status.h"
 
 /* The deflate level (libdeflate's scale, 1..12).  5: on the city bench tiles 0.6 % more
@@ -26,6 +27,14 @@ pm_png_enc *pm_png_enc_new(void);
 void pm_png_enc_free(pm_png_enc *e);
 /* e may be NULL (then as pm_png_encode). */
 pm_status pm_png_encode_with(pm_png_enc *e, cairo_surface_t *img, unsigned char **out, size_t *out_len);
+
+/* Encodes the w × h ARGB32 image whose pixel i is colors[idx[i]] (premultiplied;
+ * n ≤ 256 distinct colours in order of first appearance, row-major, as
+ * pm_reduce_index gives them): the same bytes as pm_png_encode of that image,
+ * without searching its palette again.  e must not be NULL; PM_EINTERNAL for n out of
+ * 1 .. 256 or an empty image. */
+pm_status pm_png_encode_indexed(pm_png_enc *e, const uint32_t *colors, int n, const uint8_t *idx,
+                                int w, int h, unsigned char **out, size_t *out_len);
 
 /* Encodes and writes atomically to path, unless it already holds these bytes (then
  * the file is left as it is); *err set on failure (caller frees). */

@@ -132,6 +132,56 @@ static void rewrite(pm_reduce_ws *ws, unsigned char *px, int stride, int block)
     }
 }
 
+/* Palette and entry numbers of a block whose colour e maps to map[e] (n colours):
+ * entries in order of first appearance of the mapped colour, as an exact palette of
+ * the mapped pixels would have them (colours are numbered in order of first
+ * appearance, so the first colour of each mapped one decides).  0 beyond 256. */
+static int index_block(pm_reduce_ws *ws, int n, const unsigned char *px, int stride, int block,
+                       uint32_t *colors, int *ncolors, uint8_t *idx)
+{
+    int m = 0;
+    memset(ws->seen_at, 0xff, sizeof ws->seen_at);
+    for (int e = 0; e < n; e++) {
+        uint32_t c = ws->map[e], h = (c * 2654435761u) >> 22;
+        while (ws->seen_at[h] >= 0 && ws->seen[h] != c) h = (h + 1) & (SEEN - 1);
+        if (ws->seen_at[h] < 0) {
+            if (m == 256) return 0;
+            ws->seen[h] = c;
+            ws->seen_at[h] = (int16_t)m;
+            colors[m++] = c;
+        }
+        ws->index[e] = (uint8_t)ws->seen_at[h];
+    }
+    int all = MAX_COLOURS; /* every colour is in the table: entry() only finds */
+    for (int y = 0; y < block; y++) {
+        const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
+        uint8_t *out = idx + (size_t)y * block;
+        int x = 0;
+        while (x < block) {
+            uint32_t c = row[x];
+            int x0 = x++;
+            while (x < block && row[x] == c) x++;
+            memset(out + x0, ws->index[entry(ws, &all, c)], (size_t)(x - x0));
+        }
+    }
+    *ncolors = m;
+    return 1;
+}
+
+int pm_reduce_index(const unsigned char *px, int size, int stride, pm_reduce_ws *ws,
+                    uint32_t colors[256], int *ncolors, uint8_t *idx)
+{
+    ws->nused = 0;
+    memset(ws->slot, 0, sizeof ws->slot);
+    int n = histogram(ws, px, stride, size), ok = n >= 0;
+    if (ok && n > 256) ok = choose(ws, n, size) == 0;
+    else
+        for (int e = 0; e < n; e++) ws->map[e] = ws->key[e];
+    if (ok) ok = index_block(ws, n, px, stride, size, colors, ncolors, idx);
+    clear(ws);
+    return ok;
+}
+
 void pm_reduce_colours(unsigned char *px, int w, int h, int stride, int block, pm_reduce_ws *ws)
 {
     ws->nused = 0;

@@ -4,13 +4,15 @@
 
 #include <stdint.h>
 
-/* Work space for pm_reduce_colours (about 100 KB); any content, reused freely.
+/* Work space for pm_reduce_colours and pm_reduce_index (about 110 KB); any content, reused freely.
  * One per thread. */
 typedef struct {
     uint32_t key[8192];
     uint32_t count[8192];
     uint32_t map[8192];
     uint32_t seen[1024];
+    int16_t seen_at[1024];
+    uint8_t index[4096];
     uint16_t slot[8192];
     uint16_t used[8192];
     int nused;
@@ -27,5 +29,15 @@ typedef struct {
  * is reduced on its own content only, so a tile's pixels do not depend on its
  * neighbours, and equal pixels give equal results.  Thread-safe with distinct ws. */
 void pm_reduce_colours(unsigned char *px, int w, int h, int stride, int block, pm_reduce_ws *ws);
+
+/* The same reduction for one size × size tile (pm_reduce_colours with w = h = block
+ * = size), given as a palette image instead of rewritten pixels, for
+ * pm_png_encode_indexed: colors[0 .. *ncolors) are the tile's distinct colours after
+ * reduction in order of first appearance (row-major), idx (size × size, row-major)
+ * each pixel's entry.  Returns 1, or 0 when the tile keeps more than 256 colours
+ * (then colors and idx hold nothing useful: encode px as it is).  px is only read.
+ * Thread-safe with distinct ws. */
+int pm_reduce_index(const unsigned char *px, int size, int stride, pm_reduce_ws *ws,
+                    uint32_t colors[256], int *ncolors, uint8_t *idx);
 
 #endif

@@ -101,6 +101,8 @@ typedef struct {
     pm_text *text;
     pm_reduce_ws *reduce;
     pm_png_enc *png;
+    uint8_t *idx;           /* a tile's palette entries (quantised tiles) */
+    size_t idx_cap;
     cairo_surface_t *surf;
     unsigned char *buf;
     size_t cap;
@@ -150,6 +152,12 @@ static pm_status ensure_worker(run *r, worker *w, int tile_px, int sw, int sh)
     }
     if (!w->reduce && !(w->reduce = malloc(sizeof *w->reduce))) return PM_ENOMEM;
     if (!w->png && !(w->png = pm_png_enc_new())) return PM_ENOMEM;
+    if (w->idx_cap < (size_t)tile_px * tile_px) {
+        free(w->idx);
+        w->idx_cap = 0;
+        if (!(w->idx = malloc((size_t)tile_px * tile_px))) return PM_ENOMEM;
+        w->idx_cap = (size_t)tile_px * tile_px;
+    }
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, sw);
     size_t need = (size_t)stride * (size_t)sh;
     if (need > w->cap) {
@@ -169,6 +177,29 @@ static pm_status ensure_worker(run *r, worker *w, int tile_px, int sw, int sh)
     return cairo_surface_status(w->surf) == CAIRO_STATUS_SUCCESS ? PM_OK : PM_ENOMEM;
 }
 
+/* Encodes tile tp (T × T px of the metatile, stride bytes a row).  Quantised tiles
+ * are reduced here, tile by tile (the same pixels as draw_metatile's, as each tile is
+ * reduced on its own), straight into palette entries: the pixels are still in the
+ * cache, and are neither rewritten nor searched for their palette again.  *png NULL
+ * (and PM_OK) when the tile turns out empty. */
+static pm_status encode_tile(const run *r, worker *w, unsigned char *tp, int stride, int T,
+                             unsigned char **png, size_t *len)
+{
+    *png = NULL;
+    if (r->job->map.quantize) {
+        uint32_t colors[256];
+        int n = 0;
+        if (pm_reduce_index(tp, T, stride, w->reduce, colors, &n, w->idx)) {
+            if (n == 1 && colors[0] == 0) return PM_OK; /* only blends that vanished */
+            return pm_png_encode_indexed(w->png, colors, n, w->idx, T, T, png, len);
+        }
+    }
+    cairo_surface_t *tile = cairo_image_surface_create_for_data(tp, CAIRO_FORMAT_ARGB32, T, T, stride);
+    pm_status st = pm_png_encode_with(w->png, tile, png, len);
+    cairo_surface_destroy(tile);
+    return st;
+}
+
 /* Slices the drawn metatile into tiles, encodes and hands them to the sinks. */
 static pm_status slice(run *r, worker *w, const pm_metatile *m, int T, size_t *tiles,
                        size_t *empty, size_t *bytes)
@@ -180,18 +211,10 @@ static pm_status slice(run *r, worker *w, const pm_metatile *m, int T, size_t *t
             if (!in_limit(r->job->limit, m->z, m->x + i, m->y + j)) continue;
             unsigned char *tp = px + (size_t)j * T * stride + (size_t)i * T * 4;
             if (tile_empty(tp, stride, T)) { (*empty)++; continue; }
-            /* reduced here, tile by tile (the same pixels as draw_metatile's, as
-             * each tile is reduced on its own): its pixels are then still in the
-             * cache when they are encoded */
-            if (r->job->map.quantize) {
-                pm_reduce_colours(tp, T, T, stride, T, w->reduce);
-                if (tile_empty(tp, stride, T)) { (*empty)++; continue; }
-            }
-            cairo_surface_t *tile = cairo_image_surface_create_for_data(tp, CAIRO_FORMAT_ARGB32, T, T, stride);
             unsigned char *png = NULL;
             size_t len = 0;
-            pm_status st = pm_png_encode_with(w->png, tile, &png, &len);
-            cairo_surface_destroy(tile);
+            pm_status st = encode_tile(r, w, tp, stride, T, &png, &len);
+            if (!st && !png) { (*empty)++; continue; }
             for (size_t k = 0; !st && k < r->job->nsinks; k++)
                 st = pm_sink_put(r->job->sinks[k], m->z, m->x + i, m->y + j, png, len);
             free(png);
@@ -199,7 +222,6 @@ static pm_status slice(run *r, worker *w, const pm_metatile *m, int T, size_t *t
             (*tiles)++;
             *bytes += len;
         }
-    cairo_surface_mark_dirty(w->surf);
     return PM_OK;
 }
 
@@ -348,6 +370,7 @@ pm_status pm_pyramid_render(const pm_pyramid_job *job, pm_pyramid_stats *stats, 
         if (r.workers[i].surf) cairo_surface_destroy(r.workers[i].surf);
         free(r.workers[i].buf);
         free(r.workers[i].reduce);
+        free(r.workers[i].idx);
         pm_png_enc_free(r.workers[i].png);
     }
     free(r.workers);

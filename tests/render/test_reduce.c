@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/png.h"
 #include "render/reduce.h"
 
 TestSuite(reduce, .timeout = 60); /* a garbage workspace must not hang it */
@@ -279,4 +280,84 @@ Test(reduce, transparent_stays_transparent)
     cr_expect_eq(px[40], 0);
     cr_expect_eq(px[5], 0x11000011u);
     expect_snapped16(in, px, 1024);
+}
+
+/* pm_reduce_index of in (size × size) against pm_reduce_colours of the same block: the
+ * palette image must hold exactly the reduced pixels, its colours distinct and in order
+ * of first appearance; when it declines, the reduction must have left the block alone. */
+static int expect_index_matches(const uint32_t *in, int size)
+{
+    size_t n = (size_t)size * size;
+    uint32_t *px = malloc(n * sizeof *px), colors[256];
+    uint8_t *idx = malloc(n);
+    cr_assert(px && idx);
+    run(in, px, size, size, size);
+    pm_reduce_ws *ws = new_ws(0x5A);
+    int ncol = -1, ok = pm_reduce_index((const unsigned char *)in, size, size * 4, ws, colors, &ncol, idx);
+    free(ws);
+    if (!ok) {
+        cr_expect_eq(memcmp(px, in, n * sizeof *px), 0, "declined, yet the reduction changed it");
+    } else {
+        cr_assert(ncol >= 1 && ncol <= 256, "%d colours", ncol);
+        int next = 0; /* entries appear in order: each new one is the next number */
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_lt(idx[i], ncol);
+            cr_assert_eq(colors[idx[i]], px[i], "pixel %zu: %08x, reduced %08x", i, colors[idx[i]], px[i]);
+            cr_assert_leq(idx[i], next, "pixel %zu: entry %d before %d", i, idx[i], next);
+            if (idx[i] == next) next++;
+        }
+        cr_expect_eq(next, ncol, "an entry no pixel uses");
+        cr_expect_eq(ndistinct(colors, (size_t)ncol), ncol, "repeated palette colours");
+    }
+    free(px);
+    free(idx);
+    return ok;
+}
+
+Test(reduce, index_holds_the_reduced_pixels)
+{
+    static uint32_t in[128 * 128];
+    for (int kind = 0; kind < 3; kind++) { /* edge blends, busy, 257 colours: reduced */
+        fill(in, 32, kind, 11);
+        cr_expect_eq(expect_index_matches(in, 32), 1, "kind %d", kind);
+    }
+    cells(in, 191); /* 256 after snapping */
+    cr_expect_eq(expect_index_matches(in, 64), 1);
+    for (int p = 0; p < 4096; p++) in[p] = p < 2000 ? A : p % 7 ? B : 0; /* 3 colours */
+    cr_expect_eq(expect_index_matches(in, 64), 1);
+    cells(in, 192); /* cannot reach 256 */
+    cr_expect_eq(expect_index_matches(in, 64), 0);
+    for (uint32_t p = 0; p < 128 * 128; p++) in[p] = 0xFF000000u | p; /* over 4096 */
+    cr_expect_eq(expect_index_matches(in, 128), 0);
+}
+
+/* The palette image encodes to the same bytes as the reduced pixels themselves. */
+Test(reduce, indexed_png_is_the_reduced_png)
+{
+    static uint32_t in[64 * 64], px[64 * 64];
+    for (int q = 0; q < 4; q++) /* four 32 × 32 quarters: edge blends, and 257 colours */
+        fill(in + (q / 2) * 32 * 64 + (q % 2) * 32, 64, q == 3 ? 2 : 0, 3);
+    run(in, px, 64, 64, 64);
+    cairo_surface_t *s = cairo_image_surface_create_for_data((unsigned char *)px, CAIRO_FORMAT_ARGB32, 64, 64, 256);
+    unsigned char *want = NULL, *got = NULL;
+    size_t wlen = 0, glen = 0;
+    cr_assert_eq(pm_png_encode(s, &want, &wlen), PM_OK);
+    cairo_surface_destroy(s);
+    uint32_t colors[256];
+    uint8_t idx[64 * 64];
+    int n = 0;
+    pm_reduce_ws *ws = new_ws(0);
+    cr_assert_eq(pm_reduce_index((const unsigned char *)in, 64, 256, ws, colors, &n, idx), 1);
+    free(ws);
+    pm_png_enc *e = pm_png_enc_new();
+    cr_assert_not_null(e);
+    cr_assert_eq(pm_png_encode_indexed(e, colors, n, idx, 64, 64, &got, &glen), PM_OK);
+    cr_expect_eq(glen, wlen);
+    cr_expect_eq(memcmp(got, want, wlen < glen ? wlen : glen), 0, "different bytes");
+    unsigned char *none = NULL;
+    cr_expect_eq(pm_png_encode_indexed(e, colors, 0, idx, 64, 64, &none, &glen), PM_EINTERNAL);
+    cr_expect_null(none);
+    pm_png_enc_free(e);
+    free(want);
+    free(got);
 }
