@@ -3,6 +3,7 @@
 
 #include <fontconfig/fontconfig.h>
 #include <math.h>
+#include <stddef.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,28 +218,38 @@ static int pixel_target(cairo_t *cr)
 
 /* dst = max over the disc of src × rim weight; both a8 images of the same size.
  * A pixel at least half covered counts as inside: thin CJK strokes rarely cover a
- * whole pixel, and a halo grown from their partial coverage would be see-through. */
-static void dilate(const unsigned char *src, unsigned char *dst, int w, int h, int stride,
-                   double r)
+ * whole pixel, and a halo grown from their partial coverage would be see-through.
+ * Each covered source pixel stamps the disc (symmetric, so the same max): most of a
+ * label's box is empty, and is then skipped.  0 when out of memory. */
+static int dilate(const unsigned char *src, unsigned char *dst, int w, int h, int stride, double r)
 {
-    int R = (int)ceil(r + 1);
-    memset(dst, 0, (size_t)stride * h);
+    int R = (int)ceil(r + 1), n = 0;
+    size_t side = (size_t)(2 * R + 1);
+    struct stamp { ptrdiff_t off; int i, j; unsigned k; } *disc = malloc(sizeof *disc * side * side);
+    if (!disc) return 0;
     for (int j = -R; j <= R; j++)
         for (int i = -R; i <= R; i++) {
             double wgt = r + 1 - sqrt((double)(i * i + j * j));
-            if (wgt <= 0) continue;
-            unsigned k = wgt >= 1 ? 256 : (unsigned)(wgt * 256);
-            int x0 = i < 0 ? -i : 0, x1 = i > 0 ? w - i : w;
-            for (int y = j < 0 ? -j : 0; y < (j > 0 ? h - j : h); y++) {
-                const unsigned char *s = src + (size_t)(y + j) * stride + i;
-                unsigned char *d = dst + (size_t)y * stride;
-                for (int x = x0; x < x1; x++) {
-                    unsigned c = s[x] >= 128 ? 255 : s[x] * 2u; /* half-covered = inside */
-                    unsigned v = (c * k) >> 8;
-                    if (v > d[x]) d[x] = (unsigned char)v;
-                }
+            if (wgt > 0)
+                disc[n++] = (struct stamp){ (ptrdiff_t)j * stride + i, i, j, wgt >= 1 ? 256 : (unsigned)(wgt * 256) };
+        }
+    memset(dst, 0, (size_t)stride * h);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            unsigned s = src[(size_t)y * stride + x];
+            if (!s) continue;
+            unsigned c = s >= 128 ? 255 : s * 2u; /* half-covered = inside */
+            int inner = x >= R && x < w - R && y >= R && y < h - R;
+            unsigned char *d = dst + (size_t)y * stride + x;
+            for (int e = 0; e < n; e++) {
+                int tx = x + disc[e].i, ty = y + disc[e].j;
+                if (!inner && (tx < 0 || tx >= w || ty < 0 || ty >= h)) continue;
+                unsigned v = (c * disc[e].k) >> 8;
+                if (v > d[disc[e].off]) d[disc[e].off] = (unsigned char)v;
             }
         }
+    free(disc);
+    return 1;
 }
 
 /* Draws layout (origin ox, oy in user space) with its halo through masks; returns 0
@@ -271,9 +282,11 @@ static int draw_masked(pm_text *t, cairo_t *cr, const pm_textstyle *st, double o
     if (ok) {
         cairo_surface_flush(glyphs);
         cairo_surface_flush(halo);
-        dilate(cairo_image_surface_get_data(glyphs), cairo_image_surface_get_data(halo), mw, mh,
-               cairo_image_surface_get_stride(glyphs), r);
+        ok = dilate(cairo_image_surface_get_data(glyphs), cairo_image_surface_get_data(halo), mw,
+                    mh, cairo_image_surface_get_stride(glyphs), r);
         cairo_surface_mark_dirty(halo);
+    }
+    if (ok) {
         cairo_save(cr);
         cairo_identity_matrix(cr);
         set_source(cr, st->halo);
