@@ -1,0 +1,180 @@
+/* Thin round-ended lines rasterised by distance into a coverage mask, then blended once. */
+#include "render/lines.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static int reserve(void **buf, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return 1;
+    size_t c = *cap ? *cap * 2 : 256;
+    while (c < need) c *= 2;
+    void *b = realloc(*buf, c * size);
+    if (!b) return 0;
+    *buf = b;
+    *cap = c;
+    return 1;
+}
+
+void pm_lines_move(pm_lines *l, pm_pt p)
+{
+    if (l->oom || !reserve((void **)&l->starts, &l->scap, l->nstarts + 1, sizeof *l->starts)) {
+        l->oom = 1;
+        return;
+    }
+    l->starts[l->nstarts++] = l->npts;
+    pm_lines_line(l, p);
+}
+
+void pm_lines_line(pm_lines *l, pm_pt p)
+{
+    if (l->oom || !l->nstarts || !reserve((void **)&l->pts, &l->cap, l->npts + 1, sizeof *l->pts)) {
+        l->oom = 1;
+        return;
+    }
+    l->pts[l->npts++] = p;
+}
+
+void pm_lines_fini(pm_lines *l)
+{
+    free(l->pts);
+    free(l->starts);
+    *l = (pm_lines){ 0 };
+}
+
+/* Coverage of the clip rectangle (w × h), a byte a pixel, and each row's touched span. */
+typedef struct {
+    unsigned char *cov;
+    int *lo, *hi;
+    int w, h;
+} mask;
+
+/* Overlap of a pixel (1 wide, centre at distance d) with a line hw either side. */
+static inline double overlap(double d, double hw)
+{
+    double o = fmin(d + 0.5, hw) - fmax(d - 0.5, -hw);
+    return o < 0 ? 0 : o > 1 ? 1 : o;
+}
+
+/* Adds segment a-b (mask coordinates) to the mask: each pixel keeps its largest
+ * coverage, so meeting segments give their union, not a double coat. */
+static void segment(mask *mk, pm_pt a, pm_pt b, double hw)
+{
+    double r = hw + 0.5, vx = b.x - a.x, vy = b.y - a.y, len2 = vx * vx + vy * vy;
+    int y0 = (int)floor(fmin(a.y, b.y) - r), y1 = (int)ceil(fmax(a.y, b.y) + r);
+    y0 = y0 < 0 ? 0 : y0;
+    y1 = y1 >= mk->h ? mk->h - 1 : y1;
+    for (int y = y0; y <= y1; y++) {
+        double yc = y + 0.5, xa = fmin(a.x, b.x), xb = fmax(a.x, b.x);
+        if (fabs(vy) > 1e-9) { /* the part of the segment within r of this row */
+            double t0 = (yc - r - a.y) / vy, t1 = (yc + r - a.y) / vy;
+            if (t0 > t1) { double t = t0; t0 = t1; t1 = t; }
+            t0 = fmax(t0, 0);
+            t1 = fmin(t1, 1);
+            if (t0 > t1) continue;
+            xa = fmin(a.x + vx * t0, a.x + vx * t1);
+            xb = fmax(a.x + vx * t0, a.x + vx * t1);
+        }
+        int x0 = (int)floor(xa - r), x1 = (int)ceil(xb + r);
+        x0 = x0 < 0 ? 0 : x0;
+        x1 = x1 >= mk->w ? mk->w - 1 : x1;
+        unsigned char *row = mk->cov + (size_t)y * mk->w;
+        for (int x = x0; x <= x1; x++) {
+            double xc = x + 0.5, t = len2 > 0 ? ((xc - a.x) * vx + (yc - a.y) * vy) / len2 : 0;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            double dx = a.x + t * vx - xc, dy = a.y + t * vy - yc, d2 = dx * dx + dy * dy;
+            if (d2 >= r * r) continue;
+            unsigned v = (unsigned)(overlap(sqrt(d2), hw) * 255 + 0.5);
+            if (v <= row[x]) continue;
+            row[x] = (unsigned char)v;
+            if (x < mk->lo[y]) mk->lo[y] = x;
+            if (x > mk->hi[y]) mk->hi[y] = x;
+        }
+    }
+}
+
+/* Blends colour c (straight alpha) through the mask into the premultiplied pixels. */
+static void blend(const mask *mk, unsigned char *data, int stride, pm_rgba c)
+{
+    uint32_t sa = (uint32_t)lround(c.a * 255);
+    uint32_t s[3] = { (uint32_t)lround(c.r * c.a * 255), (uint32_t)lround(c.g * c.a * 255),
+                      (uint32_t)lround(c.b * c.a * 255) };
+    uint32_t full = sa << 24 | s[0] << 16 | s[1] << 8 | s[2];
+    for (int y = 0; y < mk->h; y++) {
+        uint32_t *row = (uint32_t *)(data + (size_t)y * stride);
+        const unsigned char *cov = mk->cov + (size_t)y * mk->w;
+        for (int x = mk->lo[y]; x <= mk->hi[y]; x++) {
+            uint32_t k = cov[x];
+            if (!k) continue;
+            if (k == 255 && sa == 255) { row[x] = full; continue; }
+            uint32_t inv = 65025 - sa * k, d = row[x];
+            uint32_t a = (sa * k * 255 + (d >> 24) * inv + 32512) / 65025;
+            uint32_t r = (s[0] * k * 255 + (d >> 16 & 255) * inv + 32512) / 65025;
+            uint32_t g = (s[1] * k * 255 + (d >> 8 & 255) * inv + 32512) / 65025;
+            uint32_t b = (s[2] * k * 255 + (d & 255) * inv + 32512) / 65025;
+            row[x] = a << 24 | r << 16 | g << 8 | b;
+        }
+    }
+}
+
+/* The device rectangle to draw in: the clip, which must be one rectangle, within
+ * the surface.  0 if the target is not for pm_lines_draw. */
+static int target_rect(cairo_t *cr, int *x, int *y, int *w, int *h, double *ox, double *oy)
+{
+    cairo_surface_t *s = cairo_get_target(cr);
+    if (cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_IMAGE
+        || cairo_image_surface_get_format(s) != CAIRO_FORMAT_ARGB32)
+        return 0;
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    double dx, dy;
+    cairo_surface_get_device_offset(s, &dx, &dy);
+    if (m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0 || dx != 0 || dy != 0) return 0;
+    cairo_rectangle_list_t *rl = cairo_copy_clip_rectangle_list(cr);
+    int ok = rl->status == CAIRO_STATUS_SUCCESS && rl->num_rectangles == 1;
+    if (ok) {
+        cairo_rectangle_t r = rl->rectangles[0];
+        int x0 = (int)floor(r.x + m.x0), y0 = (int)floor(r.y + m.y0);
+        int x1 = (int)ceil(r.x + r.width + m.x0), y1 = (int)ceil(r.y + r.height + m.y0);
+        x0 = x0 < 0 ? 0 : x0;
+        y0 = y0 < 0 ? 0 : y0;
+        x1 = x1 > cairo_image_surface_get_width(s) ? cairo_image_surface_get_width(s) : x1;
+        y1 = y1 > cairo_image_surface_get_height(s) ? cairo_image_surface_get_height(s) : y1;
+        *x = x0, *y = y0, *w = x1 - x0, *h = y1 - y0;
+        *ox = m.x0 - x0, *oy = m.y0 - y0; /* user space to mask coordinates */
+    }
+    cairo_rectangle_list_destroy(rl);
+    return ok;
+}
+
+int pm_lines_draw(cairo_t *cr, const pm_lines *l, double width, pm_rgba c)
+{
+    int x, y, w, h;
+    double ox, oy;
+    if (l->oom || !target_rect(cr, &x, &y, &w, &h, &ox, &oy)) return 0;
+    if (w <= 0 || h <= 0 || !l->nstarts || width <= 0 || c.a <= 0) return 1;
+    mask mk = { calloc((size_t)w * h, 1), malloc(sizeof(int) * (size_t)h),
+                malloc(sizeof(int) * (size_t)h), w, h };
+    int ok = mk.cov && mk.lo && mk.hi;
+    if (ok) {
+        for (int i = 0; i < h; i++) mk.lo[i] = w, mk.hi[i] = -1;
+        for (size_t k = 0; k < l->nstarts; k++) {
+            size_t end = k + 1 < l->nstarts ? l->starts[k + 1] : l->npts;
+            for (size_t i = l->starts[k]; i < end; i++) {
+                pm_pt a = { l->pts[i].x + ox, l->pts[i].y + oy };
+                pm_pt b = i + 1 < end ? (pm_pt){ l->pts[i + 1].x + ox, l->pts[i + 1].y + oy } : a;
+                if (i + 1 < end || end - l->starts[k] == 1) segment(&mk, a, b, width / 2);
+            }
+        }
+        cairo_surface_t *s = cairo_get_target(cr);
+        cairo_surface_flush(s);
+        int stride = cairo_image_surface_get_stride(s);
+        blend(&mk, cairo_image_surface_get_data(s) + (size_t)y * stride + (size_t)x * 4, stride, c);
+        cairo_surface_mark_dirty_rectangle(s, x, y, w, h);
+    }
+    free(mk.cov);
+    free(mk.lo);
+    free(mk.hi);
+    return ok;
+}
