@@ -153,7 +153,20 @@ int pm_lines_draw(cairo_t *cr, const pm_lines *l, double width, pm_rgba c)
     int x, y, w, h;
     double ox, oy;
     if (l->oom || !target_rect(cr, &x, &y, &w, &h, &ox, &oy)) return 0;
-    if (w <= 0 || h <= 0 || !l->nstarts || width <= 0 || c.a <= 0) return 1;
+    if (!l->nstarts || width <= 0 || c.a <= 0) return 1;
+    /* the mask covers the lines' extent within the clip only: at large scales a
+     * metatile holds a few lines, and clearing the whole would dominate */
+    pm_bbox e = pm_bbox_empty();
+    for (size_t i = 0; i < l->npts; i++) pm_bbox_add(&e, l->pts[i]);
+    double r = width / 2 + 1;
+    int ex0 = (int)floor(e.minx + ox - r), ey0 = (int)floor(e.miny + oy - r);
+    int ex1 = (int)ceil(e.maxx + ox + r), ey1 = (int)ceil(e.maxy + oy + r);
+    ex0 = ex0 > 0 ? ex0 : 0;
+    ey0 = ey0 > 0 ? ey0 : 0;
+    w = (ex1 < w ? ex1 : w) - ex0;
+    h = (ey1 < h ? ey1 : h) - ey0;
+    if (w <= 0 || h <= 0) return 1;
+    x += ex0, y += ey0, ox -= ex0, oy -= ey0;
     mask mk = { calloc((size_t)w * h, 1), malloc(sizeof(int) * (size_t)h),
                 malloc(sizeof(int) * (size_t)h), w, h };
     int ok = mk.cov && mk.lo && mk.hi;
