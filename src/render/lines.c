@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int reserve(void **buf, size_t *cap, size_t need, size_t size)
 {
@@ -43,12 +44,27 @@ void pm_lines_fini(pm_lines *l)
     *l = (pm_lines){ 0 };
 }
 
-/* Coverage of the clip rectangle (w × h), a byte a pixel, and each row's touched span. */
+/* Coverage of the clip rectangle (w × h), a byte a pixel, valid (zeroed before
+ * use) in each row's span lo .. hi only: zeroing is paid where lines pass. */
 typedef struct {
     unsigned char *cov;
     int *lo, *hi;
     int w, h;
 } mask;
+
+/* Makes row y's span cover x0 .. x1, zeroing what it adds. */
+static void touch(mask *mk, int y, int x0, int x1)
+{
+    unsigned char *row = mk->cov + (size_t)y * mk->w;
+    if (mk->hi[y] < mk->lo[y]) {
+        memset(row + x0, 0, (size_t)(x1 - x0 + 1));
+        mk->lo[y] = x0;
+        mk->hi[y] = x1;
+        return;
+    }
+    if (x0 < mk->lo[y]) { memset(row + x0, 0, (size_t)(mk->lo[y] - x0)); mk->lo[y] = x0; }
+    if (x1 > mk->hi[y]) { memset(row + mk->hi[y] + 1, 0, (size_t)(x1 - mk->hi[y])); mk->hi[y] = x1; }
+}
 
 /* Overlap of a pixel (1 wide, centre at distance d) with a line hw either side. */
 static inline double overlap(double d, double hw)
@@ -79,6 +95,8 @@ static void segment(mask *mk, pm_pt a, pm_pt b, double hw)
         int x0 = (int)floor(xa - r), x1 = (int)ceil(xb + r);
         x0 = x0 < 0 ? 0 : x0;
         x1 = x1 >= mk->w ? mk->w - 1 : x1;
+        if (x0 > x1) continue;
+        if (x0 < mk->lo[y] || x1 > mk->hi[y]) touch(mk, y, x0, x1);
         unsigned char *row = mk->cov + (size_t)y * mk->w;
         for (int x = x0; x <= x1; x++) {
             double xc = x + 0.5, t = len2 > 0 ? ((xc - a.x) * vx + (yc - a.y) * vy) / len2 : 0;
@@ -86,10 +104,7 @@ static void segment(mask *mk, pm_pt a, pm_pt b, double hw)
             double dx = a.x + t * vx - xc, dy = a.y + t * vy - yc, d2 = dx * dx + dy * dy;
             if (d2 >= r * r) continue;
             unsigned v = (unsigned)(overlap(sqrt(d2), hw) * 255 + 0.5);
-            if (v <= row[x]) continue;
-            row[x] = (unsigned char)v;
-            if (x < mk->lo[y]) mk->lo[y] = x;
-            if (x > mk->hi[y]) mk->hi[y] = x;
+            if (v > row[x]) row[x] = (unsigned char)v;
         }
     }
 }
@@ -167,7 +182,7 @@ int pm_lines_draw(cairo_t *cr, const pm_lines *l, double width, pm_rgba c)
     h = (ey1 < h ? ey1 : h) - ey0;
     if (w <= 0 || h <= 0) return 1;
     x += ex0, y += ey0, ox -= ex0, oy -= ey0;
-    mask mk = { calloc((size_t)w * h, 1), malloc(sizeof(int) * (size_t)h),
+    mask mk = { malloc((size_t)w * h), malloc(sizeof(int) * (size_t)h),
                 malloc(sizeof(int) * (size_t)h), w, h };
     int ok = mk.cov && mk.lo && mk.hi;
     if (ok) {
