@@ -38,10 +38,12 @@ static void clear(pm_reduce_ws *ws)
     ws->nused = 0;
 }
 
-/* Distinct colours of the block with their pixel counts; -1 beyond MAX_COLOURS. */
+/* Distinct colours of the block with their pixel counts; -1 beyond MAX_COLOURS.
+ * The runs of equal pixels (colour << 16 | length, row after row) go to ws->runs
+ * while there is room; ws->nruns is -1 when there was not. */
 static int histogram(pm_reduce_ws *ws, const unsigned char *px, int stride, int block)
 {
-    int n = 0;
+    int n = 0, nruns = 0;
     for (int y = 0; y < block; y++) {
         const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
         int x = 0;
@@ -52,8 +54,11 @@ static int histogram(pm_reduce_ws *ws, const unsigned char *px, int stride, int 
             int e = entry(ws, &n, c);
             if (e < 0) return -1;
             ws->count[e] += (uint32_t)(x - x0);
+            if (nruns >= 0 && nruns < PM_REDUCE_RUNS) ws->runs[nruns++] = (uint32_t)e << 16 | (uint32_t)(x - x0);
+            else nruns = -1;
         }
     }
+    ws->nruns = nruns;
     return n;
 }
 
@@ -152,6 +157,15 @@ static int index_block(pm_reduce_ws *ws, int n, const unsigned char *px, int str
         }
         ws->index[e] = (uint8_t)ws->seen_at[h];
     }
+    *ncolors = m;
+    if (ws->nruns >= 0) { /* the histogram's runs: the pixels need not be read again */
+        for (int k = 0; k < ws->nruns; k++) {
+            uint32_t len = ws->runs[k] & 0xffff;
+            memset(idx, ws->index[ws->runs[k] >> 16], len);
+            idx += len;
+        }
+        return 1;
+    }
     int all = MAX_COLOURS; /* every colour is in the table: entry() only finds */
     for (int y = 0; y < block; y++) {
         const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
@@ -164,7 +178,6 @@ static int index_block(pm_reduce_ws *ws, int n, const unsigned char *px, int str
             memset(out + x0, ws->index[entry(ws, &all, c)], (size_t)(x - x0));
         }
     }
-    *ncolors = m;
     return 1;
 }
 

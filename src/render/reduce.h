@@ -4,9 +4,14 @@
 
 #include <stdint.h>
 
-/* Work space for pm_reduce_colours and pm_reduce_index (about 110 KB); any content, reused freely.
- * One per thread. */
+/* Runs of equal pixels the work space keeps: a whole 512 px tile's, worst case. */
+#define PM_REDUCE_RUNS (512 * 512)
+
+/* Work space for pm_reduce_colours and pm_reduce_index (about 1.1 MB); any content,
+ * reused freely.  One per thread. */
 typedef struct {
+    uint32_t runs[PM_REDUCE_RUNS];
+    int nruns;
     uint32_t key[8192];
     uint32_t count[8192];
     uint32_t map[8192];

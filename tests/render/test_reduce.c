@@ -331,6 +331,15 @@ Test(reduce, index_holds_the_reduced_pixels)
     cr_expect_eq(expect_index_matches(in, 128), 0);
 }
 
+/* A 1024 px block of a million runs (a checkerboard of A and the 257 colours), more
+ * than the work space keeps: the entries are then found by colour, to the same result. */
+Test(reduce, index_without_room_for_the_runs)
+{
+    static uint32_t in[1024 * 1024];
+    for (int p = 0; p < 1024 * 1024; p++) in[p] = (p / 1024 + p) % 2 ? A : col(p / 2 % 257);
+    cr_expect_eq(expect_index_matches(in, 1024), 1);
+}
+
 /* The palette image encodes to the same bytes as the reduced pixels themselves. */
 Test(reduce, indexed_png_is_the_reduced_png)
 {
