@@ -152,9 +152,13 @@ static void write_header_palette(png_structp png, png_infop info, palette *p, in
 
 /* Packs one row of entry numbers, remapped to palette order, at depth bits a pixel
  * (MSB first, as PNG wants). */
-static void palette_row(const uint8_t *remap, const uint8_t *src, unsigned char *dst, int w,
-                        int depth)
+static void palette_row(const uint8_t *remap, int identity, const uint8_t *src, unsigned char *dst,
+                        int w, int depth)
 {
+    if (depth == 8 && identity) { /* no translucent entry moved ahead: most tiles */
+        memcpy(dst, src, (size_t)w);
+        return;
+    }
     if (depth == 8) {
         for (int x = 0; x < w; x++) dst[x] = remap[src[x]];
         return;
@@ -213,6 +217,7 @@ static pm_status write_png(pm_png_enc *const e, const uint8_t *const idx, const 
     const size_t rowbytes = idx ? ((size_t)w * depth + 7) / 8 : (size_t)w * (alpha ? 4 : 3);
     const size_t rawlen = (rowbytes + 1) * (size_t)h;
     uint8_t remap[256];
+    volatile int identity = 1; /* set after setjmp */
     membuf buf = { 0 };
     png_structp png = NULL;
     png_infop info = NULL;
@@ -227,6 +232,7 @@ static pm_status write_png(pm_png_enc *const e, const uint8_t *const idx, const 
     png_set_write_fn(png, &buf, write_cb, flush_cb);
     if (idx) {
         write_header_palette(png, info, pal, w, h, opaque_fmt, remap);
+        for (int i = 0; i < pal->n; i++) identity &= remap[i] == i;
     } else {
         png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
                      alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
@@ -237,7 +243,7 @@ static pm_status write_png(pm_png_enc *const e, const uint8_t *const idx, const 
     for (int y = 0; y < h; y++) {
         unsigned char *row = e->raw + (size_t)y * (rowbytes + 1);
         row[0] = 0;
-        if (idx) palette_row(remap, idx + (size_t)y * w, row + 1, w, depth);
+        if (idx) palette_row(remap, identity, idx + (size_t)y * w, row + 1, w, depth);
         else convert_row((const uint32_t *)(px + (size_t)y * stride), row + 1, w, alpha);
     }
     size_t zlen = libdeflate_zlib_compress(e->z, e->raw, rawlen, e->zbuf, e->zbuf_cap);
