@@ -77,7 +77,8 @@ static inline double overlap(double d, double hw)
  * coverage, so meeting segments give their union, not a double coat. */
 static void segment(mask *mk, pm_pt a, pm_pt b, double hw)
 {
-    double r = hw + 0.5, vx = b.x - a.x, vy = b.y - a.y, len2 = vx * vx + vy * vy;
+    double r = hw + 0.5, r2 = r * r, vx = b.x - a.x, vy = b.y - a.y, len2 = vx * vx + vy * vy;
+    double inv = len2 > 0 ? 1 / len2 : 0, dt = vx * inv; /* t along the segment, per pixel */
     int y0 = (int)floor(fmin(a.y, b.y) - r), y1 = (int)ceil(fmax(a.y, b.y) + r);
     y0 = y0 < 0 ? 0 : y0;
     y1 = y1 >= mk->h ? mk->h - 1 : y1;
@@ -98,11 +99,11 @@ static void segment(mask *mk, pm_pt a, pm_pt b, double hw)
         if (x0 > x1) continue;
         if (x0 < mk->lo[y] || x1 > mk->hi[y]) touch(mk, y, x0, x1);
         unsigned char *row = mk->cov + (size_t)y * mk->w;
-        for (int x = x0; x <= x1; x++) {
-            double xc = x + 0.5, t = len2 > 0 ? ((xc - a.x) * vx + (yc - a.y) * vy) / len2 : 0;
-            t = t < 0 ? 0 : t > 1 ? 1 : t;
-            double dx = a.x + t * vx - xc, dy = a.y + t * vy - yc, d2 = dx * dx + dy * dy;
-            if (d2 >= r * r) continue;
+        double t0 = ((x0 + 0.5 - a.x) * vx + (yc - a.y) * vy) * inv;
+        for (int x = x0; x <= x1; x++, t0 += dt) {
+            double t = t0 < 0 ? 0 : t0 > 1 ? 1 : t0;
+            double dx = a.x + t * vx - (x + 0.5), dy = a.y + t * vy - yc, d2 = dx * dx + dy * dy;
+            if (d2 >= r2) continue;
             unsigned v = (unsigned)(overlap(sqrt(d2), hw) * 255 + 0.5);
             if (v > row[x]) row[x] = (unsigned char)v;
         }
@@ -120,6 +121,11 @@ static void blend(const mask *mk, unsigned char *data, int stride, pm_rgba c)
         uint32_t *row = (uint32_t *)(data + (size_t)y * stride);
         const unsigned char *cov = mk->cov + (size_t)y * mk->w;
         for (int x = mk->lo[y]; x <= mk->hi[y]; x++) {
+            uint64_t eight;
+            if (x + 8 <= mk->hi[y] + 1 && (memcpy(&eight, cov + x, 8), !eight)) { /* gaps */
+                x += 7;
+                continue;
+            }
             uint32_t k = cov[x];
             if (!k) continue;
             if (k == 255 && sa == 255) { row[x] = full; continue; }
