@@ -273,7 +273,8 @@ static pm_status try_size(placer *p, const pm_label_cand *c, const char *text, d
         box b = { cx - d.w / 2, cy - d.h / 2, cx + d.w / 2, cy + d.h / 2 };
         box q = { b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad };
         if (grid_hits(&p->g, &q)) continue;
-        *l = (pm_label){ 0, { c->anchor.x + fx, c->anchor.y + fy }, size, d.w, d.h, wrapped };
+        *l = (pm_label){ 0, { c->anchor.x + fx, c->anchor.y + fy }, size, d.w, d.h, wrapped,
+                         d.w1, d.h1, d.w2 };
         *placed = 1;
         return grid_add(&p->g, &b);
     }
@@ -391,20 +392,15 @@ void pm_label_box(const pm_label *l, const pm_view *v, double *x, double *y)
 static pm_status draw_one(pm_text *t, cairo_t *cr, const pm_label *l, const char *text,
                           const char *sub, const pm_label_opts *o, double x, double y)
 {
-    label_dims d;
-    pm_status s = measure_label(t, o, text, sub, l->size, &d);
-    if (s) return s;
     pm_textstyle st = o->text;
     st.size = l->size;
     st.max_width = 0;
     st.align = PM_ALIGN_CENTER;
-    /* Centre on the measured box: equal to l->w, l->h unless the caller changed opts. */
-    x += (l->w - d.w) / 2;
-    y += (l->h - d.h) / 2;
-    s = pm_text_draw(t, cr, text, &st, x + (d.w - d.w1) / 2, y);
+    /* the parts as measured at placement, each centred in the box */
+    pm_status s = pm_text_draw(t, cr, text, &st, x + (l->w - l->w1) / 2, y);
     if (!s && has_text(sub)) {
         st.size = l->size * o->sub_ratio;
-        s = pm_text_draw(t, cr, sub, &st, x + (d.w - d.w2) / 2, y + d.h1);
+        s = pm_text_draw(t, cr, sub, &st, x + (l->w - l->w2) / 2, y + l->h1);
     }
     return s;
 }

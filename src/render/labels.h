@@ -37,6 +37,8 @@ typedef struct {
     double size;       /* chosen font size (device units at the placement scale) */
     double w, h;       /* box size (device units at the placement scale), text + sub */
     int wrapped;       /* 1 if the main text was wrapped onto two lines */
+    double w1, h1, w2; /* the main text's box and the sub line's width: drawing needs
+                        * them, and measuring again costs a Pango layout a label */
 } pm_label;
 
 typedef struct {
