@@ -1,4 +1,5 @@
 /* Tile outputs: pyramids into a directory tree and packages, progress, and snapshots. */
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -101,6 +102,28 @@ static pm_status open_sinks(const char *base, const char *suffix, const pm_cmd_o
     return st;
 }
 
+/* A shard without tiles: a PMTiles archive cannot be empty (its directories must not
+ * be), so the shard writes its MBTiles only, removes a PMTiles an earlier attempt left,
+ * and says so; merging the .mbtiles shards gives either package.  The PMTiles sink is
+ * the last of the active ones (open_sinks). */
+static pm_status drop_empty_pmtiles(const char *base, const char *suffix, const pm_cmd_opts *o,
+                                    const char *what, size_t *na, char **msg, FILE *note)
+{
+    char *pmt = pm_asprintf("%s%s.shard-%u-of-%u.pmtiles", base, suffix, o->shard_k, o->shard_n);
+    if (!pmt) return PM_ENOMEM;
+    pm_status st = PM_OK;
+    if (unlink(pmt) != 0 && errno != ENOENT) {
+        *msg = pm_asprintf("%s: cannot remove the previous attempt's archive: %s", pmt, strerror(errno));
+        st = PM_EIO;
+    }
+    if (!st && note)
+        fprintf(note, "partymap: %s shard %u/%u has no tiles: wrote its MBTiles only (a PMTiles "
+                "archive cannot be empty); merge the .mbtiles shards\n", what, o->shard_k, o->shard_n);
+    free(pmt);
+    (*na)--;
+    return st;
+}
+
 static void tile_meta(const pm_project *p, const pm_thematic *th, const pm_scene *merc, int px,
                       char *name, size_t nlen, pm_tilemeta *m)
 {
@@ -159,6 +182,8 @@ static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const p
         char name[256];
         tile_meta(p, &th, merc, 256 * scale, name, sizeof name, &meta);
         pm_sinkstats ss[3] = { { 0 } };
+        if (!st && o->shard_n > 1 && ps.tiles == 0) /* more shards than metatiles with tiles */
+            st = drop_empty_pmtiles(base, suffix, o, what, &na, &msg, o->quiet ? NULL : err);
         if (!st) st = finish_sinks(active, na, &meta, ss, &msg);
         for (int k = 0; k < 3; k++) pm_sink_free(sinks[k]);
         if (st) break;

@@ -274,3 +274,59 @@ Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
     t_rm_tree(dir);
     free(dir);
 }
+
+/* More shards than the run has metatiles with tiles (z12-14 of the sample: a handful):
+ * the empty ones succeed with an MBTiles of no tiles and no PMTiles (which cannot be
+ * empty), say so, and the .mbtiles shards still merge into the single run's packages. */
+Test(shards, empty_shards_write_mbtiles_only_and_still_merge, .timeout = 900)
+{
+    struct stat sb;
+    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
+    char *dir = t_tmpdir();
+    cr_assert_eq(t_copy_sample(dir), 0);
+    char *cfg = pm_asprintf("%s/partymap.json", dir);
+    char *sed = pm_asprintf("sed -i 's/^  \"maps\":/  \"tiles\": { \"minzoom\": 12, \"maxzoom\": 14, \"hidpi\": false },\\n  \"maps\":/' '%s'", cfg);
+    cr_assert_eq(system(sed), 0);
+    const char *base = "'%s' render -c '%s' --only tiles --maps service --year 2016 --jobs 1 --out '%s/%s' %s 2>&1";
+    char *cmd = pm_asprintf(base, bin(), cfg, dir, "single", "");
+    run_ok(cmd);
+    free(cmd);
+    enum { N = 12 };
+    int empty = 0;
+    char *shards = pm_asprintf("%s/shards/2016/tiles/service", dir);
+    for (int k = 1; k <= N; k++) {
+        char shard[32];
+        snprintf(shard, sizeof shard, "--shard %d/%d", k, N);
+        cmd = pm_asprintf(base, bin(), cfg, dir, "shards", shard);
+        char *out = NULL;
+        cr_assert_eq(t_run(cmd, &out), 0, "%s\n%s", cmd, out);
+        char *mb = pm_asprintf("%s.shard-%d-of-%d.mbtiles", shards, k, N);
+        char *pmt = pm_asprintf("%s.shard-%d-of-%d.pmtiles", shards, k, N);
+        pm_sinkinfo info;
+        counter c = {0, 0};
+        cr_assert_eq(pm_sink_mbtiles_read(mb, &info, check_tile, &c, NULL), PM_OK, "%s", mb);
+        pm_sink_info_fini(&info);
+        if (c.n == 0) {
+            empty++;
+            cr_expect(!pm_path_exists(pmt), "shard %d has no tiles, yet a PMTiles", k);
+            cr_expect(strstr(out, "has no tiles"), "shard %d: %s", k, out);
+        } else {
+            cr_expect(pm_path_exists(pmt), "shard %d has tiles but no PMTiles", k);
+        }
+        free(out); free(mb); free(pmt); free(cmd);
+    }
+    cr_assert_gt(empty, 0, "no empty shard among %d: the test needs more", N);
+    for (int pm = 0; pm <= 1; pm++) { /* from the MBTiles shards, into either format */
+        const char *ext = pm ? "pmtiles" : "mbtiles";
+        char *merged = pm_asprintf("%s/merged/service.%s", dir, ext);
+        cmd = pm_asprintf("cd '%s/shards/2016/tiles' && '%s' merge -o '%s' service.shard-*-of-%d.mbtiles 2>&1",
+                          dir, bin(), merged, N);
+        run_ok(cmd);
+        char *want = pm_asprintf("%s/single/2016/tiles/service.%s", dir, ext);
+        assert_same_file(want, merged);
+        free(cmd); free(want); free(merged);
+    }
+    free(shards); free(sed); free(cfg);
+    t_rm_tree(dir);
+    free(dir);
+}
