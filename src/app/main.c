@@ -222,7 +222,8 @@ static const char *const usage_merge =
     "Combines the packages that 'render --shard K/N' wrote (MAP.shard-K-of-N.mbtiles or\n"
     ".pmtiles, in any order) into one package, byte for byte the one a single run\n"
     "writes.  Refuses shards of different runs, overlapping shards, and a set of\n"
-    "shards named K-of-N with one missing.\n";
+    "shards named K-of-N with one missing.  A shard without tiles writes no PMTiles\n"
+    "(the format cannot be empty): give the .mbtiles shards, for either output.\n";
 
 static int run_merge(int argc, char **argv)
 {
