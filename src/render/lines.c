@@ -66,6 +66,13 @@ static void touch(mask *mk, int y, int x0, int x1)
     if (x1 > mk->hi[y]) { memset(row + mk->hi[y] + 1, 0, (size_t)(x1 - mk->hi[y])); mk->hi[y] = x1; }
 }
 
+/* v as an int within lo .. hi; NaN gives lo (coordinates far off the surface, or
+ * broken ones, must not overflow the conversion). */
+static int clampi(double v, int lo, int hi)
+{
+    return v >= hi ? hi : v > lo ? (int)v : lo;
+}
+
 /* Overlap of a pixel (1 wide, centre at distance d) with a line hw either side. */
 static inline double overlap(double d, double hw)
 {
@@ -79,9 +86,9 @@ static void segment(mask *mk, pm_pt a, pm_pt b, double hw)
 {
     double r = hw + 0.5, r2 = r * r, vx = b.x - a.x, vy = b.y - a.y, len2 = vx * vx + vy * vy;
     double inv = len2 > 0 ? 1 / len2 : 0, dt = vx * inv; /* t along the segment, per pixel */
-    int y0 = (int)floor(fmin(a.y, b.y) - r), y1 = (int)ceil(fmax(a.y, b.y) + r);
-    y0 = y0 < 0 ? 0 : y0;
-    y1 = y1 >= mk->h ? mk->h - 1 : y1;
+    double fy0 = floor(fmin(a.y, b.y) - r), fy1 = ceil(fmax(a.y, b.y) + r);
+    if (!(fy0 <= fy1) || fy1 < 0 || fy0 >= mk->h || !isfinite(a.x) || !isfinite(b.x)) return;
+    int y0 = clampi(fy0, 0, mk->h - 1), y1 = clampi(fy1, 0, mk->h - 1);
     for (int y = y0; y <= y1; y++) {
         double yc = y + 0.5, xa = fmin(a.x, b.x), xb = fmax(a.x, b.x);
         if (fabs(vy) > 1e-9) { /* the part of the segment within r of this row */
@@ -93,16 +100,21 @@ static void segment(mask *mk, pm_pt a, pm_pt b, double hw)
             xa = fmin(a.x + vx * t0, a.x + vx * t1);
             xb = fmax(a.x + vx * t0, a.x + vx * t1);
         }
-        int x0 = (int)floor(xa - r), x1 = (int)ceil(xb + r);
-        x0 = x0 < 0 ? 0 : x0;
-        x1 = x1 >= mk->w ? mk->w - 1 : x1;
-        if (x0 > x1) continue;
+        if (ceil(xb + r) < 0 || floor(xa - r) >= mk->w) continue;
+        int x0 = clampi(floor(xa - r), 0, mk->w - 1), x1 = clampi(ceil(xb + r), 0, mk->w - 1);
         if (x0 < mk->lo[y] || x1 > mk->hi[y]) touch(mk, y, x0, x1);
         unsigned char *row = mk->cov + (size_t)y * mk->w;
         double t0 = ((x0 + 0.5 - a.x) * vx + (yc - a.y) * vy) * inv;
-        for (int x = x0; x <= x1; x++, t0 += dt) {
-            double t = t0 < 0 ? 0 : t0 > 1 ? 1 : t0;
-            double dx = a.x + t * vx - (x + 0.5), dy = a.y + t * vy - yc, d2 = dx * dx + dy * dy;
+        double c0 = (x0 + 0.5 - a.x) * vy - (yc - a.y) * vx; /* cross product, per pixel vy */
+        for (int x = x0; x <= x1; x++) {
+            double t = t0 + (x - x0) * dt, d2;
+            if (t > 0 && t < 1) { /* beside the segment: its distance to the line, exact */
+                double c = c0 + (x - x0) * vy;
+                d2 = c * c * inv;
+            } else { /* beyond an end: to that end */
+                double dx = (t <= 0 ? a.x : b.x) - (x + 0.5), dy = (t <= 0 ? a.y : b.y) - yc;
+                d2 = dx * dx + dy * dy;
+            }
             if (d2 >= r2) continue;
             unsigned v = (unsigned)(overlap(sqrt(d2), hw) * 255 + 0.5);
             if (v > row[x]) row[x] = (unsigned char)v;
@@ -180,12 +192,11 @@ int pm_lines_draw(cairo_t *cr, const pm_lines *l, double width, pm_rgba c)
     pm_bbox e = pm_bbox_empty();
     for (size_t i = 0; i < l->npts; i++) pm_bbox_add(&e, l->pts[i]);
     double r = width / 2 + 1;
-    int ex0 = (int)floor(e.minx + ox - r), ey0 = (int)floor(e.miny + oy - r);
-    int ex1 = (int)ceil(e.maxx + ox + r), ey1 = (int)ceil(e.maxy + oy + r);
-    ex0 = ex0 > 0 ? ex0 : 0;
-    ey0 = ey0 > 0 ? ey0 : 0;
-    w = (ex1 < w ? ex1 : w) - ex0;
-    h = (ey1 < h ? ey1 : h) - ey0;
+    if (!(e.minx <= e.maxx && e.miny <= e.maxy)) return 1; /* no finite point */
+    int ex0 = clampi(floor(e.minx + ox - r), 0, w), ey0 = clampi(floor(e.miny + oy - r), 0, h);
+    int ex1 = clampi(ceil(e.maxx + ox + r), 0, w), ey1 = clampi(ceil(e.maxy + oy + r), 0, h);
+    w = ex1 - ex0;
+    h = ey1 - ey0;
     if (w <= 0 || h <= 0) return 1;
     x += ex0, y += ey0, ox -= ex0, oy -= ey0;
     mask mk = { malloc((size_t)w * h), malloc(sizeof(int) * (size_t)h),

@@ -182,3 +182,25 @@ Test(lines, declines_what_it_cannot_draw_exactly)
     cr_expect_eq(pm_lines_draw(NULL, &l, 1, WHITE), 0, "a failed append must not be drawn");
     pm_lines_fini(&l);
 }
+
+/* Coordinates far beyond the surface (a long boundary at a large scale, ±1e12 px):
+ * what crosses the surface is drawn, and nothing overflows. */
+Test(lines, far_off_coordinates)
+{
+    cairo_surface_t *s = canvas();
+    cairo_t *cr = cairo_create(s);
+    uint32_t bg = px(s, 0, 0);
+    pm_lines l = { 0 };
+    pm_lines_move(&l, (pm_pt){ -1e12, 64.5 }); /* crosses the whole surface */
+    pm_lines_line(&l, (pm_pt){ 1e12, 64.5 });
+    pm_lines_move(&l, (pm_pt){ 3e11, -4e11 });  /* never comes near it */
+    pm_lines_line(&l, (pm_pt){ 5e11, -1e12 });
+    cr_assert_eq(pm_lines_draw(cr, &l, 1.0, WHITE), 1);
+    pm_lines_fini(&l);
+    cairo_destroy(cr);
+    for (int x = 0; x < 128; x += 9) {
+        cr_expect_eq(px(s, x, 64), 0xFFFFFFFFu, "(%d, 64): %08x", x, px(s, x, 64));
+        cr_expect_eq(px(s, x, 60), bg);
+    }
+    cairo_surface_destroy(s);
+}
