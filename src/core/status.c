@@ -2,6 +2,7 @@
 #include "core/status.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,19 @@ const char *pm_strerror(pm_status st)
     case PM_ECANCEL: return "stopped by a signal";
     }
     return "unknown status";
+}
+
+pm_status pm_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return PM_OK;
+    size_t n = *cap ? *cap * 2 : 256;
+    while (n < need) n *= 2;
+    if (size && n > SIZE_MAX / size) return PM_ENOMEM;
+    void *q = realloc(*p, n * size);
+    if (!q) return PM_ENOMEM;
+    *p = q;
+    *cap = n;
+    return PM_OK;
 }
 
 char *pm_strdup(const char *s)

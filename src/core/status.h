@@ -55,5 +55,8 @@ char *pm_problem_format(const pm_problem *p);
 /* strdup / printf into a new string; NULL on allocation failure.  Caller frees. */
 char *pm_strdup(const char *s);
 char *pm_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Makes the array *p (of *cap elements of size bytes) hold at least need elements,
+ * doubling from 256: PM_OK, or PM_ENOMEM with *p and *cap unchanged. */
+pm_status pm_grow(void **p, size_t *cap, size_t need, size_t size);
 
 #endif

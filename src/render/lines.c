@@ -6,21 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int reserve(void **buf, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 1;
-    size_t c = *cap ? *cap * 2 : 256;
-    while (c < need) c *= 2;
-    void *b = realloc(*buf, c * size);
-    if (!b) return 0;
-    *buf = b;
-    *cap = c;
-    return 1;
-}
+#include "core/status.h"
 
 void pm_lines_move(pm_lines *l, pm_pt p)
 {
-    if (l->oom || !reserve((void **)&l->starts, &l->scap, l->nstarts + 1, sizeof *l->starts)) {
+    if (l->oom || pm_grow((void **)&l->starts, &l->scap, l->nstarts + 1, sizeof *l->starts)) {
         l->oom = 1;
         return;
     }
@@ -30,7 +20,7 @@ void pm_lines_move(pm_lines *l, pm_pt p)
 
 void pm_lines_line(pm_lines *l, pm_pt p)
 {
-    if (l->oom || !l->nstarts || !reserve((void **)&l->pts, &l->cap, l->npts + 1, sizeof *l->pts)) {
+    if (l->oom || !l->nstarts || pm_grow((void **)&l->pts, &l->cap, l->npts + 1, sizeof *l->pts)) {
         l->oom = 1;
         return;
     }

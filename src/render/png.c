@@ -196,16 +196,6 @@ void pm_png_enc_free(pm_png_enc *e)
     free(e);
 }
 
-static int grow(unsigned char **buf, size_t *cap, size_t need)
-{
-    if (*cap >= need) return 1;
-    unsigned char *b = realloc(*buf, need);
-    if (!b) return 0;
-    *buf = b;
-    *cap = need;
-    return 1;
-}
-
 /* Writes the PNG of w × h pixels: palette entries idx (e->pal the palette) or, when
  * idx is NULL, the truecolour pixels px.  Const locals: libpng's longjmp. */
 static pm_status write_png(pm_png_enc *const e, const uint8_t *const idx, const unsigned char *const px,
@@ -222,9 +212,9 @@ static pm_status write_png(pm_png_enc *const e, const uint8_t *const idx, const 
     png_structp png = NULL;
     png_infop info = NULL;
     pm_status st = PM_ENOMEM;
-    if (!grow(&e->raw, &e->raw_cap, rawlen)) goto done;
+    if (pm_grow((void **)&e->raw, &e->raw_cap, rawlen, 1)) goto done;
     size_t bound = libdeflate_zlib_compress_bound(e->z, rawlen);
-    if (!grow(&e->zbuf, &e->zbuf_cap, bound)) goto done;
+    if (pm_grow((void **)&e->zbuf, &e->zbuf_cap, bound, 1)) goto done;
     png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     info = png ? png_create_info_struct(png) : NULL;
     if (!info) goto done;
@@ -270,7 +260,7 @@ static pm_status encode(pm_png_enc *e, cairo_surface_t *img, unsigned char **out
     int stride = cairo_image_surface_get_stride(img);
     const unsigned char *px = cairo_image_surface_get_data(img);
     if (!px || w <= 0 || h <= 0) return PM_EINTERNAL;
-    if (!grow(&e->idx, &e->idx_cap, (size_t)w * h)) return PM_ENOMEM;
+    if (pm_grow((void **)&e->idx, &e->idx_cap, (size_t)w * h, 1)) return PM_ENOMEM;
     int indexed = find_palette(&e->pal, px, w, h, stride, e->idx);
     int alpha = !indexed && fmt == CAIRO_FORMAT_ARGB32 && !is_opaque(px, w, h, stride);
     return write_png(e, indexed ? e->idx : NULL, px, stride, w, h, fmt == CAIRO_FORMAT_RGB24,

@@ -63,6 +63,12 @@ static void zoom_fini(zoomctx *zc)
 }
 
 /* Draws the w × h pixels whose top-left is global pixel (px, py) into surf. */
+/* Tiles per metatile side: the map's, or the default. */
+static uint32_t metatile_side(const pm_gridmap *m)
+{
+    return m->metatile ? m->metatile : PM_METATILE;
+}
+
 static pm_status draw_region(const zoomctx *zc, pm_text *t, cairo_surface_t *surf, double px,
                              double py, int w, int h)
 {
@@ -168,7 +174,7 @@ static pm_status ensure_worker(run *r, worker *w, int tile_px, int sw, int sh)
     if (need > w->cap) {
         /* room for a whole metatile at once, on huge pages where the kernel has them:
          * in a VM each 4 KiB page's first touch costs tens of microseconds */
-        size_t side = (size_t)(r->job->map.metatile ? r->job->map.metatile : PM_METATILE) * (size_t)tile_px;
+        size_t side = (size_t)metatile_side(&r->job->map) * (size_t)tile_px;
         size_t full = side * side * 4, huge = (size_t)2 << 20;
         size_t cap = ((need > full ? need : full) + huge - 1) / huge * huge;
         free(w->buf);
@@ -315,7 +321,7 @@ static pm_status add_zoom(const pm_pyramid_job *job, int z, size_t *seq, pm_meta
     pm_tilerange tr = pm_tile_range(z, reach_of(job->map.scene, z, job->map.scale));
     size_t nz = 0;
     int oom = 0;
-    pm_metatile *mz = pm_metatiles(&tr, job->map.metatile ? job->map.metatile : PM_METATILE, &nz, &oom);
+    pm_metatile *mz = pm_metatiles(&tr, metatile_side(&job->map), &nz, &oom);
     if (oom) return PM_ENOMEM;
     pm_status st = PM_OK;
     if (*n + nz > *cap) {
@@ -412,7 +418,7 @@ static pm_status snapshot_metatiles(const zoomctx *zc, pm_text *t, cairo_surface
     pm_tilerange tr = pm_tile_range(zc->z, reach_of(map->scene, zc->z, map->scale));
     size_t n = 0;
     int oom = 0;
-    pm_metatile *mt = pm_metatiles(&tr, map->metatile ? map->metatile : PM_METATILE, &n, &oom);
+    pm_metatile *mt = pm_metatiles(&tr, metatile_side(map), &n, &oom);
     if (oom) return PM_ENOMEM;
     pm_reduce_ws *ws = malloc(sizeof *ws);
     pm_status st = ws ? PM_OK : PM_ENOMEM;

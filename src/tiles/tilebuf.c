@@ -210,18 +210,6 @@ static int io_all(int fd, void *p, size_t len, uint64_t off, int writing)
     return 0;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap * 2 : 256;
-    while (n < need) n *= 2;
-    void *q = realloc(*p, n * size);
-    if (!q) return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 static void slot_insert(uint32_t *slots, size_t nslots, uint64_t hash, uint32_t value)
 {
     size_t i = (size_t)hash & (nslots - 1);
@@ -251,7 +239,7 @@ static pm_status find_or_store(pm_tilebuf *b, const unsigned char *data, size_t 
          i = (i + 1) & (b->nslots - 1)) {
         const blob *c = &b->blobs[b->slots[i] - 1];
         if (c->hash != h || c->len != len) continue;
-        if (grow((void **)&b->scratch, &b->scratch_cap, len, 1)) return PM_ENOMEM;
+        if (pm_grow((void **)&b->scratch, &b->scratch_cap, len, 1)) return PM_ENOMEM;
         if (io_all(b->fd, b->scratch, len, c->off, 0)) return PM_EIO;
         if (memcmp(b->scratch, data, len) == 0) {
             *out = b->slots[i] - 1;
@@ -259,7 +247,7 @@ static pm_status find_or_store(pm_tilebuf *b, const unsigned char *data, size_t 
         }
     }
     if (b->nblobs >= UINT32_MAX - 1 || slots_reserve(b) ||
-        grow((void **)&b->blobs, &b->capblobs, b->nblobs + 1, sizeof *b->blobs))
+        pm_grow((void **)&b->blobs, &b->capblobs, b->nblobs + 1, sizeof *b->blobs))
         return PM_ENOMEM;
     if (io_all(b->fd, (void *)data, len, b->spool_len, 1)) return PM_EIO;
     b->blobs[b->nblobs] = (blob){b->spool_len, h, (uint32_t)len};
@@ -284,7 +272,7 @@ pm_status pm_tilebuf_put(pm_tilebuf *b, int z, uint32_t x, uint32_t y,
     if (st) { st = fail_with(b, st, msg); goto done; }
     uint32_t id;
     st = find_or_store(b, data, len, h, &id);
-    if (!st && grow((void **)&b->refs, &b->caprefs, b->nrefs + 1, sizeof *b->refs))
+    if (!st && pm_grow((void **)&b->refs, &b->caprefs, b->nrefs + 1, sizeof *b->refs))
         st = PM_ENOMEM;
     if (st) {
         msg = st == PM_EIO ? pm_asprintf("tile %d/%u/%u: cannot spool to a temporary file: %s",

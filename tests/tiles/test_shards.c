@@ -199,24 +199,42 @@ static void run_ok(const char *cmd)
     free(out);
 }
 
-Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
+/* The command rendering the service map of 2016 with cfg's tiles into dir/sub, with
+ * the options opts (caller frees). */
+static char *render_cmd(const char *cfg, const char *dir, const char *sub, const char *opts)
+{
+    return pm_asprintf("'%s' render -c '%s' --only tiles --maps service --year 2016 --out '%s/%s' %s 2>&1",
+                       bin(), cfg, dir, sub, opts);
+}
+
+/* A new folder (*dir) holding the sample with the "tiles" settings tiles (JSON
+ * members) and its single run's tiles in single/; returns the config's path.  Skips
+ * the test when the binary is not built. */
+static char *sample_and_single_run(const char *tiles, char **dir)
 {
     struct stat sb;
     if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
-    char *dir = t_tmpdir();
-    cr_assert_eq(t_copy_sample(dir), 0);
-    /* z12-16, 256 px only: the same metatile grid as the defaults, smaller */
-    char *cfg = pm_asprintf("%s/partymap.json", dir);
-    char *sed = pm_asprintf("sed -i 's/^  \"maps\":/  \"tiles\": { \"maxzoom\": 16, \"hidpi\": false },\\n  \"maps\":/' '%s'", cfg);
+    *dir = t_tmpdir();
+    cr_assert_eq(t_copy_sample(*dir), 0);
+    char *cfg = pm_asprintf("%s/partymap.json", *dir);
+    char *sed = pm_asprintf("sed -i 's/^  \"maps\":/  \"tiles\": { %s },\\n  \"maps\":/' '%s'", tiles, cfg);
     cr_assert_eq(system(sed), 0);
-    const char *base = "'%s' render -c '%s' --only tiles --maps service --year 2016 --quiet --jobs 2 --out '%s/%s' %s 2>&1";
-    char *cmd = pm_asprintf(base, bin(), cfg, dir, "single", "");
+    free(sed);
+    char *cmd = render_cmd(cfg, *dir, "single", "--quiet --jobs 2");
     run_ok(cmd);
     free(cmd);
+    return cfg;
+}
+
+Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
+{
+    /* z12-16, 256 px only: the same metatile grid as the defaults, smaller */
+    char *dir = NULL, *cmd = NULL;
+    char *cfg = sample_and_single_run("\"maxzoom\": 16, \"hidpi\": false", &dir);
     for (int k = 1; k <= 3; k++) {
-        char shard[32];
-        snprintf(shard, sizeof shard, "--shard %d/3", k);
-        cmd = pm_asprintf(base, bin(), cfg, dir, "shards", shard);
+        char shard[48];
+        snprintf(shard, sizeof shard, "--quiet --jobs 2 --shard %d/3", k);
+        cmd = render_cmd(cfg, dir, "shards", shard);
         run_ok(cmd);
         free(cmd);
     }
@@ -270,7 +288,7 @@ Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
     }
     cr_assert_gt(whole, 2 * 40, "z12-16 of the sample: about 50 tiles");
     cr_assert_eq(total, whole, "the shards hold the run's tiles once each");
-    free(single); free(shards); free(sed); free(cfg);
+    free(single); free(shards); free(cfg);
     t_rm_tree(dir);
     free(dir);
 }
@@ -280,24 +298,15 @@ Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
  * empty), say so, and the .mbtiles shards still merge into the single run's packages. */
 Test(shards, empty_shards_write_mbtiles_only_and_still_merge, .timeout = 900)
 {
-    struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
-    char *dir = t_tmpdir();
-    cr_assert_eq(t_copy_sample(dir), 0);
-    char *cfg = pm_asprintf("%s/partymap.json", dir);
-    char *sed = pm_asprintf("sed -i 's/^  \"maps\":/  \"tiles\": { \"minzoom\": 12, \"maxzoom\": 14, \"hidpi\": false },\\n  \"maps\":/' '%s'", cfg);
-    cr_assert_eq(system(sed), 0);
-    const char *base = "'%s' render -c '%s' --only tiles --maps service --year 2016 --jobs 1 --out '%s/%s' %s 2>&1";
-    char *cmd = pm_asprintf(base, bin(), cfg, dir, "single", "");
-    run_ok(cmd);
-    free(cmd);
+    char *dir = NULL, *cmd = NULL;
+    char *cfg = sample_and_single_run("\"minzoom\": 12, \"maxzoom\": 14, \"hidpi\": false", &dir);
     enum { N = 12 };
     int empty = 0;
     char *shards = pm_asprintf("%s/shards/2016/tiles/service", dir);
     for (int k = 1; k <= N; k++) {
-        char shard[32];
-        snprintf(shard, sizeof shard, "--shard %d/%d", k, N);
-        cmd = pm_asprintf(base, bin(), cfg, dir, "shards", shard);
+        char shard[48];
+        snprintf(shard, sizeof shard, "--jobs 1 --shard %d/%d", k, N); /* not quiet: the note */
+        cmd = render_cmd(cfg, dir, "shards", shard);
         char *out = NULL;
         cr_assert_eq(t_run(cmd, &out), 0, "%s\n%s", cmd, out);
         char *mb = pm_asprintf("%s.shard-%d-of-%d.mbtiles", shards, k, N);
@@ -326,7 +335,7 @@ Test(shards, empty_shards_write_mbtiles_only_and_still_merge, .timeout = 900)
         assert_same_file(want, merged);
         free(cmd); free(want); free(merged);
     }
-    free(shards); free(sed); free(cfg);
+    free(shards); free(cfg);
     t_rm_tree(dir);
     free(dir);
 }
