@@ -64,6 +64,10 @@ static int histogram(pm_reduce_ws *ws, const unsigned char *px, int stride, int 
     int n = 0, nruns = 0;
     for (int y = 0; y < block; y++) {
         const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
+        if (y + 2 < block) { /* rows are stride apart: a new stream each, fetched ahead */
+            const unsigned char *ahead = px + (size_t)(y + 2) * stride;
+            for (int b = 0; b < block * 4; b += 64) __builtin_prefetch(ahead + b);
+        }
         int x = 0;
         while (x < block) { /* one lookup a run */
             uint32_t c = row[x];
