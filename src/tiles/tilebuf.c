@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 uint64_t pm_tilebuf_tileid(int z, uint32_t x, uint32_t y)
@@ -111,7 +112,11 @@ typedef struct {
 struct pm_tilebuf {
     pthread_mutex_t mu;
     int fd;               /* the spool: unnamed, or unlinked right after creation */
-    uint64_t spool_len;
+    uint64_t spool_len;   /* bytes stored, the pending ones included */
+    unsigned char *pend;  /* the spool's last bytes, not yet written (PEND_CAP at most) */
+    size_t npend;
+    const unsigned char *map; /* the whole spool, mapped at the first read (or NULL) */
+    int map_tried;
     pm_tileref *refs;
     size_t nrefs, caprefs;
     blob *blobs;
@@ -123,6 +128,10 @@ struct pm_tilebuf {
     pm_status st;         /* first failure, kept */
     char *msg;
 };
+
+/* Bytes gathered before one write to the spool: tiles are kilobytes, and a write
+ * each was a system call each (two packages, so two a tile). */
+#define PEND_CAP ((size_t)1 << 20)
 
 /* An unnamed file in dir (O_TMPFILE), or a named one unlinked at once where the
  * file system lacks O_TMPFILE: either way a crash leaves nothing behind. */
@@ -157,12 +166,15 @@ pm_status pm_tilebuf_new(const char *path, pm_tilebuf **out, char **err)
         st = PM_EIO;
         goto fail;
     }
+    b->pend = malloc(PEND_CAP);
+    if (!b->pend) { st = PM_ENOMEM; goto fail; }
     if (pthread_mutex_init(&b->mu, NULL) != 0) { st = PM_EINTERNAL; goto fail; }
     free(dir);
     *out = b;
     return PM_OK;
 fail:
     if (b && b->fd >= 0) close(b->fd);
+    if (b) free(b->pend);
     free(b);
     free(dir);
     return st;
@@ -172,7 +184,9 @@ void pm_tilebuf_free(pm_tilebuf *b)
 {
     if (!b) return;
     pthread_mutex_destroy(&b->mu);
+    if (b->map) munmap((void *)b->map, (size_t)b->spool_len);
     close(b->fd);
+    free(b->pend);
     free(b->refs);
     free(b->blobs);
     free(b->slots);
@@ -210,6 +224,38 @@ static int io_all(int fd, void *p, size_t len, uint64_t off, int writing)
     return 0;
 }
 
+/* Writes the pending bytes to the spool. */
+static int flush_pending(pm_tilebuf *b)
+{
+    if (b->npend && io_all(b->fd, b->pend, b->npend, b->spool_len - b->npend, 1)) return -1;
+    b->npend = 0;
+    return 0;
+}
+
+/* Appends len bytes to the spool (pending while they fit). */
+static int spool_append(pm_tilebuf *b, const unsigned char *data, size_t len)
+{
+    if (b->npend + len > PEND_CAP && flush_pending(b)) return -1;
+    if (len > PEND_CAP) {
+        if (io_all(b->fd, (void *)data, len, b->spool_len, 1)) return -1;
+    } else {
+        memcpy(b->pend + b->npend, data, len);
+        b->npend += len;
+    }
+    b->spool_len += len;
+    return 0;
+}
+
+/* Copies len spooled bytes from off: from the pending ones, the mapping or the file. */
+static int spool_get(pm_tilebuf *b, unsigned char *dst, size_t len, uint64_t off)
+{
+    uint64_t pend_off = b->spool_len - b->npend;
+    if (off >= pend_off) memcpy(dst, b->pend + (off - pend_off), len);
+    else if (b->map) memcpy(dst, b->map + off, len);
+    else return io_all(b->fd, dst, len, off, 0);
+    return 0;
+}
+
 static void slot_insert(uint32_t *slots, size_t nslots, uint64_t hash, uint32_t value)
 {
     size_t i = (size_t)hash & (nslots - 1);
@@ -240,7 +286,7 @@ static pm_status find_or_store(pm_tilebuf *b, const unsigned char *data, size_t 
         const blob *c = &b->blobs[b->slots[i] - 1];
         if (c->hash != h || c->len != len) continue;
         if (pm_grow((void **)&b->scratch, &b->scratch_cap, len, 1)) return PM_ENOMEM;
-        if (io_all(b->fd, b->scratch, len, c->off, 0)) return PM_EIO;
+        if (spool_get(b, b->scratch, len, c->off)) return PM_EIO;
         if (memcmp(b->scratch, data, len) == 0) {
             *out = b->slots[i] - 1;
             return PM_OK;
@@ -249,9 +295,8 @@ static pm_status find_or_store(pm_tilebuf *b, const unsigned char *data, size_t 
     if (b->nblobs >= UINT32_MAX - 1 || slots_reserve(b) ||
         pm_grow((void **)&b->blobs, &b->capblobs, b->nblobs + 1, sizeof *b->blobs))
         return PM_ENOMEM;
-    if (io_all(b->fd, (void *)data, len, b->spool_len, 1)) return PM_EIO;
     b->blobs[b->nblobs] = (blob){b->spool_len, h, (uint32_t)len};
-    b->spool_len += len;
+    if (spool_append(b, data, len)) return PM_EIO;
     slot_insert(b->slots, b->nslots, h, (uint32_t)(b->nblobs + 1));
     *out = (uint32_t)b->nblobs++;
     return PM_OK;
@@ -338,7 +383,19 @@ size_t pm_tilebuf_blob_len(const pm_tilebuf *b, uint32_t i)
 
 pm_status pm_tilebuf_read(pm_tilebuf *b, uint32_t i, unsigned char *dst, char **err)
 {
-    if (io_all(b->fd, dst, b->blobs[i].len, b->blobs[i].off, 0)) {
+    if (!b->map_tried && b->spool_len > b->npend) {
+        b->map_tried = 1;
+        /* the puts are over: the spool goes to the file once, then reads come from
+         * a mapping of it (a read each was a system call each); where it cannot be
+         * mapped, reads stay reads */
+        if (flush_pending(b)) {
+            if (err) *err = pm_asprintf("cannot spool to a temporary file: %s", strerror(errno));
+            return PM_EIO;
+        }
+        void *m = mmap(NULL, (size_t)b->spool_len, PROT_READ, MAP_SHARED, b->fd, 0);
+        if (m != MAP_FAILED) b->map = m;
+    }
+    if (spool_get(b, dst, b->blobs[i].len, b->blobs[i].off)) {
         if (err) *err = pm_asprintf("cannot read back a spooled tile: %s", strerror(errno));
         return PM_EIO;
     }

@@ -35,7 +35,8 @@ typedef struct {
 
 /* Tiles collected by a package sink until finish.  Contents go to an anonymous
  * temporary file beside the package (nothing of it outlives the process), stored
- * once per distinct content; only a small index stays in memory. */
+ * once per distinct content, a megabyte at a time; only a small index and that
+ * megabyte stay in memory.  Reads map the file. */
 typedef struct pm_tilebuf pm_tilebuf;
 
 /* A collection whose spool lives in the folder of path (created if missing).

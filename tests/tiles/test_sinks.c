@@ -631,3 +631,50 @@ Test(sinks, pmtiles_without_tiles_is_an_error)
     assert_no_temporaries(dir);
     free(path);
 }
+
+/* Content k of the spool test: len bytes from a seed, so each is checkable. */
+static size_t spool_content(uint32_t k, unsigned char *buf)
+{
+    size_t len = k == 7 ? (size_t)3 << 20 : 1000 + (size_t)(k * 2654435761u % 30000);
+    uint32_t r = k * 7919u + 1;
+    for (size_t i = 0; i < len; i++) {
+        r = r * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(r >> 16);
+    }
+    return len;
+}
+
+/* The spool holds its last megabyte in memory and maps the file for reading: tiles
+ * on either side of a flush, one larger than the buffer, and repeats (equal bytes
+ * found whether in memory or in the file) all read back as put. */
+Test(sinks, spool_reads_back_across_its_buffer)
+{
+    enum { N = 400, DISTINCT = 300 };
+    char *path = pm_asprintf("%s/spool.mbtiles", dir);
+    pm_tilebuf *b = NULL;
+    char *err = NULL;
+    cr_assert_eq(pm_tilebuf_new(path, &b, &err), PM_OK, "%s", err ? err : "");
+    unsigned char *buf = malloc((size_t)4 << 20), *back = malloc((size_t)4 << 20);
+    for (uint32_t i = 0; i < N; i++) { /* contents 0..299, then 100 repeats of early ones */
+        uint32_t k = i < DISTINCT ? i : (i - DISTINCT) * 3 % DISTINCT;
+        size_t len = spool_content(k, buf);
+        cr_assert_eq(pm_tilebuf_put(b, 9, i, 0, buf, len), PM_OK);
+    }
+    cr_assert_eq(pm_tilebuf_nblobs(b), DISTINCT);
+    const pm_tileref *refs;
+    size_t n;
+    cr_assert_eq(pm_tilebuf_sort(b, NULL, &refs, &n, &err), PM_OK, "%s", err ? err : "");
+    cr_assert_eq(n, N);
+    for (size_t j = 0; j < n; j++) {
+        uint32_t i = refs[j].x, k = i < DISTINCT ? i : (i - DISTINCT) * 3 % DISTINCT;
+        size_t len = spool_content(k, buf);
+        cr_assert_eq(pm_tilebuf_blob_len(b, refs[j].blob), len, "tile %u", i);
+        cr_assert_eq(pm_tilebuf_read(b, refs[j].blob, back, &err), PM_OK, "%s", err ? err : "");
+        cr_assert_eq(memcmp(back, buf, len), 0, "tile %u (content %u) read back wrong", i, k);
+    }
+    pm_tilebuf_free(b);
+    assert_no_temporaries(dir);
+    free(buf);
+    free(back);
+    free(path);
+}
