@@ -10,7 +10,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 uint64_t pm_tilebuf_tileid(int z, uint32_t x, uint32_t y)
@@ -115,8 +114,6 @@ struct pm_tilebuf {
     uint64_t spool_len;   /* bytes stored, the pending ones included */
     unsigned char *pend;  /* the spool's last bytes, not yet written (PEND_CAP at most) */
     size_t npend;
-    const unsigned char *map; /* the whole spool, mapped at the first read (or NULL) */
-    int map_tried;
     pm_tileref *refs;
     size_t nrefs, caprefs;
     blob *blobs;
@@ -184,7 +181,6 @@ void pm_tilebuf_free(pm_tilebuf *b)
 {
     if (!b) return;
     pthread_mutex_destroy(&b->mu);
-    if (b->map) munmap((void *)b->map, (size_t)b->spool_len);
     close(b->fd);
     free(b->pend);
     free(b->refs);
@@ -246,12 +242,11 @@ static int spool_append(pm_tilebuf *b, const unsigned char *data, size_t len)
     return 0;
 }
 
-/* Copies len spooled bytes from off: from the pending ones, the mapping or the file. */
+/* Copies len spooled bytes from off: from the pending ones or the file. */
 static int spool_get(pm_tilebuf *b, unsigned char *dst, size_t len, uint64_t off)
 {
     uint64_t pend_off = b->spool_len - b->npend;
     if (off >= pend_off) memcpy(dst, b->pend + (off - pend_off), len);
-    else if (b->map) memcpy(dst, b->map + off, len);
     else return io_all(b->fd, dst, len, off, 0);
     return 0;
 }
@@ -383,18 +378,6 @@ size_t pm_tilebuf_blob_len(const pm_tilebuf *b, uint32_t i)
 
 pm_status pm_tilebuf_read(pm_tilebuf *b, uint32_t i, unsigned char *dst, char **err)
 {
-    if (!b->map_tried && b->spool_len > b->npend) {
-        b->map_tried = 1;
-        /* the puts are over: the spool goes to the file once, then reads come from
-         * a mapping of it (a read each was a system call each); where it cannot be
-         * mapped, reads stay reads */
-        if (flush_pending(b)) {
-            if (err) *err = pm_asprintf("cannot spool to a temporary file: %s", strerror(errno));
-            return PM_EIO;
-        }
-        void *m = mmap(NULL, (size_t)b->spool_len, PROT_READ, MAP_SHARED, b->fd, 0);
-        if (m != MAP_FAILED) b->map = m;
-    }
     if (spool_get(b, dst, b->blobs[i].len, b->blobs[i].off)) {
         if (err) *err = pm_asprintf("cannot read back a spooled tile: %s", strerror(errno));
         return PM_EIO;

@@ -36,7 +36,7 @@ typedef struct {
 /* Tiles collected by a package sink until finish.  Contents go to an anonymous
  * temporary file beside the package (nothing of it outlives the process), stored
  * once per distinct content, a megabyte at a time; only a small index and that
- * megabyte stay in memory.  Reads map the file. */
+ * megabyte stay in memory. */
 typedef struct pm_tilebuf pm_tilebuf;
 
 /* A collection whose spool lives in the folder of path (created if missing).

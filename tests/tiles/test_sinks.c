@@ -644,7 +644,7 @@ static size_t spool_content(uint32_t k, unsigned char *buf)
     return len;
 }
 
-/* The spool holds its last megabyte in memory and maps the file for reading: tiles
+/* The spool holds its last megabyte in memory, the rest in the file: tiles
  * on either side of a flush, one larger than the buffer, and repeats (equal bytes
  * found whether in memory or in the file) all read back as put. */
 Test(sinks, spool_reads_back_across_its_buffer)
