@@ -122,6 +122,11 @@ static void blend(const mask *mk, unsigned char *data, int stride, pm_rgba c)
     for (int y = 0; y < mk->h; y++) {
         uint32_t *row = (uint32_t *)(data + (size_t)y * stride);
         const unsigned char *cov = mk->cov + (size_t)y * mk->w;
+        if (y + 2 < mk->h) { /* the pixels two rows on, a stride away: fetched ahead */
+            const unsigned char *ahead = data + (size_t)(y + 2) * stride;
+            for (int x = mk->lo[y + 2] & ~15; x <= mk->hi[y + 2]; x += 16)
+                __builtin_prefetch(ahead + (size_t)x * 4, 1);
+        }
         for (int x = mk->lo[y]; x <= mk->hi[y]; x++) {
             uint64_t eight;
             if (x + 8 <= mk->hi[y] + 1 && (memcpy(&eight, cov + x, 8), !eight)) { /* gaps */
