@@ -29,7 +29,20 @@ typedef struct {
     pm_status st;       /* first failure, kept */
     char *msg;
     int finished;
+    int fresh;          /* DIR was empty when the sink opened: no tile to compare with */
 } dir_sink;
+
+/* 1 if dir holds nothing (a first run, or a fresh output folder). */
+static int empty_dir(const char *dir)
+{
+    DIR *dh = opendir(dir);
+    if (!dh) return 0;
+    int empty = 1;
+    for (struct dirent *de; empty && (de = readdir(dh)) != NULL;)
+        empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+    closedir(dh);
+    return empty;
+}
 
 static pm_status keep_failure(dir_sink *d, pm_status st, char *msg)
 {
@@ -79,7 +92,7 @@ static pm_status dir_put(pm_sink *s, int z, uint32_t x, uint32_t y, const unsign
     if (st) return keep_failure(d, st, msg);
     char *path = pm_asprintf("%s/%d/%u/%u%s.png", d->dir, z, x, y, d->suffix);
     if (!path) return keep_failure(d, PM_ENOMEM, NULL);
-    int same = same_file(path, png, len);
+    int same = !d->fresh && same_file(path, png, len);
     if (!same) st = pm_write_replace(path, png, len, &msg); /* one sync at finish */
     free(path);
     if (st) return keep_failure(d, st, msg);
@@ -269,6 +282,10 @@ pm_status pm_sink_dir_new(const char *dir, const char *suffix, pm_sink **out, ch
     d->suffix = pm_strdup(suffix);
     d->minz = PM_TILE_MAXZOOM + 1;
     d->maxz = -1;
+    /* Into an empty folder, a put need not look for an old tile first (an open that
+     * fails, a path walk a tile).  A tile some other writer adds meanwhile is only
+     * replaced by the same bytes. */
+    d->fresh = empty_dir(dir);
     if (!d->dir || !d->suffix || pthread_mutex_init(&d->mu, NULL) != 0) {
         free(d->dir);
         free(d->suffix);
