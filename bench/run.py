@@ -13,7 +13,8 @@ For a and b, partymap (`render --only tiles`, which also writes the MBTiles and
 PMTiles packages) and Mapnik (bench/mapnik_tiles.py: 8 x 8 metatiles of 2048 px
 sliced into 256 px tiles, as renderd does, PNG "png32" and, once per run,
 "png8:m=h") render the same tiles on the same number of threads or processes
-(--jobs), interleaved, --reps times; medians are reported.  Mapnik writes exactly
+(--jobs), interleaved, --reps times, and in each repetition partymap on one thread
+and the encode floor too; medians are reported.  Mapnik writes exactly
 the tiles partymap wrote (the non-empty ones); tiles/s divides that count by the
 render phase (partymap: its own tile timer, from opening the sinks to the packages
 finished; Mapnik: from its processes holding the loaded style to the last tile
@@ -166,20 +167,23 @@ class Bench:
         sh(["/usr/bin/python3", os.path.join(BENCH, "mapnik_prep.py"), cfg, "service", "2016",
             os.path.join(pm_out, "2016", "tiles", "service.mbtiles"), mk])
         style = os.path.join(mk, "service.xml")
-        runs = {"partymap": [first], "mapnik_png32": []}
+        # Every measurement the ratios need is taken in every repetition, one after
+        # the other, so that a slow spell of this shared machine hits them alike.
+        runs = {"partymap": [first], "mapnik_png32": [], "partymap_1job": [], "encode_floor": []}
         for rep in range(self.a.reps):
             runs["mapnik_png32"].append(self.mapnik_tiles(style, listfile, mk_out + "-png32", "png32"))
             if rep:
                 runs["partymap"].append(self.partymap_tiles(cfg, pm_out, self.a.jobs)[0])
-            print("bench:   rep %d: partymap %.2f s, mapnik %.2f s" % (rep + 1, runs["partymap"][-1]["seconds"],
-                  runs["mapnik_png32"][-1]["seconds"]), file=sys.stderr)
-        runs["mapnik_png8"] = [self.mapnik_tiles(style, listfile, mk_out + "-png8", "png8:m=h")]
-        runs["partymap_1job"] = [self.partymap_tiles(cfg, pm_out + "-1", 1)[0]]
+            runs["encode_floor"].append(self.encode_floor(os.path.join(pm_out, "2016", "tiles", "service")))
+            runs["partymap_1job"].append(self.partymap_tiles(cfg, pm_out + "-1", 1)[0])
+            print("bench:   rep %d: partymap %.2f s (1 job %.2f s), mapnik %.2f s, encode floor %.2f s"
+                  % (rep + 1, runs["partymap"][-1]["seconds"], runs["partymap_1job"][-1]["seconds"],
+                     runs["mapnik_png32"][-1]["seconds"], runs["encode_floor"][-1]["seconds"]),
+                  file=sys.stderr)
         shutil.rmtree(pm_out + "-1", ignore_errors=True)
+        runs["mapnik_png8"] = [self.mapnik_tiles(style, listfile, mk_out + "-png8", "png8:m=h")]
         res = {name: median_run(r) for name, r in runs.items()}
-        res["encode_floor"] = self.encode_floor(os.path.join(pm_out, "2016", "tiles", "service"))
         fl = res["encode_floor"]
-        fl["tiles_per_s"] = fl["tiles"] / fl["seconds"]
         pm = res["partymap"]
         res["ratio_vs_mapnik"] = pm["tiles_per_s"] / res["mapnik_png32"]["tiles_per_s"]
         res["ratio_vs_mapnik_png8"] = pm["tiles_per_s"] / res["mapnik_png8"]["tiles_per_s"]
