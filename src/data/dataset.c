@@ -100,6 +100,24 @@ static const char *code_problem(const char *t)
     return "not a 12-digit committee code";
 }
 
+static size_t code_hash(const char *code)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *p = (const unsigned char *)code; *p; p++) h = (h ^ *p) * 0x100000001b3u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of code in ds's table: the committee holding it, or the free slot where
+ * it would go.  A city has thousands of committees and an evaluation row or a
+ * duplicate check per committee and year: a scan each was quadratic. */
+static size_t *code_slot(const pm_dataset *ds, const char *code)
+{
+    size_t mask = ds->ncode_slots - 1, i = code_hash(code) & mask;
+    while (ds->code_slot[i] && strcmp(ds->committees[ds->code_slot[i] - 1].code, code) != 0)
+        i = (i + 1) & mask;
+    return &ds->code_slot[i];
+}
+
 static pm_status load_committees(const pm_config *cfg, pm_diag *d, pm_dataset *ds)
 {
     const pm_source *s = &cfg->committees;
@@ -116,14 +134,17 @@ static pm_status load_committees(const pm_config *cfg, pm_diag *d, pm_dataset *d
     if (l.n == 0) { pm_diag_add(d, PM_SEV_ERROR, l.file, "", "", "no committees in the file"); goto done; }
     ds->committees = calloc(l.n, sizeof *ds->committees);
     if (!ds->committees) { st = PM_ENOMEM; goto done; }
+    ds->ncode_slots = 16; /* at most half full */
+    while (ds->ncode_slots < 2 * l.n) ds->ncode_slots *= 2;
+    ds->code_slot = calloc(ds->ncode_slots, sizeof *ds->code_slot);
+    if (!ds->code_slot) { ds->ncode_slots = 0; st = PM_ENOMEM; goto done; }
     for (size_t i = 0; i < l.n; i++) {
         pm_vfeature *f = &l.feats[i];
         char *code = norm_code(f->attrs[fc]);
         const char *id = code ? code : f->attrs[fc];
         if (!code) err_at(d, &l, f, NULL, fname(s, PM_F_CODE), code_problem(f->attrs[fc]));
-        for (size_t j = 0; code && j < ds->ncommittees; j++)
-            if (ds->committees[j].code && strcmp(ds->committees[j].code, code) == 0)
-                err_at(d, &l, f, id, fname(s, PM_F_CODE), "duplicate committee code");
+        size_t *slot = code ? code_slot(ds, code) : NULL;
+        if (slot && *slot) err_at(d, &l, f, id, fname(s, PM_F_CODE), "duplicate committee code");
         if (!f->attrs[fn]) err_at(d, &l, f, id, fname(s, PM_F_NAME), "missing name");
         double hh = NAN, pop = NAN;
         if (!parse_num(f->attrs[fh], &hh) || hh < 0)
@@ -134,6 +155,7 @@ static pm_status load_committees(const pm_config *cfg, pm_diag *d, pm_dataset *d
             err_at(d, &l, f, id, "geometry", f->geom.kind ? "not a polygon" : "empty or missing geometry");
         pm_committee *c = &ds->committees[ds->ncommittees++];
         c->code = code;
+        if (slot && !*slot) *slot = ds->ncommittees; /* the first with this code */
         c->name = pm_strdup(f->attrs[fn] ? f->attrs[fn] : "");
         c->households = hh;
         c->population = pop;
@@ -427,6 +449,7 @@ void pm_dataset_free(pm_dataset *ds)
         pm_geom_fini(&ds->committees[i].geom);
     }
     free(ds->committees);
+    free(ds->code_slot);
     free_sites(ds->platforms, ds->nplatforms);
     free_sites(ds->projects, ds->nprojects);
     for (size_t k = 0; k < ds->eval.ncols; k++) free(ds->eval.cols[k]);
@@ -443,6 +466,10 @@ void pm_dataset_free(pm_dataset *ds)
 
 long pm_dataset_find(const pm_dataset *d, const char *code)
 {
+    if (d->ncode_slots) {
+        size_t k = *code_slot(d, code);
+        return k ? (long)(k - 1) : -1;
+    }
     for (size_t i = 0; i < d->ncommittees; i++)
         if (d->committees[i].code && strcmp(d->committees[i].code, code) == 0) return (long)i;
     return -1;

@@ -121,6 +121,33 @@ Test(dataset, evaluation_rows_report_every_problem)
     pm_diag_fini(&d);
 }
 
+/* The fourth committee takes the second's code (GDAL's Python bindings, a Debian
+ * package the tests install). */
+static void duplicate_code(const char *dir)
+{
+    char *cmd = pm_asprintf(
+        "/usr/bin/python3 -c \"from osgeo import ogr; ds = ogr.Open('%s/geodata/changshou/committees.shp', 1); "
+        "l = ds.GetLayer(); f = l.GetFeature(1); code = f.GetField('code'); g = l.GetFeature(3); "
+        "g.SetField('code', code); l.SetFeature(g); ds = None\"", dir);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    free(cmd);
+}
+
+/* Duplicates are found through the table of codes (a scan each was quadratic in a
+ * city's thousands of committees): the later feature is named, the first keeps its
+ * code for the evaluation rows, which then count as duplicate rows. */
+Test(dataset, duplicate_committee_code_is_named)
+{
+    pm_diag d;
+    pm_diag_init(&d);
+    cr_assert_eq(load_copy(duplicate_code, &d), PM_EDATA);
+    char *txt = t_diag_text(&d);
+    cr_assert(t_diag_has(&d, "committees.shp", "feature 3", "duplicate committee code", NULL), "got:\n%s", txt);
+    cr_assert(!t_diag_has(&d, "feature 1 ", "duplicate committee code", NULL), "got:\n%s", txt);
+    free(txt);
+    pm_diag_fini(&d);
+}
+
 static void drop_2015_row(const char *dir)
 {
     char *p = pm_asprintf("%s/geodata/changshou/evaluations.csv", dir);
