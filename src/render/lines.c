@@ -63,10 +63,22 @@ static int clampi(double v, int lo, int hi)
     return v >= hi ? hi : v > lo ? (int)v : lo;
 }
 
+/* The smaller and the larger of two numbers, inline (fmin and fmax are calls into
+ * libm here, in the per-pixel loop); no NaN reaches them. */
+static inline double lo2(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static inline double hi2(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 /* Overlap of a pixel (1 wide, centre at distance d) with a line hw either side. */
 static inline double overlap(double d, double hw)
 {
-    double o = fmin(d + 0.5, hw) - fmax(d - 0.5, -hw);
+    double o = lo2(d + 0.5, hw) - hi2(d - 0.5, -hw);
     return o < 0 ? 0 : o > 1 ? 1 : o;
 }
 
@@ -76,19 +88,21 @@ static void segment(mask *mk, pm_pt a, pm_pt b, double hw)
 {
     double r = hw + 0.5, r2 = r * r, vx = b.x - a.x, vy = b.y - a.y, len2 = vx * vx + vy * vy;
     double inv = len2 > 0 ? 1 / len2 : 0, dt = vx * inv; /* t along the segment, per pixel */
-    double fy0 = floor(fmin(a.y, b.y) - r), fy1 = ceil(fmax(a.y, b.y) + r);
-    if (!(fy0 <= fy1) || fy1 < 0 || fy0 >= mk->h || !isfinite(a.x) || !isfinite(b.x)) return;
+    double fy0 = floor(lo2(a.y, b.y) - r), fy1 = ceil(hi2(a.y, b.y) + r);
+    if (!(fy0 <= fy1) || fy1 < 0 || fy0 >= mk->h || !isfinite(a.x) || !isfinite(b.x)
+        || !isfinite(a.y) || !isfinite(b.y))
+        return;
     int y0 = clampi(fy0, 0, mk->h - 1), y1 = clampi(fy1, 0, mk->h - 1);
     for (int y = y0; y <= y1; y++) {
-        double yc = y + 0.5, xa = fmin(a.x, b.x), xb = fmax(a.x, b.x);
+        double yc = y + 0.5, xa = lo2(a.x, b.x), xb = hi2(a.x, b.x);
         if (fabs(vy) > 1e-9) { /* the part of the segment within r of this row */
             double t0 = (yc - r - a.y) / vy, t1 = (yc + r - a.y) / vy;
             if (t0 > t1) { double t = t0; t0 = t1; t1 = t; }
-            t0 = fmax(t0, 0);
-            t1 = fmin(t1, 1);
+            t0 = hi2(t0, 0);
+            t1 = lo2(t1, 1);
             if (t0 > t1) continue;
-            xa = fmin(a.x + vx * t0, a.x + vx * t1);
-            xb = fmax(a.x + vx * t0, a.x + vx * t1);
+            xa = lo2(a.x + vx * t0, a.x + vx * t1);
+            xb = hi2(a.x + vx * t0, a.x + vx * t1);
         }
         if (ceil(xb + r) < 0 || floor(xa - r) >= mk->w) continue;
         int x0 = clampi(floor(xa - r), 0, mk->w - 1), x1 = clampi(ceil(xb + r), 0, mk->w - 1);
