@@ -53,10 +53,11 @@ static void year_json(const pm_project *p, size_t y, json_t *ranks, json_t *summ
     }
     json_object_set_new(ranks, key, r);
     json_t *s = json_object();
-    for (size_t i = 0; i < p->nstyles; i++) {
+    for (size_t k = 0; k < p->nsel; k++) {
+        const pm_style *st = p->styles[p->sel[k]];
         pm_thematic th;
-        if (pm_thematic_build(p->styles[i], tab, tab->years[y], d, &th) == PM_OK)
-            json_object_set_new(s, p->styles[i]->id, classes_json(&th));
+        if (pm_thematic_build(st, tab, tab->years[y], d, &th) == PM_OK)
+            json_object_set_new(s, st->id, classes_json(&th));
         pm_thematic_fini(&th);
     }
     json_object_set_new(summary, key, s);
@@ -67,7 +68,7 @@ static void print_text(const pm_project *p, FILE *out)
     fprintf(out, "%s: %zu committees, %zu platforms, %zu projects, years",
             p->cfg->name, p->ds->ncommittees, p->ds->nplatforms, p->ds->nprojects);
     for (size_t y = 0; y < p->ds->nyears; y++) fprintf(out, " %d", p->ds->years[y]);
-    fprintf(out, ", %zu maps: OK\n", p->nstyles);
+    fprintf(out, ", %zu maps: OK\n", p->nsel);
 }
 
 pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)

@@ -21,10 +21,11 @@ pm_status pm_out_tiles(const pm_project *p, int year, const char *out, const pm_
 pm_status pm_out_atlas(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
                        FILE *err);
 /* Dry run (render --dry-run): lists on f, one a line, the files the stages in
- * kinds would write for year (tile trees as a pattern with an estimate), and the
- * site's files; writes nothing. */
+ * kinds would write for year (tile trees as a pattern with an estimate), the
+ * GeoPackage and the site's files; writes nothing. */
 pm_status pm_out_plan(const pm_project *p, int year, const char *out, unsigned kinds,
                       const pm_cmd_opts *o, FILE *f);
+pm_status pm_out_plan_gpkg(const char *out, FILE *f);
 pm_status pm_out_plan_site(const pm_project *p, const char *out, FILE *f);
 /* The static website in out/site/ for every year that has tiles. */
 pm_status pm_out_site(const pm_project *p, const char *out, const pm_cmd_opts *o, FILE *err);

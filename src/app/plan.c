@@ -27,9 +27,9 @@ static void plan_tiles(const pm_project *p, int year, const char *out, const pm_
     char shard[48] = "";
     if (o->shard_n > 1) snprintf(shard, sizeof shard, ".shard-%u-of-%u", o->shard_k, o->shard_n);
     size_t est = tile_estimate(p);
-    for (size_t i = 0; i < p->nstyles; i++)
+    for (size_t k = 0; k < p->nsel; k++)
         for (int scale = 1; scale <= (p->cfg->hidpi ? 2 : 1); scale++) {
-            const char *sfx = scale == 2 ? "@2x" : "", *id = p->styles[i]->id;
+            const char *sfx = scale == 2 ? "@2x" : "", *id = p->styles[p->sel[k]]->id;
             if (o->shard_n <= 1)
                 fprintf(f, "%s/%d/tiles/%s/{z}/{x}/{y}%s.png\t(up to about %zu tiles, z%d-%d; "
                         "empty and unchanged tiles are not written)\n", out, year, id, sfx, est,
@@ -42,13 +42,23 @@ static void plan_tiles(const pm_project *p, int year, const char *out, const pm_
 pm_status pm_out_plan(const pm_project *p, int year, const char *out, unsigned kinds,
                       const pm_cmd_opts *o, FILE *f)
 {
-    for (size_t i = 0; (kinds & PM_KIND_PRINT) && i < p->nstyles; i++) {
-        fprintf(f, "%s/%d/print/%s.pdf\n", out, year, p->styles[i]->id);
-        fprintf(f, "%s/%d/print/%s.png\n", out, year, p->styles[i]->id);
+    for (size_t k = 0; (kinds & PM_KIND_PRINT) && k < p->nsel; k++) {
+        fprintf(f, "%s/%d/print/%s.pdf\n", out, year, p->styles[p->sel[k]]->id);
+        fprintf(f, "%s/%d/print/%s.png\n", out, year, p->styles[p->sel[k]]->id);
     }
     if (kinds & PM_KIND_ATLAS)
         fprintf(f, "%s/%d/atlas.pdf\t(left alone when unchanged)\n", out, year);
     if (kinds & PM_KIND_TILES) plan_tiles(p, year, out, o, f);
+    if (kinds & PM_KIND_DATA) {
+        fprintf(f, "%s/%d/evaluation.xlsx\n", out, year);
+        fprintf(f, "%s/%d/evaluation.csv\n", out, year);
+    }
+    return ferror(f) ? PM_EIO : PM_OK;
+}
+
+pm_status pm_out_plan_gpkg(const char *out, FILE *f)
+{
+    fprintf(f, "%s/partymap.gpkg\n", out);
     return ferror(f) ? PM_EIO : PM_OK;
 }
 

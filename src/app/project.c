@@ -18,18 +18,16 @@ int pm_exit_code(pm_status st)
     }
 }
 
-/* Selects styles: every map of the config, or the comma list in maps. */
-static pm_status select_maps(pm_project *p, const char *maps, pm_diag *diag, char ***ids,
-                             size_t *n)
+/* Selects maps: every map of the config, or the comma list in maps, into p->sel
+ * (after the styles are loaded: only the maps whose style loaded can be selected). */
+static pm_status select_maps(pm_project *p, const char *maps, pm_diag *diag)
 {
-    *ids = NULL;
-    *n = 0;
-    size_t cap = p->cfg->nmaps + 1;
+    size_t cap = p->nstyles + 1;
     if (maps) for (const char *s = maps; *s; s++) cap += *s == ',';
-    *ids = calloc(cap + 1, sizeof **ids);
-    if (!*ids) return PM_ENOMEM;
+    p->sel = calloc(cap, sizeof *p->sel);
+    if (!p->sel) return PM_ENOMEM;
     if (!maps) {
-        for (size_t i = 0; i < p->cfg->nmaps; i++) (*ids)[(*n)++] = pm_strdup(p->cfg->maps[i]);
+        for (size_t i = 0; i < p->nstyles; i++) p->sel[p->nsel++] = i;
         return PM_OK;
     }
     char *copy = pm_strdup(maps), *save = NULL;
@@ -44,28 +42,27 @@ static pm_status select_maps(pm_project *p, const char *maps, pm_diag *diag, cha
             st = PM_EUSAGE;
             continue;
         }
-        (*ids)[(*n)++] = pm_strdup(tok);
+        for (size_t i = 0; i < p->nstyles; i++) /* a style that failed to load is reported */
+            if (strcmp(p->styles[i]->id, tok) == 0) { p->sel[p->nsel++] = i; break; }
     }
     free(copy);
     return st;
 }
 
+/* Loads the style of every map the config lists, then selects the maps asked for. */
 static pm_status load_styles(pm_project *p, const char *maps, pm_diag *diag)
 {
-    char **ids = NULL;
-    size_t n = 0;
-    pm_status st = select_maps(p, maps, diag, &ids, &n);
-    if (!st) {
-        p->styles = calloc(n + 1, sizeof *p->styles);
-        if (!p->styles) st = PM_ENOMEM;
-    }
+    size_t n = p->cfg->nmaps;
+    p->styles = calloc(n + 1, sizeof *p->styles);
+    pm_status st = p->styles ? PM_OK : PM_ENOMEM;
     for (size_t i = 0; !st && i < n; i++) {
-        char *path = pm_asprintf("%s/%s.json", p->cfg->styles_dir, ids[i]);
+        const char *id = p->cfg->maps[i];
+        char *path = pm_asprintf("%s/%s.json", p->cfg->styles_dir, id);
         if (!path) { st = PM_ENOMEM; break; }
         pm_status s2 = pm_style_load(path, diag, &p->styles[p->nstyles]);
-        if (!s2 && strcmp(p->styles[p->nstyles]->id, ids[i]) != 0) {
+        if (!s2 && strcmp(p->styles[p->nstyles]->id, id) != 0) {
             pm_diag_add(diag, PM_SEV_ERROR, pm_path_basename(path), "", "id", "is \"%s\" but the "
-                        "file is named %s.json: they must agree", p->styles[p->nstyles]->id, ids[i]);
+                        "file is named %s.json: they must agree", p->styles[p->nstyles]->id, id);
             s2 = PM_EDATA;
         }
         if (!s2) p->nstyles++;
@@ -73,9 +70,8 @@ static pm_status load_styles(pm_project *p, const char *maps, pm_diag *diag)
         else pm_style_free(p->styles[p->nstyles]), p->styles[p->nstyles] = NULL;
         free(path);
     }
-    for (size_t i = 0; i < n; i++) free(ids[i]);
-    free(ids);
-    return st;
+    if (st) return st;
+    return select_maps(p, maps, diag);
 }
 
 /* Replaces one source's file; its field mapping and settings stay unless overridden. */
@@ -139,6 +135,7 @@ void pm_project_fini(pm_project *p)
     if (!p) return;
     for (size_t i = 0; i < p->nstyles; i++) pm_style_free(p->styles[i]);
     free(p->styles);
+    free(p->sel);
     pm_analysis_fini(&p->an);
     pm_dataset_free(p->ds);
     pm_config_free(p->cfg);

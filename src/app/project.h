@@ -15,12 +15,18 @@ typedef struct {
     pm_analysis an;
     pm_style **styles;   /* one per cfg->maps entry, same order */
     size_t nstyles;
+    size_t *sel;         /* the maps selected (--maps) for the per-map outputs, posters
+                          * and tiles: indices into styles, in the order asked; every map
+                          * in config order when none were named */
+    size_t nsel;
 } pm_project;
 
 /* Loads config_path (NULL = the bundled sample), every source and every style the
  * config names, and runs the analysis.  All problems go to diag.  maps (comma list,
- * may be NULL) restricts the styles to those ids, in that order; an unknown id is a
- * PM_EUSAGE problem.  out is initialised; free with pm_project_fini. */
+ * may be NULL) selects maps into sel; styles always holds every map of the config,
+ * as the outputs that cover all maps at once (atlas, spreadsheets, GeoPackage, site)
+ * need them whatever was selected.  An unknown id is a PM_EUSAGE problem.  out is
+ * initialised; free with pm_project_fini. */
 pm_status pm_project_open(const char *config_path, const char *maps, pm_diag *diag,
                           pm_project *out);
 

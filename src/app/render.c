@@ -69,7 +69,8 @@ pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_
     made_date(p->cfg, made, sizeof made);
     pm_status st = pm_out_print_tools(p, &scene, &text, err);
     if (st) return st;
-    for (size_t i = 0; !st && i < p->nstyles; i++) {
+    for (size_t k = 0; !st && k < p->nsel; k++) {
+        size_t i = p->sel[k];
         double t0 = pm_out_now();
         pm_diag d;
         pm_diag_init(&d);
@@ -141,7 +142,8 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
         if (!st && (kinds & PM_KIND_TILES)) st = pm_out_tiles(&p, year, out, o, err);
         if (!st && (kinds & PM_KIND_DATA)) st = pm_out_data(&p, year, out, o, err);
     }
-    if (!st && !o->dry_run && (kinds & PM_KIND_DATA)) st = pm_out_gpkg(&p, out, o, err);
+    if (!st && (kinds & PM_KIND_DATA))
+        st = o->dry_run ? pm_out_plan_gpkg(out, stdout) : pm_out_gpkg(&p, out, o, err);
     if (!st && (kinds & PM_KIND_SITE))
         st = o->dry_run ? pm_out_plan_site(&p, out, stdout) : pm_out_site(&p, out, o, err);
     if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_out_now() - t0);

@@ -213,8 +213,8 @@ pm_status pm_out_tiles(const pm_project *p, int year, const char *out, const pm_
         free(msg);
         return st;
     }
-    for (size_t i = 0; !st && i < p->nstyles; i++)
-        st = tiles_of_map(p, &merc, p->styles[i], year, out, o, err);
+    for (size_t k = 0; !st && k < p->nsel; k++)
+        st = tiles_of_map(p, &merc, p->styles[p->sel[k]], year, out, o, err);
     pm_scene_fini(&merc);
     return st;
 }
@@ -236,7 +236,7 @@ pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err)
     if ((st = pm_scene_build(p.ds, "EPSG:3857", &merc, &msg)) != PM_OK) goto done;
     pm_diag_fini(&d);
     pm_diag_init(&d);
-    st = pm_thematic_build(p.styles[0], &p.an.tab, year, &d, &th);
+    st = pm_thematic_build(p.styles[p.sel[0]], &p.an.tab, year, &d, &th);
     pm_diag_print(&d, err);
     if (st) goto done;
     if ((st = pm_mapsym_build(&th, &merc, p.ds, &p.an.tab, &sym)) != PM_OK) goto done;
@@ -245,14 +245,14 @@ pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err)
         pm_pt a = pm_merc_from_lonlat(o->bbox[0], o->bbox[1]), c = pm_merc_from_lonlat(o->bbox[2], o->bbox[3]);
         b = (pm_bbox){ a.x, a.y, c.x, c.y };
     }
-    pm_gridmap gm = { &merc, &sym, p.styles[0], p.cfg->font, o->scale ? o->scale : 1,
+    pm_gridmap gm = { &merc, &sym, p.styles[p.sel[0]], p.cfg->font, o->scale ? o->scale : 1,
                       (uint32_t)p.cfg->metatile, p.cfg->quantize };
     if ((st = pm_snapshot(&gm, o->zoom, b, &img, NULL, NULL, &msg)) != PM_OK) goto done;
     st = pm_png_write(img, o->output, &msg);
     if (!st && !o->quiet)
         fprintf(err, "partymap: %s (%d × %d px, %s %d, zoom %d)\n", o->output,
                 cairo_image_surface_get_width(img), cairo_image_surface_get_height(img),
-                p.styles[0]->id, year, o->zoom);
+                p.styles[p.sel[0]]->id, year, o->zoom);
 done:
     if (st && msg) fprintf(err, "partymap: snapshot: %s\n", msg);
     free(msg);

@@ -172,6 +172,8 @@ Test(annual, add_2017_regenerate_and_report, .timeout = 300)
 
     char *plan = run_ok("render -c '%s' --out '%s/out' --year 2017 --dry-run 2>/dev/null", cfg, dir);
     cr_assert(strstr(plan, "/out/2017/atlas.pdf") && strstr(plan, "/out/2017/print/progress.pdf"), "%s", plan);
+    cr_assert(strstr(plan, "/out/2017/evaluation.xlsx") && strstr(plan, "/out/partymap.gpkg"),
+              "the dry run lists the data outputs too: %s", plan);
     free(plan);
     char *y17 = pm_asprintf("%s/out/2017", dir);
     cr_assert_not(pm_path_exists(y17), "--dry-run writes nothing");

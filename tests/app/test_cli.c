@@ -123,3 +123,44 @@ Test(cli, render_writes_posters_for_latest_year, .timeout = 120)
     t_rm_tree(dir);
     free(dir);
 }
+
+/* --maps picks the maps whose posters and tiles are drawn; the outputs that cover
+ * every map at once (spreadsheets, GeoPackage, site) keep all of them, or a run for
+ * one map would take the other four off the published site and out of the data. */
+Test(cli, maps_selects_tiles_but_not_the_shared_outputs, .timeout = 120)
+{
+    need_binary();
+    char *dir = t_tmpdir(), *out = NULL;
+    char *args = pm_asprintf("render --quiet --year 2015 --maps service --only tiles,data,site --out '%s' 2>&1", dir);
+    cr_assert_eq(run_args(args, &out), 0, "%s", out);
+    free(args);
+    free(out);
+    char *svc = pm_asprintf("%s/2015/tiles/service.pmtiles", dir);
+    char *res = pm_asprintf("%s/2015/tiles/resources.pmtiles", dir);
+    cr_assert(pm_path_exists(svc), "the selected map's tiles are drawn");
+    cr_assert_not(pm_path_exists(res), "another map's tiles are not");
+    const char *ids[] = { "service", "satisfaction", "workforce", "progress", "resources" };
+    struct { const char *file, *pattern; } shared[] = {
+        { "site/data.js", "{\"id\":\"%s\"" },          /* the site's map list */
+        { "partymap.gpkg", "%s_class" },                /* the GeoPackage's columns */
+    };
+    for (size_t f = 0; f < sizeof shared / sizeof *shared; f++) {
+        char *path = pm_asprintf("%s/%s", dir, shared[f].file), *text = NULL, *err = NULL;
+        size_t len = 0;
+        cr_assert_eq(pm_read_file(path, 64 << 20, &text, &len, &err), PM_OK, "%s", err ? err : "");
+        for (size_t i = 0; i < 5; i++) {
+            char *want = pm_asprintf(shared[f].pattern, ids[i]);
+            cr_assert(memmem(text, len, want, strlen(want)), "%s names map %s (%s)", shared[f].file, ids[i], want);
+            free(want);
+        }
+        free(text);
+        free(path);
+    }
+    char *csv = pm_asprintf("%s/2015/evaluation.csv", dir), *text = NULL, *err = NULL;
+    size_t len = 0;
+    cr_assert_eq(pm_read_file(csv, 1 << 20, &text, &len, &err), PM_OK, "%s", err ? err : "");
+    cr_assert(strstr(text, "区域化党建资源指数分级"), "the spreadsheet keeps the resources map's classes");
+    free(text); free(csv); free(svc); free(res);
+    t_rm_tree(dir);
+    free(dir);
+}
