@@ -277,6 +277,7 @@ pm_status pm_out_gpkg(const pm_project *p, const char *out, const pm_cmd_opts *o
     char *msg = NULL, *path = pm_asprintf("%s/partymap.gpkg", out);
     pm_status st = path ? db_init(&d, p, err) : PM_ENOMEM;
     if (!st) st = pm_vwriter_open(path, PM_VW_GPKG, &w, &msg);
+    if (!st) pm_vwriter_set_time(w, pm_out_source_time(p->cfg));
     if (!st) st = write_committees(&d, w, &msg);
     if (!st) st = write_sites(&d, w, "platforms", p->ds->platforms, p->ds->nplatforms, p->an.platform_in, &msg);
     if (!st) st = write_sites(&d, w, "projects", p->ds->projects, p->ds->nprojects, p->an.project_in, &msg);

@@ -3,11 +3,18 @@
 #define PM_APP_OUTPUTS_H
 
 #include <stdio.h>
+#include <time.h>
 #include "analysis/thematic.h"
 #include "app/commands.h"
 #include "app/project.h"
 #include "render/scene.h"
 #include "render/text.h"
+
+/* The time the outputs record (poster credits, the GeoPackage's timestamps):
+ * SOURCE_DATE_EPOCH when set (reproducible builds), else when the newest input file
+ * was changed, else now; so that rerunning on unchanged data reproduces the outputs
+ * byte for byte. */
+time_t pm_out_source_time(const pm_config *c);
 
 /* Posters of every selected map for year into out/YEAR/print/. */
 pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,

@@ -20,10 +20,7 @@ double pm_out_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The date printed in credits: SOURCE_DATE_EPOCH when set (reproducible builds), else
- * the day the newest input file was changed, so that rerunning on unchanged data
- * reproduces last year's posters byte for byte. */
-static void made_date(const pm_config *c, char *buf, size_t len)
+time_t pm_out_source_time(const pm_config *c)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     time_t t = 0;
@@ -36,6 +33,13 @@ static void made_date(const pm_config *c, char *buf, size_t len)
             if (src[i]->path && stat(src[i]->path, &sb) == 0 && sb.st_mtime > t) t = sb.st_mtime;
         if (!t) t = time(NULL);
     }
+    return t;
+}
+
+/* The date printed in credits: the day of pm_out_source_time. */
+static void made_date(const pm_config *c, char *buf, size_t len)
+{
+    time_t t = pm_out_source_time(c);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(buf, len, "%Y-%m-%d", &tm);

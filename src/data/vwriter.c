@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdio.h>
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
@@ -27,6 +29,7 @@ struct pm_vwriter {
     int in_tx;
     pm_status sticky;   /* first failure; later calls return it */
     char *sticky_msg;
+    char stamp[40];     /* pm_vwriter_set_time's, as SQL text; "" for now */
 };
 
 static const char *const drivers[] = { "GPKG", "XLSX", "CSV" };
@@ -302,6 +305,21 @@ static pm_status exec_sql(pm_vwriter *w, const char *sql, char **err)
     return CPLGetLastErrorType() >= CE_Failure ? fail(w, PM_EIO, err, "SQL failed") : PM_OK;
 }
 
+void pm_vwriter_set_time(pm_vwriter *w, time_t t)
+{
+    struct tm tm;
+    char iso[32];
+    if (!gmtime_r(&t, &tm) || !strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S.000Z", &tm)) return;
+    snprintf(w->stamp, sizeof w->stamp, "'%s'", iso);
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", iso);
+}
+
+/* The SQL expression of the time to record: the set time, or now. */
+static const char *stamp_sql(const pm_vwriter *w)
+{
+    return *w->stamp ? w->stamp : "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+}
+
 static pm_status insert_style(pm_vwriter *w, const pm_qgis_style *s, char **err)
 {
     char *q[5] = { sql_quote(s->table), sql_quote(s->geom_column), sql_quote(s->name),
@@ -309,9 +327,9 @@ static pm_status insert_style(pm_vwriter *w, const pm_qgis_style *s, char **err)
     char *sql = q[0] && q[1] && q[2] && q[3] && q[4]
         ? pm_asprintf("INSERT INTO layer_styles (f_table_catalog, f_table_schema, "
                       "f_table_name, f_geometry_column, styleName, styleQML, styleSLD, "
-                      "useAsDefault, description, owner, ui) VALUES ('', '', %s, %s, %s, %s, "
-                      "'', %d, %s, 'partymap', '')", q[0], q[1], q[2], q[3],
-                      s->is_default ? 1 : 0, q[4])
+                      "useAsDefault, description, owner, ui, update_time) VALUES ('', '', %s, "
+                      "%s, %s, %s, '', %d, %s, 'partymap', '', %s)", q[0], q[1], q[2], q[3],
+                      s->is_default ? 1 : 0, q[4], stamp_sql(w))
         : NULL;
     pm_status st = sql ? exec_sql(w, sql, err) : fail(w, PM_ENOMEM, err, "out of memory");
     free(sql);
@@ -329,23 +347,25 @@ pm_status pm_vwriter_qgis_styles(pm_vwriter *w, const pm_qgis_style *styles, siz
         "f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
         "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
         "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))";
-    static const char *const reg =
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
-        "last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
-        "'QGIS layer styles', strftime('%Y-%m-%dT%H:%M:%fZ','now'))";
-    if (w->sticky) return refused(w, err);
-    if (w->fmt != PM_VW_GPKG) return fail(w, PM_EUSAGE, err, "styles need a GeoPackage");
+    char *reg = pm_asprintf("INSERT INTO gpkg_contents (table_name, data_type, identifier, "
+                            "description, last_change) VALUES ('layer_styles', 'attributes', "
+                            "'layer_styles', 'QGIS layer styles', %s)", stamp_sql(w));
+    if (!reg) return fail(w, PM_ENOMEM, err, "out of memory");
+    if (w->sticky) { free(reg); return refused(w, err); }
+    if (w->fmt != PM_VW_GPKG) { free(reg); return fail(w, PM_EUSAGE, err, "styles need a GeoPackage"); }
     CPLPushErrorHandler(CPLQuietErrorHandler);
     pm_status st = end_layer(w, err);
     if (!st) st = exec_sql(w, create, err);
     if (!st) st = exec_sql(w, reg, err);
     for (size_t i = 0; !st && i < n; i++) st = insert_style(w, &styles[i], err);
     CPLPopErrorHandler();
+    free(reg);
     return st;
 }
 
 static void release(pm_vwriter *w)
 {
+    if (*w->stamp) CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     if (w->srs) OSRDestroySpatialReference(w->srs);
     free(w->types);
     free(w->sticky_msg);

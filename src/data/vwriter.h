@@ -3,6 +3,7 @@
 #define PM_DATA_VWRITER_H
 
 #include <stddef.h>
+#include <time.h>
 #include "core/status.h"
 #include "geo/geom.h"
 
@@ -42,6 +43,12 @@ typedef struct pm_vwriter pm_vwriter;
  * created).  Nothing appears at path until pm_vwriter_commit.  *out is owned by the
  * caller, who ends it with commit or abort.  PM_EIO with *err (caller frees). */
 pm_status pm_vwriter_open(const char *path, pm_vformat fmt, pm_vwriter **out, char **err);
+
+/* Timestamps the file records (GeoPackage: gpkg_contents.last_change and
+ * layer_styles.update_time) become t instead of the time of writing, so that equal
+ * contents give equal bytes.  Call before the first layer.  (GDAL takes the time from
+ * its OGR_CURRENT_DATE option, set for this thread until commit or abort.) */
+void pm_vwriter_set_time(pm_vwriter *w, time_t t);
 
 /* Starts layer name (an XLSX sheet; CSV: the one table) with ncols columns.  kind 0
  * makes a table without geometry; GeoPackage layers have their geometry in "geom"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -305,6 +306,31 @@ Test(gpkg, rebuilt_atomically, .timeout = 300)
     cr_assert_str_eq(ls, "partymap.gpkg ", "no temporary left: %s", ls);
     free(ls);
     fixture_close(&f);
+}
+
+/* Rewriting on unchanged data gives the same bytes: the recorded times are the data's
+ * (SOURCE_DATE_EPOCH here), not the clock's, so a published copy need not change. */
+Test(gpkg, same_data_same_bytes, .timeout = 300)
+{
+    setenv("SOURCE_DATE_EPOCH", "1500000000", 1);
+    fixture f;
+    fixture_open(&f);
+    char *first = NULL, *again = NULL, *err = NULL;
+    size_t n1 = 0, n2 = 0;
+    cr_assert_eq(pm_read_file(f.gpkg, 1 << 28, &first, &n1, &err), PM_OK, "%s", err);
+    struct timespec pause = { 0, 20 * 1000 * 1000 }; /* the clock's milliseconds move on */
+    nanosleep(&pause, NULL);
+    pm_cmd_opts o = { .quiet = 1 };
+    cr_assert_eq(pm_out_gpkg(&f.p, f.dir, &o, stderr), PM_OK);
+    cr_assert_eq(pm_read_file(f.gpkg, 1 << 28, &again, &n2, &err), PM_OK, "%s", err);
+    cr_assert(n1 == n2 && memcmp(first, again, n1) == 0, "two writes of the same data differ");
+    char *lc = sql_value(f.gpkg, "SELECT group_concat(DISTINCT last_change) FROM gpkg_contents");
+    cr_assert_str_eq(lc, "2017-07-14T02:40:00.000Z");
+    char *ut = sql_value(f.gpkg, "SELECT group_concat(DISTINCT update_time) FROM layer_styles");
+    cr_assert_str_eq(ut, "2017-07-14T02:40:00.000Z");
+    free(lc); free(ut); free(first); free(again);
+    fixture_close(&f);
+    unsetenv("SOURCE_DATE_EPOCH");
 }
 
 /* The binary writes the data kind: spreadsheets of the year and the GeoPackage. */
