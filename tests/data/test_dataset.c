@@ -61,6 +61,30 @@ static pm_status load_copy(void (*modify)(const char *dir), pm_diag *d)
     return st;
 }
 
+/* The problems of a modified copy of the sample, with their text for messages. */
+typedef struct {
+    pm_diag d;
+    char *txt;
+} loaded;
+
+/* Loads the sample copy that modify changed, expecting status want. */
+static void load_expect(loaded *r, void (*modify)(const char *dir), pm_status want)
+{
+    pm_diag_init(&r->d);
+    pm_status st = load_copy(modify, &r->d);
+    r->txt = t_diag_text(&r->d);
+    cr_assert_eq(st, want, "status %d, want %d; problems:\n%s", st, want, r->txt);
+}
+
+static void loaded_fini(loaded *r)
+{
+    free(r->txt);
+    pm_diag_fini(&r->d);
+}
+
+/* Asserts that one problem holds all the given terms (t_diag_has). */
+#define expect_problem(r, ...) cr_assert(t_diag_has(&(r)->d, __VA_ARGS__, NULL), "got:\n%s", (r)->txt)
+
 static void remove_prj(const char *dir)
 {
     char *p = pm_asprintf("%s/geodata/changshou/committees.prj", dir);
@@ -70,13 +94,10 @@ static void remove_prj(const char *dir)
 
 Test(dataset, shapefile_without_prj_is_refused)
 {
-    pm_diag d;
-    pm_diag_init(&d);
-    cr_assert_eq(load_copy(remove_prj, &d), PM_EDATA);
-    char *txt = t_diag_text(&d);
-    cr_assert(t_diag_has(&d, "committees.shp", "no .prj file", "assume_crs", NULL), "got:\n%s", txt);
-    free(txt);
-    pm_diag_fini(&d);
+    loaded r;
+    load_expect(&r, remove_prj, PM_EDATA);
+    expect_problem(&r, "committees.shp", "no .prj file", "assume_crs");
+    loaded_fini(&r);
 }
 
 static void remove_shp(const char *dir)
@@ -88,13 +109,10 @@ static void remove_shp(const char *dir)
 
 Test(dataset, missing_file_is_named)
 {
-    pm_diag d;
-    pm_diag_init(&d);
-    cr_assert_eq(load_copy(remove_shp, &d), PM_EDATA);
-    char *txt = t_diag_text(&d);
-    cr_assert(t_diag_has(&d, "platforms.geojson", "cannot open", "No such file", NULL), "got:\n%s", txt);
-    free(txt);
-    pm_diag_fini(&d);
+    loaded r;
+    load_expect(&r, remove_shp, PM_EDATA);
+    expect_problem(&r, "platforms.geojson", "cannot open", "No such file");
+    loaded_fini(&r);
 }
 
 static void add_bad_rows(const char *dir)
@@ -108,17 +126,14 @@ static void add_bad_rows(const char *dir)
 
 Test(dataset, evaluation_rows_report_every_problem)
 {
-    pm_diag d;
-    pm_diag_init(&d);
-    cr_assert_eq(load_copy(add_bad_rows, &d), PM_EDATA);
-    char *txt = t_diag_text(&d);
+    loaded r;
+    load_expect(&r, add_bad_rows, PM_EDATA);
     /* header is line 1, 105 data rows: the appended rows are lines 107..109 */
-    cr_assert(t_diag_has(&d, "evaluations.csv: line 107 (310107015999): code: unknown committee code", NULL), "got:\n%s", txt);
-    cr_assert(t_diag_has(&d, "evaluations.csv: line 108 (310107015001)", "duplicate row", NULL), "got:\n%s", txt);
-    cr_assert(t_diag_has(&d, "line 109 (310107015002): service: not a number: \"abc\"", NULL), "got:\n%s", txt);
-    cr_assert(t_diag_has(&d, "line 109 (310107015002): satisfaction: 190 is out of range (0 to 100)", NULL), "got:\n%s", txt);
-    free(txt);
-    pm_diag_fini(&d);
+    expect_problem(&r, "evaluations.csv: line 107 (310107015999): code: unknown committee code");
+    expect_problem(&r, "evaluations.csv: line 108 (310107015001)", "duplicate row");
+    expect_problem(&r, "line 109 (310107015002): service: not a number: \"abc\"");
+    expect_problem(&r, "line 109 (310107015002): satisfaction: 190 is out of range (0 to 100)");
+    loaded_fini(&r);
 }
 
 /* The fourth committee takes the second's code (GDAL's Python bindings, a Debian
@@ -138,14 +153,11 @@ static void duplicate_code(const char *dir)
  * code for the evaluation rows, which then count as duplicate rows. */
 Test(dataset, duplicate_committee_code_is_named)
 {
-    pm_diag d;
-    pm_diag_init(&d);
-    cr_assert_eq(load_copy(duplicate_code, &d), PM_EDATA);
-    char *txt = t_diag_text(&d);
-    cr_assert(t_diag_has(&d, "committees.shp", "feature 3", "duplicate committee code", NULL), "got:\n%s", txt);
-    cr_assert(!t_diag_has(&d, "feature 1 ", "duplicate committee code", NULL), "got:\n%s", txt);
-    free(txt);
-    pm_diag_fini(&d);
+    loaded r;
+    load_expect(&r, duplicate_code, PM_EDATA);
+    expect_problem(&r, "committees.shp", "feature 3", "duplicate committee code");
+    cr_assert(!t_diag_has(&r.d, "feature 1 ", "duplicate committee code", NULL), "got:\n%s", r.txt);
+    loaded_fini(&r);
 }
 
 static void drop_2015_row(const char *dir)
@@ -159,14 +171,11 @@ static void drop_2015_row(const char *dir)
 
 Test(dataset, missing_year_is_reported)
 {
-    pm_diag d;
-    pm_diag_init(&d);
-    cr_assert_eq(load_copy(drop_2015_row, &d), PM_OK, "a missing row is not fatal");
-    char *txt = t_diag_text(&d);
-    cr_assert(t_diag_has(&d, "evaluations.csv: warning: committee 310107015003", "no evaluation row for 2015",
-                         "drawn as no data", NULL), "got:\n%s", txt);
-    free(txt);
-    pm_diag_fini(&d);
+    loaded r;
+    load_expect(&r, drop_2015_row, PM_OK); /* a missing row is not fatal */
+    expect_problem(&r, "evaluations.csv: warning: committee 310107015003", "no evaluation row for 2015",
+                   "drawn as no data");
+    loaded_fini(&r);
 }
 
 static pm_source townships(const char *enc, char *path)
