@@ -37,8 +37,15 @@ static pm_status select_maps(pm_project *p, const char *maps, pm_diag *diag)
         int known = 0;
         for (size_t i = 0; i < p->cfg->nmaps; i++) known |= strcmp(p->cfg->maps[i], tok) == 0;
         if (!known) {
+            char *list = NULL;
+            for (size_t i = 0; i < p->cfg->nmaps; i++) {
+                char *l = pm_asprintf("%s%s%s", list ? list : "", list ? ", " : "", p->cfg->maps[i]);
+                free(list);
+                list = l;
+            }
             pm_diag_add(diag, PM_SEV_ERROR, "--maps", "", "", "unknown map \"%s\" (the config "
-                        "lists: service, satisfaction, workforce, progress, resources or its own)", tok);
+                        "lists: %s)", tok, list ? list : "no maps");
+            free(list);
             st = PM_EUSAGE;
             continue;
         }
