@@ -82,6 +82,11 @@ Test(cli, usage_errors_exit_2)
     cr_assert_eq(run_args("render --only posters 2>/dev/null", NULL), 2);
     cr_assert_eq(run_args("render --help >/dev/null", NULL), 0);
     cr_assert_eq(run_args("check --help >/dev/null", NULL), 0);
+    char *out = NULL;
+    cr_assert_eq(run_args("render --maps service,nope --dry-run 2>&1", &out), 2);
+    cr_assert(strstr(out, "--maps: unknown map \"nope\" (the config lists: service, satisfaction, "
+                          "workforce, progress, resources)"), "%s", out);
+    free(out);
 }
 
 Test(cli, bad_data_exits_1_and_writes_nothing, .timeout = 60)
