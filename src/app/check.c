@@ -54,10 +54,10 @@ static void year_json(const pm_project *p, size_t y, json_t *ranks, json_t *summ
     json_object_set_new(ranks, key, r);
     json_t *s = json_object();
     for (size_t k = 0; k < p->nsel; k++) {
-        const pm_style *st = p->styles[p->sel[k]];
+        const pm_style *sty = p->styles[p->sel[k]];
         pm_thematic th;
-        if (pm_thematic_build(st, tab, tab->years[y], d, &th) == PM_OK)
-            json_object_set_new(s, st->id, classes_json(&th));
+        if (pm_thematic_build(sty, tab, tab->years[y], d, &th) == PM_OK)
+            json_object_set_new(s, sty->id, classes_json(&th));
         pm_thematic_fini(&th);
     }
     json_object_set_new(summary, key, s);

@@ -236,7 +236,8 @@ pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err)
     if ((st = pm_scene_build(p.ds, "EPSG:3857", &merc, &msg)) != PM_OK) goto done;
     pm_diag_fini(&d);
     pm_diag_init(&d);
-    st = pm_thematic_build(p.styles[p.sel[0]], &p.an.tab, year, &d, &th);
+    const pm_style *sty = p.styles[p.sel[0]]; /* the one --map names */
+    st = pm_thematic_build(sty, &p.an.tab, year, &d, &th);
     pm_diag_print(&d, err);
     if (st) goto done;
     if ((st = pm_mapsym_build(&th, &merc, p.ds, &p.an.tab, &sym)) != PM_OK) goto done;
@@ -245,14 +246,14 @@ pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err)
         pm_pt a = pm_merc_from_lonlat(o->bbox[0], o->bbox[1]), c = pm_merc_from_lonlat(o->bbox[2], o->bbox[3]);
         b = (pm_bbox){ a.x, a.y, c.x, c.y };
     }
-    pm_gridmap gm = { &merc, &sym, p.styles[p.sel[0]], p.cfg->font, o->scale ? o->scale : 1,
+    pm_gridmap gm = { &merc, &sym, sty, p.cfg->font, o->scale ? o->scale : 1,
                       (uint32_t)p.cfg->metatile, p.cfg->quantize };
     if ((st = pm_snapshot(&gm, o->zoom, b, &img, NULL, NULL, &msg)) != PM_OK) goto done;
     st = pm_png_write(img, o->output, &msg);
     if (!st && !o->quiet)
         fprintf(err, "partymap: %s (%d × %d px, %s %d, zoom %d)\n", o->output,
                 cairo_image_surface_get_width(img), cairo_image_surface_get_height(img),
-                p.styles[p.sel[0]]->id, year, o->zoom);
+                sty->id, year, o->zoom);
 done:
     if (st && msg) fprintf(err, "partymap: snapshot: %s\n", msg);
     free(msg);

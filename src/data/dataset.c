@@ -466,13 +466,9 @@ void pm_dataset_free(pm_dataset *ds)
 
 long pm_dataset_find(const pm_dataset *d, const char *code)
 {
-    if (d->ncode_slots) {
-        size_t k = *code_slot(d, code);
-        return k ? (long)(k - 1) : -1;
-    }
-    for (size_t i = 0; i < d->ncommittees; i++)
-        if (d->committees[i].code && strcmp(d->committees[i].code, code) == 0) return (long)i;
-    return -1;
+    if (!d->ncode_slots) return -1; /* no committees were loaded */
+    size_t k = *code_slot(d, code);
+    return k ? (long)(k - 1) : -1;
 }
 
 long pm_dataset_year_index(const pm_dataset *d, int year)

@@ -55,7 +55,7 @@ typedef struct {
     int *years;         /* distinct evaluation years, ascending */
     size_t nyears;
     size_t *code_slot;  /* codes hashed: committee index + 1 (the first with a code), 0 free */
-    size_t ncode_slots; /* a power of two, or 0 (pm_dataset_find then scans) */
+    size_t ncode_slots; /* a power of two; 0 when no committees loaded */
 } pm_dataset;
 
 /* Loads every source of cfg and validates the whole (codes, names, duplicates,

@@ -3,10 +3,10 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <stdio.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -347,12 +347,12 @@ pm_status pm_vwriter_qgis_styles(pm_vwriter *w, const pm_qgis_style *styles, siz
         "f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
         "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
         "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))";
+    if (w->sticky) return refused(w, err);
+    if (w->fmt != PM_VW_GPKG) return fail(w, PM_EUSAGE, err, "styles need a GeoPackage");
     char *reg = pm_asprintf("INSERT INTO gpkg_contents (table_name, data_type, identifier, "
                             "description, last_change) VALUES ('layer_styles', 'attributes', "
                             "'layer_styles', 'QGIS layer styles', %s)", stamp_sql(w));
     if (!reg) return fail(w, PM_ENOMEM, err, "out of memory");
-    if (w->sticky) { free(reg); return refused(w, err); }
-    if (w->fmt != PM_VW_GPKG) { free(reg); return fail(w, PM_EUSAGE, err, "styles need a GeoPackage"); }
     CPLPushErrorHandler(CPLQuietErrorHandler);
     pm_status st = end_layer(w, err);
     if (!st) st = exec_sql(w, create, err);
