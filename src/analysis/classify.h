@@ -4,23 +4,7 @@
 
 #include <stddef.h>
 #include "core/status.h"
-
-typedef enum {
-    PM_CLASSIFY_MANUAL = 1, /* thresholds given by the style */
-    PM_CLASSIFY_QUANTILE,   /* equal counts */
-    PM_CLASSIFY_EQUAL,      /* equal intervals between min and max */
-    PM_CLASSIFY_JENKS,      /* Fisher–Jenks optimal natural breaks (exact) */
-    PM_CLASSIFY_DIVERGING   /* symmetric classes around a centre */
-} pm_classify_method;
-
-/* What a style asks for. */
-typedef struct {
-    pm_classify_method method;
-    size_t nclasses;        /* wanted number of classes (manual: nthresholds + 1) */
-    const double *thresholds; /* manual: ascending inner thresholds (nclasses - 1) */
-    double centre;          /* diverging: the neutral value (usually 0) */
-    int decimals;           /* rounding of computed breaks for display and stability */
-} pm_classify_spec;
+#include "style/style.h"
 
 /* The result.  Class i holds values v with bounds[i] <= v < bounds[i+1]; the last
  * class also holds v == bounds[n].  bounds[0] may be -INFINITY and bounds[n]

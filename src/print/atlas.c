@@ -1,6 +1,5 @@
 /* The diagnosis atlas: document preparation, cover, contents, and the deterministic PDF. */
 #include "print/atlas.h"
-#include "render/ink.h"
 
 #include <cairo-pdf.h>
 #include <math.h>
@@ -14,8 +13,7 @@
 #include "geo/proj.h"
 #include "print/atlas_page.h"
 #include "render/draw.h"
-
-static const pm_rgba RULE = { 0.78, 0.78, 0.80, 1 };
+#include "render/house.h"
 
 /* ---- the document ------------------------------------------------------- */
 
@@ -70,16 +68,16 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
     e.minx -= mx; e.maxx += mx; e.miny -= my; e.maxy += my;
     pm_view v = pm_view_fit(e, r.x, r.y, r.w, r.h);
     pm_labelset labels = { 0 };
-    pm_label_opts lo = { .size = 7.5, .min_size = 5, .sub_ratio = 0.8, .padding = 1,
-                         .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.85 }, .halo_width = 2 } };
+    pm_label_opts lo;
+    pm_mapdraw md;
+    int on;
+    pm_house_setup(PM_HOUSE_ATLAS_OVERVIEW, d->dx.idx[0].th.style, 0, 0, &md, &lo, &on);
+    md.fill = d->sym.fill;
+    md.nodata = d->sym.nodata;
+    md.labels = &labels;
+    md.cands = d->sym.cands;
+    md.label_opts = &lo;
     pm_status st = pm_labels_place(t, d->sym.cands, d->sym.n, v.scale, &lo, &labels);
-    const pm_style *hs = d->dx.idx[0].th.style;
-    pm_mapdraw md = {
-        .fill = d->sym.fill, .nodata = d->sym.nodata, .nodata_fill = hs->nodata,
-        .outline = hs->outline, .outline_width = 0.5, .boundary = PM_BOUNDARY, .boundary_width = 1.3,
-        .context = PM_CTX_ALL, .show_points = hs->show_points, .point_size = 2.5,
-        .context_label_size = 7, .labels = &labels, .cands = d->sym.cands, .label_opts = &lo,
-    };
     if (!st) st = pm_draw_map(cr, t, &v, sc, &md);
     pm_labelset_fini(&labels);
     if (st) return st;
@@ -169,7 +167,7 @@ static void cover_boxes(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x
         if (k > 0) {
             cairo_new_path(cr);
             cairo_rectangle(cr, bx, y + 2, 0.5, 58);
-            pm_set_rgba(cr, RULE);
+            pm_set_rgba(cr, PM_RULE);
             cairo_fill(cr);
         }
         pm_textstyle vs = { .size = 22, .bold = 1, .color = k == 1 ? PM_RED : PM_INK };
@@ -187,7 +185,7 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     const pm_atlas *a = d->a;
     double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
     char buf[512];
-    cairo_set_source_rgb(cr, 1, 1, 1);
+    pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
     cairo_new_path(cr);
     cairo_rectangle(cr, 0, 0, PM_A4_W, 8);
@@ -251,7 +249,7 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     int p = x->prev_rank[c], r = x->rank[c];
     if (p > 0 && r > 0) snprintf(buf, sizeof buf, "%d → %d", p, r);
     else snprintf(buf, sizeof buf, "—");
-    pm_rgba mc = p > r && r > 0 ? (pm_rgba){ 0.10, 0.50, 0.25, 1 } : p > 0 && p < r ? PM_RED : PM_GREY;
+    pm_rgba mc = p > r && r > 0 ? PM_GREEN : p > 0 && p < r ? PM_RED : PM_GREY;
     text(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, m + col[6], y);
     snprintf(buf, sizeof buf, "%zu", page + 1);
     text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[7], y);
@@ -262,7 +260,7 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
 {
     double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m, rowh = 18.5;
     char buf[256];
-    cairo_set_source_rgb(cr, 1, 1, 1);
+    pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
     text(t, cr, k ? "目录（续）" : "目录", 20, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
     snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s，排名变化为较%d年", d->a->year,
@@ -287,7 +285,7 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
         if ((c - c0) % 2 == 1) {
             cairo_new_path(cr);
             cairo_rectangle(cr, m, ry + 0.6, w, rowh);
-            cairo_set_source_rgb(cr, 0.96, 0.96, 0.965);
+            pm_set_rgba(cr, PM_ROW_SHADE);
             cairo_fill(cr);
         }
         contents_row(d, t, cr, c, ry + 4.5);

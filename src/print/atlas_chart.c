@@ -1,6 +1,6 @@
 /* The atlas's small line chart: a committee's scores over the years, beside the median. */
 #include "print/atlas_page.h"
-#include "render/ink.h"
+#include "render/house.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,7 +11,6 @@
 
 #define MAX_SERIES 4
 
-static const pm_rgba GRID = { 0.86, 0.86, 0.88, 1 };
 
 typedef struct {
     size_t ny;                     /* years up to the atlas year */
@@ -132,7 +131,7 @@ static void axes(pm_text *t, cairo_t *cr, const pm_atlas_doc *d, const chart *ch
         cairo_new_path(cr);
         cairo_move_to(cr, p.x, y);
         cairo_line_to(cr, p.x + p.w, y);
-        pm_set_rgba(cr, GRID);
+        pm_set_rgba(cr, PM_GRID);
         cairo_set_line_width(cr, 0.5);
         cairo_stroke(cr);
         snprintf(buf, sizeof buf, "%g", v);

@@ -1,6 +1,6 @@
 /* The committee page of the atlas: locator map, key figures, index table, diagnosis, projects. */
 #include "print/atlas_page.h"
-#include "render/ink.h"
+#include "render/house.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,8 +10,6 @@
 #include "geo/proj.h"
 #include "render/draw.h"
 
-static const pm_rgba RULE = { 0.78, 0.78, 0.80, 1 };
-static const pm_rgba UP = { 0.10, 0.50, 0.25, 1 };
 
 double pm_atlas_text(pm_text *t, cairo_t *cr, const char *s, const pm_textstyle *st, double x,
                      double y)
@@ -46,7 +44,7 @@ void pm_atlas_footer(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page
     double m = PM_ATLAS_MARGIN, y = PM_A4_H - m + 6;
     cairo_new_path(cr);
     cairo_rectangle(cr, m, y - 5, PM_A4_W - 2 * m, 0.5);
-    pm_set_rgba(cr, RULE);
+    pm_set_rgba(cr, PM_RULE);
     cairo_fill(cr);
     char left[256], right[64];
     snprintf(left, sizeof left, "%s · %d年度居民区诊断图集", d->a->cfg->name, d->a->year);
@@ -63,7 +61,7 @@ void pm_atlas_swatch(cairo_t *cr, const pm_thematic *th, int k, double x, double
     if (k < 0) pm_draw_hatch_fill(cr, th->style->nodata, h / 3);
     else { pm_set_rgba(cr, th->colors[k]); cairo_fill(cr); }
     cairo_rectangle(cr, x, y, w, h);
-    pm_set_rgba(cr, RULE);
+    pm_set_rgba(cr, PM_RULE);
     cairo_set_line_width(cr, 0.4);
     cairo_stroke(cr);
 }
@@ -99,16 +97,17 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
         if (p.x < r.x + 12 || p.x > r.x + r.w - 12 || p.y < r.y + 8 || p.y > r.y + r.h - 8) cands[i].text = NULL;
     }
     cands[c].priority = HUGE_VAL;
-    pm_label_opts lo = { .size = 8, .min_size = 5.5, .sub_ratio = 0.8, .padding = 1.5,
-                         .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.85 }, .halo_width = 2.2 } };
+    pm_label_opts lo;
+    pm_mapdraw md;
+    int on;
+    pm_house_setup(PM_HOUSE_ATLAS_LOCATOR, d->dx.idx[0].th.style, 0, 0, &md, &lo, &on);
+    md.fill = d->sym.fill;
+    md.nodata = d->sym.nodata;
+    md.labels = &labels;
+    md.cands = cands;
+    md.label_opts = &lo;
+    md.highlight = hl;
     if ((st = pm_labels_place(t, cands, n, v.scale, &lo, &labels)) != PM_OK) goto done;
-    const pm_style *hs = d->dx.idx[0].th.style;
-    pm_mapdraw md = {
-        .fill = d->sym.fill, .nodata = d->sym.nodata, .nodata_fill = hs->nodata,
-        .outline = hs->outline, .outline_width = 0.6, .boundary = PM_BOUNDARY, .boundary_width = 1.2,
-        .context = PM_CTX_ALL, .show_points = 1, .point_size = 3.4, .context_label_size = 6.5,
-        .labels = &labels, .cands = cands, .label_opts = &lo, .highlight = hl,
-    };
     if ((st = pm_draw_map(cr, t, &v, sc, &md)) != PM_OK) goto done;
     cairo_new_path(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
@@ -117,12 +116,12 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     cairo_stroke(cr);
     cairo_new_path(cr); /* a white card keeps the arrow clear of the labels under it */
     cairo_rectangle(cr, r.x + r.w - 26, r.y + 4, 22, 32);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    pm_set_rgba(cr, PM_CARD);
     cairo_fill(cr);
     if ((st = pm_panel_north(t, cr, r.x + r.w - 15, r.y + 24, 20, d->north)) != PM_OK) goto done;
     cairo_new_path(cr);
     cairo_rectangle(cr, r.x + 3, r.y + r.h - 21, 112, 17);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    pm_set_rgba(cr, PM_CARD);
     cairo_fill(cr);
     st = pm_panel_scalebar(t, cr, &v, r.x + 8, r.y + r.h - 9, 88);
 done:
@@ -184,7 +183,7 @@ static void badge(pm_text *t, cairo_t *cr, const pm_thematic *th, int k, double 
     cairo_rectangle(cr, x - w - 14, y, w + 14, h + 6);
     pm_set_rgba(cr, bg);
     cairo_fill(cr);
-    st.color = lum < 0.55 ? (pm_rgba){ 1, 1, 1, 1 } : PM_INK;
+    st.color = lum < 0.55 ? PM_WHITE : PM_INK;
     pm_text_draw(t, cr, name, &st, x - w - 7, y + 3);
 }
 
@@ -198,7 +197,7 @@ static pm_rgba rank_move(int prev, int now, int words, char *buf, size_t len)
     else
         snprintf(buf, len, "%d → %d%s", prev, now, dlt > 0 ? "  ↑" : dlt < 0 ? "  ↓" : "  持平");
     if (dlt) snprintf(buf + strlen(buf), len - strlen(buf), words ? "%d位" : "%d", abs(dlt));
-    return dlt > 0 ? UP : dlt < 0 ? PM_RED : PM_GREY;
+    return dlt > 0 ? PM_GREEN : dlt < 0 ? PM_RED : PM_GREY;
 }
 
 static void fact(pm_text *t, cairo_t *cr, const char *label, const char *value, const char *unit,
@@ -254,7 +253,7 @@ static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     y += 22;
     cairo_new_path(cr);
     cairo_rectangle(cr, r.x, y, r.w, 0.5);
-    pm_set_rgba(cr, RULE);
+    pm_set_rgba(cr, PM_RULE);
     cairo_fill(cr);
     y += 8;
     const pm_analysis *an = d->a->an;
@@ -297,7 +296,7 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
         if (i % 2 == 1) {
             cairo_new_path(cr);
             cairo_rectangle(cr, x, ry + 0.6, w, rowh);
-            cairo_set_source_rgb(cr, 0.96, 0.96, 0.965);
+            pm_set_rgba(cr, PM_ROW_SHADE);
             cairo_fill(cr);
         }
         char buf[160], med[48];
@@ -329,7 +328,7 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
 static double sentences(pm_text *t, cairo_t *cr, const char *tag, pm_rgba col, char **s, size_t n,
                         double x, double y, double w)
 {
-    pm_textstyle tg = { .size = 8.5, .bold = 1, .color = { 1, 1, 1, 1 } };
+    pm_textstyle tg = { .size = 8.5, .bold = 1, .color = PM_WHITE };
     double tw = 0, th = 0;
     pm_text_measure(t, tag, &tg, &tw, &th);
     cairo_new_path(cr);
@@ -356,7 +355,7 @@ static pm_status diagnosis(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_
     for (size_t k = 0; k < nb; k++) if (!(sb[k] = pm_diagnosis_sentence(&d->dx, c, best[k], 1))) st = PM_ENOMEM;
     for (size_t k = 0; k < nw; k++) if (!(sw[k] = pm_diagnosis_sentence(&d->dx, c, worst[k], 0))) st = PM_ENOMEM;
     if (!st) {
-        *y = sentences(t, cr, "优势", UP, sb, nb, x, *y, w) + 5;
+        *y = sentences(t, cr, "优势", PM_GREEN, sb, nb, x, *y, w) + 5;
         *y = sentences(t, cr, "短板", PM_RED, sw, nw, x, *y, w);
     }
     for (int k = 0; k < 2; k++) { free(sb[k]); free(sw[k]); }
@@ -441,7 +440,7 @@ static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
 pm_status pm_atlas_page_committee(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c)
 {
     double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
-    cairo_set_source_rgb(cr, 1, 1, 1);
+    pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
     page_header(d, t, cr, c);
     pm_rect map = { m, m + 54, 300, 226 };

@@ -1,6 +1,6 @@
 /* Poster furniture: legend with counts, ranking bars, scale bar, north arrow. */
 #include "print/panels.h"
-#include "render/ink.h"
+#include "render/house.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +10,6 @@
 #include "geo/proj.h"
 #include "render/draw.h"
 
-static const pm_rgba RULE = { 0.75, 0.75, 0.77, 1 };
 
 static double text_at(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
                       pm_align al, double x, double y)
@@ -31,7 +30,7 @@ static void swatch(cairo_t *cr, double x, double y, double w, double h, pm_rgba 
     if (hatch) pm_draw_hatch_fill(cr, nodata, h / 4);
     else { pm_set_rgba(cr, c); cairo_fill(cr); }
     cairo_rectangle(cr, x, y, w, h);
-    pm_set_rgba(cr, RULE);
+    pm_set_rgba(cr, PM_RULE_PANEL);
     cairo_set_line_width(cr, h / 40);
     cairo_stroke(cr);
 }
@@ -152,7 +151,7 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
         cairo_rectangle(cr, x0, y + rowh * 0.12, fmax(x1 - x0, 0.5), rowh * 0.7);
         pm_set_rgba(cr, th->colors[k >= 0 ? k : 0]);
         cairo_fill_preserve(cr);
-        cairo_set_source_rgba(cr, 0.3, 0.3, 0.3, 0.6);
+        pm_set_rgba(cr, PM_BAR_EDGE);
         cairo_set_line_width(cr, rowh / 60);
         cairo_stroke(cr);
     }
@@ -180,7 +179,7 @@ pm_status pm_panel_scalebar(pm_text *t, cairo_t *cr, const pm_view *v, double x,
     for (int k = 0; k < 4; k++) {
         cairo_rectangle(cr, x + w * k / 4, y, w / 4, h);
         if (k % 2 == 0) { pm_set_rgba(cr, PM_INK); cairo_fill(cr); }
-        else { cairo_set_source_rgb(cr, 1, 1, 1); cairo_fill(cr); }
+        else { pm_set_rgba(cr, PM_WHITE); cairo_fill(cr); }
     }
     cairo_rectangle(cr, x, y, w, h);
     pm_set_rgba(cr, PM_INK);
@@ -212,7 +211,7 @@ pm_status pm_panel_north(pm_text *t, cairo_t *cr, double cx, double cy, double s
     cairo_line_to(cr, -s * 0.38, s * 0.55);
     cairo_line_to(cr, 0, s * 0.3);
     cairo_close_path(cr);
-    cairo_set_source_rgb(cr, 1, 1, 1);
+    pm_set_rgba(cr, PM_WHITE);
     cairo_fill_preserve(cr);
     pm_set_rgba(cr, PM_INK);
     cairo_set_line_width(cr, size / 60);

@@ -1,6 +1,6 @@
 /* Poster layout and output: title, map, legend, ranking, scale, north arrow, credits. */
 #include "print/poster.h"
-#include "render/ink.h"
+#include "render/house.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,21 +17,23 @@
 #include "render/mapsym.h"
 #include "render/png.h"
 
-static const pm_rgba PAPER = { 1, 1, 1, 1 };
-
-static pm_status prepare(const pm_poster *p, pm_text *t, double scale, double label_size,
-                         pm_label_opts *lo, pm_mapsym *sym, pm_labelset *labels)
+/* The map's symbolisation, its drawing set-up and its placed labels. */
+static pm_status prepare(const pm_poster *p, pm_text *t, double scale, double page_w,
+                         pm_mapdraw *md, pm_label_opts *lo, pm_mapsym *sym, pm_labelset *labels)
 {
     pm_status st = pm_mapsym_build(p->th, p->scene, p->ds, &p->an->tab, sym);
     if (st) return st;
-    int pts = p->th->style->show_points;
-    *lo = (pm_label_opts){ .size = label_size, .min_size = label_size * 0.6, .sub_ratio = 0.8,
-                           .padding = label_size * 0.15,
-                           .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.85 },
-                                     .halo_width = label_size * 0.28, .align = PM_ALIGN_CENTER },
-                           .obstacles = pts ? p->scene->platforms : NULL,
-                           .nobstacles = pts ? p->scene->nplatforms : 0,
-                           .obstacle_size = label_size * 1.3 };
+    int on;
+    pm_house_setup(PM_HOUSE_POSTER, p->th->style, page_w, 0, md, lo, &on);
+    if (md->show_points) {
+        lo->obstacles = p->scene->platforms;
+        lo->nobstacles = p->scene->nplatforms;
+    }
+    md->fill = sym->fill;
+    md->nodata = sym->nodata;
+    md->labels = labels;
+    md->cands = sym->cands;
+    md->label_opts = lo;
     return pm_labels_place(t, sym->cands, sym->n, scale, lo, labels);
 }
 
@@ -61,7 +63,7 @@ static pm_status draw_header(const pm_poster *p, pm_text *t, cairo_t *cr, double
     double ts = w / 34;
     draw_text(t, cr, title, ts, 1, PM_INK, m, m);
     draw_text(t, cr, sub, ts * 0.45, 0, PM_GREY, m, m + ts * 1.45);
-    cairo_set_source_rgb(cr, 0.78, 0.09, 0.11);
+    pm_set_rgba(cr, PM_RED);
     cairo_rectangle(cr, m, m + ts * 2.35, w - 2 * m, ts * 0.06);
     cairo_fill(cr);
     free(title);
@@ -93,20 +95,14 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     pm_rect panel = { frame.x + frame.w + gap, frame.y, panel_w, frame.h };
     pm_view v = pm_view_fit(map_extent(p->scene), frame.x, frame.y, frame.w, frame.h);
     pm_label_opts lo;
+    pm_mapdraw md;
     pm_mapsym sym = { 0 };
     pm_labelset labels = { 0 };
-    pm_set_rgba(cr, PAPER);
+    pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
-    pm_status st = prepare(p, t, v.scale, w / 125, &lo, &sym, &labels);
+    pm_status st = prepare(p, t, v.scale, w, &md, &lo, &sym, &labels);
     if (st) goto done;
     if ((st = draw_header(p, t, cr, m, w)) != PM_OK) goto done;
-    pm_mapdraw md = {
-        .fill = sym.fill, .nodata = sym.nodata, .nodata_fill = p->th->style->nodata,
-        .outline = p->th->style->outline, .outline_width = w / 2400,
-        .boundary = PM_BOUNDARY, .boundary_width = w / 900, .context = PM_CTX_ALL,
-        .show_points = p->th->style->show_points, .point_size = w / 420,
-        .context_label_size = w / 150, .labels = &labels, .cands = sym.cands, .label_opts = &lo,
-    };
     if ((st = pm_draw_map(cr, t, &v, p->scene, &md)) != PM_OK) goto done;
     cairo_rectangle(cr, frame.x, frame.y, frame.w, frame.h);
     pm_set_rgba(cr, PM_GREY);

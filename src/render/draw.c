@@ -4,15 +4,9 @@
 #include <math.h>
 
 #include "geo/clip.h"
+#include "render/house.h"
 #include "render/lines.h"
 
-static const pm_rgba AREA_FILL = { 0.937, 0.929, 0.910, 1 };
-static const pm_rgba AREA_EDGE = { 0.80, 0.78, 0.75, 1 };
-static const pm_rgba WATER = { 0.72, 0.84, 0.92, 1 };
-static const pm_rgba WATER_TEXT = { 0.20, 0.42, 0.62, 1 };
-static const pm_rgba CONTEXT_TEXT = { 0.55, 0.53, 0.50, 1 };
-static const pm_rgba WHITE = { 1, 1, 1, 1 };
-static const pm_rgba HIGHLIGHT = { 0.78, 0.09, 0.11, 1 };
 
 static void geom_path(cairo_t *cr, const pm_view *v, const pm_geom *g, int close)
 {
@@ -48,7 +42,7 @@ void pm_draw_hatch_fill(cairo_t *cr, pm_rgba base, double spacing)
         cairo_move_to(cr, x, y1);
         cairo_line_to(cr, x + h, y0);
     }
-    cairo_set_source_rgba(cr, 0.45, 0.45, 0.45, 0.8);
+    pm_set_rgba(cr, PM_HATCH);
     cairo_set_line_width(cr, spacing * 0.18);
     cairo_stroke(cr);
     cairo_restore(cr);
@@ -68,7 +62,7 @@ static void context_label(pm_text *t, cairo_t *cr, const pm_view *v, const pm_ge
     if (empty) return;
     pm_pt d = pm_view_to_dev(v, c);
     pm_textstyle st = { .size = size, .align = PM_ALIGN_CENTER, .color = color,
-                        .halo = { 1, 1, 1, 0.7 }, .halo_width = size * 0.25 };
+                        .halo = PM_CONTEXT_HALO, .halo_width = size * 0.25 };
     double w, h;
     if (pm_text_measure(t, name, &st, &w, &h) != PM_OK || w > 2.2 * room * v->scale) return;
     if (d.x - w / 2 < v->x || d.x + w / 2 > v->x + v->w || d.y - h / 2 < v->y || d.y + h / 2 > v->y + v->h)
@@ -87,17 +81,17 @@ static void draw_context(cairo_t *cr, pm_text *t, const pm_view *v, const pm_sce
             if (!visible(v, &g->bbox, 10)) continue;
             cairo_new_path(cr);
             geom_path(cr, v, g, 1);
-            pm_set_rgba(cr, role == PM_CTX_RIVER ? WATER : AREA_FILL);
+            pm_set_rgba(cr, role == PM_CTX_RIVER ? PM_WATER : PM_AREA_FILL);
             if (role == PM_CTX_RIVER) {
                 cairo_fill(cr);
             } else {
                 cairo_fill_preserve(cr);
-                pm_set_rgba(cr, AREA_EDGE);
+                pm_set_rgba(cr, PM_AREA_EDGE);
                 cairo_set_line_width(cr, m->outline_width);
                 cairo_stroke(cr);
             }
             context_label(t, cr, v, g, c->names ? c->names[k] : NULL, m->context_label_size,
-                          role == PM_CTX_RIVER ? WATER_TEXT : CONTEXT_TEXT);
+                          role == PM_CTX_RIVER ? PM_WATER_TEXT : PM_CONTEXT_TEXT);
         }
     }
 }
@@ -124,8 +118,7 @@ static void draw_roads(cairo_t *cr, const pm_view *v, const pm_scene *s, const p
         }
         if (!any) continue;
         double w = (major ? 1.9 : 1.2) * m->outline_width;
-        if (line) cairo_set_source_rgba(cr, 0.42, 0.40, 0.38, 0.75);
-        else cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
+        pm_set_rgba(cr, line ? PM_ROAD : PM_ROAD_CASING);
         cairo_set_line_width(cr, line ? w : w * 2.2);
         cairo_stroke(cr);
     }
@@ -207,7 +200,7 @@ void pm_draw_platform_symbol(cairo_t *cr, double x, double y, double size)
     /* A five-pointed star on a white disc: the party-building platform. */
     cairo_new_path(cr);
     cairo_arc(cr, x, y, size * 0.62, 0, 2 * M_PI);
-    pm_set_rgba(cr, WHITE);
+    pm_set_rgba(cr, PM_WHITE);
     cairo_fill(cr);
     double ro = size * 0.55, ri = ro * 0.42;
     for (int k = 0; k < 10; k++) {
@@ -216,7 +209,7 @@ void pm_draw_platform_symbol(cairo_t *cr, double x, double y, double size)
         else cairo_line_to(cr, x + r * cos(a), y + r * sin(a));
     }
     cairo_close_path(cr);
-    cairo_set_source_rgb(cr, 0.78, 0.09, 0.11);
+    pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
 }
 
@@ -225,14 +218,14 @@ void pm_draw_project_symbol(cairo_t *cr, double x, double y, double size, int ru
     cairo_new_path(cr);
     if (running) {
         cairo_arc(cr, x, y, size / 2, 0, 2 * M_PI);
-        cairo_set_source_rgb(cr, 0.10, 0.10, 0.12);
+        pm_set_rgba(cr, PM_PROJECT_RUNNING);
         cairo_fill_preserve(cr);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+        pm_set_rgba(cr, PM_PROJECT_RING);
         cairo_set_line_width(cr, size * 0.22);
         cairo_stroke(cr);
     } else {
         cairo_arc(cr, x, y, size * 0.32, 0, 2 * M_PI);
-        cairo_set_source_rgba(cr, 0.25, 0.25, 0.28, 0.75);
+        pm_set_rgba(cr, PM_PROJECT_OTHER);
         cairo_set_line_width(cr, size * 0.18);
         cairo_stroke(cr);
     }
@@ -264,11 +257,11 @@ static void draw_highlight(cairo_t *cr, const pm_view *v, const pm_scene *s, con
     cairo_rectangle(cr, v->x, v->y, v->w, v->h);
     for (size_t i = 0; i < s->ncommittees; i++)
         if (m->highlight[i]) geom_path(cr, v, &s->committees[i], 1);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
+    pm_set_rgba(cr, PM_VEIL);
     cairo_fill(cr);
     for (size_t i = 0; i < s->ncommittees; i++)
         if (m->highlight[i]) geom_path(cr, v, &s->committees[i], 1);
-    pm_set_rgba(cr, HIGHLIGHT);
+    pm_set_rgba(cr, PM_RED);
     cairo_set_line_width(cr, 2 * m->boundary_width);
     cairo_stroke(cr);
 }

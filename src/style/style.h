@@ -3,10 +3,27 @@
 #define PM_STYLE_STYLE_H
 
 #include <stddef.h>
+#include "core/color.h"
 #include "core/status.h"
-#include "analysis/classify.h"
 
-typedef struct { double r, g, b, a; } pm_rgba;
+/* How a map's values are classified: the part of a style that analysis/classify
+ * computes from. */
+typedef enum {
+    PM_CLASSIFY_MANUAL = 1, /* thresholds given by the style */
+    PM_CLASSIFY_QUANTILE,   /* equal counts */
+    PM_CLASSIFY_EQUAL,      /* equal intervals between min and max */
+    PM_CLASSIFY_JENKS,      /* Fisher–Jenks optimal natural breaks (exact) */
+    PM_CLASSIFY_DIVERGING   /* symmetric classes around a centre */
+} pm_classify_method;
+
+/* What a style asks for. */
+typedef struct {
+    pm_classify_method method;
+    size_t nclasses;        /* wanted number of classes (manual: nthresholds + 1) */
+    const double *thresholds; /* manual: ascending inner thresholds (nclasses - 1) */
+    double centre;          /* diverging: the neutral value (usually 0) */
+    int decimals;           /* rounding of computed breaks for display and stability */
+} pm_classify_spec;
 
 /* A parsed, validated map style.  Immutable after loading; safe to share between
  * threads.  All strings and arrays are owned by the style. */
@@ -50,8 +67,5 @@ void pm_style_free(pm_style *s);
  * classes: the ends of the 3-class scheme, 1: its middle); explicit colours are
  * sampled evenly, keeping both ends.  PM_EDATA if n is 0 or > ncolors.  Thread-safe. */
 pm_status pm_style_class_colors(const pm_style *s, size_t n, pm_rgba *out);
-
-/* Parses "#rrggbb" or "#rrggbbaa". Returns 0 on success. */
-int pm_rgba_parse(const char *s, pm_rgba *out);
 
 #endif

@@ -1,6 +1,6 @@
 /* Pyramid rendering: per-zoom label placement, metatiles on a thread pool, tile slicing. */
 #include "tiles/pyramid.h"
-#include "render/ink.h"
+#include "render/house.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -35,25 +35,18 @@ static pm_status zoom_init(zoomctx *zc, const pm_gridmap *m, int z, pm_text *t)
     zc->z = z;
     zc->tile_px = 256 * m->scale;
     zc->scale = pm_tile_scale(z, zc->tile_px);
-    double s = m->scale, fs = (z >= 16 ? 14 : z >= 15 ? 13 : 12) * s;
-    zc->lo = (pm_label_opts){ .size = fs, .min_size = fs * 0.8, .sub_ratio = 0.85,
-                              .padding = 3 * s,
-                              .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.9 },
-                                        .halo_width = 3 * s, .align = PM_ALIGN_CENTER } };
-    if (m->style->show_points && z >= 14) { /* keep platform stars readable */
+    int labels_on;
+    pm_house_setup(PM_HOUSE_TILE, m->style, m->scale, z, &zc->md, &zc->lo, &labels_on);
+    if (zc->md.show_points) { /* keep platform stars readable */
         zc->lo.obstacles = m->scene->platforms;
         zc->lo.nobstacles = m->scene->nplatforms;
-        zc->lo.obstacle_size = (z >= 17 ? 6 : z >= 16 ? 5 : 4) * s * 3.2;
     }
-    zc->md = (pm_mapdraw){
-        .fill = m->sym->fill, .nodata = m->sym->nodata, .nodata_fill = m->style->nodata,
-        .outline = m->style->outline, .outline_width = (z >= 15 ? 1.0 : 0.7) * s,
-        .boundary = PM_BOUNDARY, .boundary_width = 1.6 * s, .context = PM_CTX_RIVERS | PM_CTX_ROADS, .roads_inside = 1,
-        .show_points = m->style->show_points && z >= 14,
-        .point_size = (z >= 17 ? 6 : z >= 16 ? 5 : 4) * s, .context_label_size = 0,
-        .labels = &zc->labels, .cands = m->sym->cands, .label_opts = &zc->lo,
-    };
-    if (z < 14) { zc->md.labels = NULL; return PM_OK; }
+    zc->md.fill = m->sym->fill;
+    zc->md.nodata = m->sym->nodata;
+    zc->md.cands = m->sym->cands;
+    zc->md.label_opts = &zc->lo;
+    if (!labels_on) return PM_OK;
+    zc->md.labels = &zc->labels;
     return pm_labels_place(t, m->sym->cands, m->sym->n, zc->scale, &zc->lo, &zc->labels);
 }
 

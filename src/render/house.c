@@ -1,0 +1,77 @@
+/* The house style's drawing set-ups: every size and colour of a map by where it is drawn. */
+#include "render/house.h"
+
+#include <string.h>
+
+static const pm_rgba HALO = { 1, 1, 1, 0.85 };
+
+/* Posters: sizes follow the page width, so every page size keeps the proportions. */
+static void poster(const pm_style *s, double w, pm_mapdraw *md, pm_label_opts *lo)
+{
+    double ls = w / 125;
+    *lo = (pm_label_opts){ .size = ls, .min_size = ls * 0.6, .sub_ratio = 0.8, .padding = ls * 0.15,
+                           .text = { .color = PM_INK, .halo = HALO, .halo_width = ls * 0.28,
+                                     .align = PM_ALIGN_CENTER },
+                           .obstacle_size = ls * 1.3 };
+    md->outline_width = w / 2400;
+    md->boundary_width = w / 900;
+    md->context = PM_CTX_ALL;
+    md->show_points = s->show_points;
+    md->point_size = w / 420;
+    md->context_label_size = w / 150;
+}
+
+/* Tiles: pixels by zoom; names from z14, points from z14 on maps that show them. */
+static void tile(const pm_style *s, double px, int z, pm_mapdraw *md, pm_label_opts *lo, int *on)
+{
+    double fs = (z >= 16 ? 14 : z >= 15 ? 13 : 12) * px;
+    int pts = s->show_points && z >= 14;
+    double point = (z >= 17 ? 6 : z >= 16 ? 5 : 4) * px;
+    *lo = (pm_label_opts){ .size = fs, .min_size = fs * 0.8, .sub_ratio = 0.85, .padding = 3 * px,
+                           .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.9 },
+                                     .halo_width = 3 * px, .align = PM_ALIGN_CENTER },
+                           .obstacle_size = pts ? point * 3.2 : 0 };
+    md->outline_width = (z >= 15 ? 1.0 : 0.7) * px;
+    md->boundary_width = 1.6 * px;
+    md->context = PM_CTX_RIVERS | PM_CTX_ROADS;
+    md->roads_inside = 1;
+    md->show_points = pts;
+    md->point_size = point;
+    md->context_label_size = 0;
+    *on = z >= 14;
+}
+
+void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_mapdraw *md,
+                    pm_label_opts *lo, int *labels_on)
+{
+    memset(md, 0, sizeof *md);
+    memset(lo, 0, sizeof *lo);
+    md->nodata_fill = s->nodata;
+    md->outline = s->outline;
+    md->boundary = PM_BOUNDARY;
+    *labels_on = 1;
+    switch (use) {
+    case PM_HOUSE_POSTER: poster(s, unit, md, lo); break;
+    case PM_HOUSE_TILE: tile(s, unit, z, md, lo, labels_on); break;
+    case PM_HOUSE_ATLAS_OVERVIEW:
+        *lo = (pm_label_opts){ .size = 7.5, .min_size = 5, .sub_ratio = 0.8, .padding = 1,
+                               .text = { .color = PM_INK, .halo = HALO, .halo_width = 2 } };
+        md->outline_width = 0.5;
+        md->boundary_width = 1.3;
+        md->context = PM_CTX_ALL;
+        md->show_points = s->show_points;
+        md->point_size = 2.5;
+        md->context_label_size = 7;
+        break;
+    case PM_HOUSE_ATLAS_LOCATOR:
+        *lo = (pm_label_opts){ .size = 8, .min_size = 5.5, .sub_ratio = 0.8, .padding = 1.5,
+                               .text = { .color = PM_INK, .halo = HALO, .halo_width = 2.2 } };
+        md->outline_width = 0.6;
+        md->boundary_width = 1.2;
+        md->context = PM_CTX_ALL;
+        md->show_points = 1;
+        md->point_size = 3.4;
+        md->context_label_size = 6.5;
+        break;
+    }
+}
