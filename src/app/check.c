@@ -39,27 +39,22 @@ static json_t *classes_json(const pm_thematic *th)
     return json_pack("{s:o, s:I}", "classes", cl, "nodata", (json_int_t)th->classes.nodata);
 }
 
-/* ranks and summary per year; style problems (unknown indicator) go to diag. */
-static void year_json(const pm_project *p, size_t y, json_t *ranks, json_t *summary, pm_diag *d)
+/* ranks (by the first map, as every output ranks) and summary (the selected maps'
+ * classes) of year index y, from the run's results. */
+static void year_json(const pm_project *p, size_t y, json_t *ranks, json_t *summary)
 {
-    const pm_indtab *tab = &p->an.tab;
+    const pm_results *res = &p->res;
     char key[16];
-    snprintf(key, sizeof key, "%d", tab->years[y]);
-    long rk = pm_indtab_find(tab, "service_rank");
+    snprintf(key, sizeof key, "%d", res->years[y]);
     json_t *r = json_object();
-    for (size_t c = 0; rk >= 0 && c < tab->ncommittees; c++) {
-        double v = pm_indtab_get(tab, y, c, (size_t)rk);
-        json_object_set_new(r, p->ds->committees[c].code, isnan(v) ? json_null() : json_integer((json_int_t)v));
+    for (size_t c = 0; res->nmaps && c < res->ncommittees; c++) {
+        int rank = pm_results_at(res, 0, y)->rank[c];
+        json_object_set_new(r, p->ds->committees[c].code, rank ? json_integer(rank) : json_null());
     }
     json_object_set_new(ranks, key, r);
     json_t *s = json_object();
-    for (size_t k = 0; k < p->nsel; k++) {
-        const pm_style *sty = p->styles[p->sel[k]];
-        pm_thematic th;
-        if (pm_thematic_build(sty, tab, tab->years[y], d, &th) == PM_OK)
-            json_object_set_new(s, sty->id, classes_json(&th));
-        pm_thematic_fini(&th);
-    }
+    for (size_t k = 0; k < p->nsel; k++)
+        json_object_set_new(s, p->styles[p->sel[k]]->id, classes_json(&pm_results_at(res, p->sel[k], y)->th));
     json_object_set_new(summary, key, s);
 }
 
@@ -94,8 +89,7 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
         for (size_t y = 0; y < p.ds->nyears; y++) json_array_append_new(years, json_integer(p.ds->years[y]));
     }
     if (!st)
-        for (size_t y = 0; y < p.an.tab.nyears; y++) year_json(&p, y, ranks, summary, &d);
-    if (!st && d.errors) st = PM_EDATA;
+        for (size_t y = 0; y < p.res.nyears; y++) year_json(&p, y, ranks, summary);
     json_object_set_new(root, "committees", json_integer(p.ds ? (json_int_t)p.ds->ncommittees : 0));
     json_object_set_new(root, "years", years);
     json_object_set_new(root, "names", names);

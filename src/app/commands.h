@@ -5,15 +5,12 @@
 #include <stdio.h>
 #include "core/status.h"
 
-typedef enum { PM_KIND_PRINT = 1, PM_KIND_TILES = 2, PM_KIND_SITE = 4, PM_KIND_ATLAS = 8,
-               PM_KIND_DATA = 16 } pm_kind;
-
 typedef struct {
     const char *config;  /* NULL = bundled sample */
     int year;            /* 0 = latest in the data */
     const char *maps;    /* comma list or NULL = all of the config */
     const char *out;     /* NULL = the config's output folder */
-    unsigned kinds;      /* pm_kind bits */
+    unsigned kinds;      /* --only: bits of the stage kinds (pm_stage_kind_bit); 0 = all */
     int json;            /* check: JSON report on out */
     int quiet;
     size_t jobs;         /* worker threads; 0 = number of cores */

@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/project.h"
+#include "app/stage.h"
 #include "core/cancel.h"
 
 static const char *const usage_main =
@@ -82,23 +83,15 @@ static const char *const usage_report =
     "rank of the headline map in the previous year and this year, rank change, score\n"
     "change) and prints a summary: class changes, biggest rank moves, projects by status.\n";
 
+/* --only: a comma list of the stage table's kinds. */
 static int parse_kinds(const char *s, unsigned *kinds)
 {
-    static const struct { const char *name; pm_kind k; } names[] = {
-        { "print", PM_KIND_PRINT }, { "tiles", PM_KIND_TILES },
-        { "site", PM_KIND_SITE }, { "atlas", PM_KIND_ATLAS }, { "data", PM_KIND_DATA },
-    };
     *kinds = 0;
-    const char *p = s;
-    while (*p) {
+    for (const char *p = s; *p;) {
         size_t n = strcspn(p, ",");
-        int found = 0;
-        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-            if (strlen(names[i].name) == n && strncmp(names[i].name, p, n) == 0) {
-                *kinds |= names[i].k;
-                found = 1;
-            }
-        if (!found) return 0;
+        unsigned bit = pm_stage_kind_bit(p, n);
+        if (!bit) return 0;
+        *kinds |= bit;
         p += n + (p[n] == ',');
     }
     return *kinds != 0;
@@ -193,7 +186,9 @@ static int run(const char *cmd, int argc, char **argv)
         case O_DRY: if (!render) goto bad; o.dry_run = 1; break;
         case O_ONLY:
             if (!render || !parse_kinds(optarg, &o.kinds)) {
-                fprintf(stderr, "partymap: --only: expected a comma list of print, tiles, site, atlas, data\n");
+                char kinds[128];
+                pm_stage_kind_list(kinds, sizeof kinds);
+                fprintf(stderr, "partymap: --only: expected a comma list of %s\n", kinds);
                 return 2;
             }
             break;

@@ -133,6 +133,8 @@ pm_status pm_project_open_ex(const char *config_path, const char *maps, const pm
     if (st) return st;
     if (ds) return ds;
     st = pm_analysis_run(p->ds, p->cfg->print_crs, diag, &p->an);
+    if (!st) st = pm_results_build((const pm_style *const *)p->styles, p->nstyles, &p->an.tab, diag,
+                                   &p->res);
     if (!st && diag->errors > errors0) st = PM_EDATA;
     return st;
 }
@@ -143,6 +145,7 @@ void pm_project_fini(pm_project *p)
     for (size_t i = 0; i < p->nstyles; i++) pm_style_free(p->styles[i]);
     free(p->styles);
     free(p->sel);
+    pm_results_fini(&p->res);
     pm_analysis_fini(&p->an);
     pm_dataset_free(p->ds);
     pm_config_free(p->cfg);

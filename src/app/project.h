@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "analysis/indicators.h"
+#include "analysis/results.h"
 #include "core/status.h"
 #include "data/config.h"
 #include "data/dataset.h"
@@ -15,6 +16,7 @@ typedef struct {
     pm_analysis an;
     pm_style **styles;   /* one per cfg->maps entry, same order */
     size_t nstyles;
+    pm_results res;      /* every map classified and ranked for every year */
     size_t *sel;         /* the maps selected (--maps) for the per-map outputs, posters
                           * and tiles: indices into styles, in the order asked; every map
                           * in config order when none were named */
@@ -25,8 +27,10 @@ typedef struct {
  * config names, and runs the analysis.  All problems go to diag.  maps (comma list,
  * may be NULL) selects maps into sel; styles always holds every map of the config,
  * as the outputs that cover all maps at once (atlas, spreadsheets, GeoPackage, site)
- * need them whatever was selected.  An unknown id is a PM_EUSAGE problem.  out is
- * initialised; free with pm_project_fini. */
+ * need them whatever was selected.  An unknown id is a PM_EUSAGE problem.  Then the
+ * results of every map and year are built, so every style is validated against the
+ * data before anything is written (a style's unknown indicator is a PM_EDATA problem).
+ * out is initialised; free with pm_project_fini. */
 pm_status pm_project_open(const char *config_path, const char *maps, pm_diag *diag,
                           pm_project *out);
 

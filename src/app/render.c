@@ -1,105 +1,61 @@
-/* The render command: the pipeline from a loaded project to the requested outputs. */
+/* The render command: the pipeline from a loaded project through the stage table. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
-#include "analysis/thematic.h"
 #include "app/commands.h"
-#include "app/outputs.h"
+#include "app/context.h"
 #include "app/project.h"
+#include "app/stage.h"
+#include "core/clock.h"
 #include "core/fileio.h"
-#include "print/poster.h"
-#include "render/scene.h"
-#include "render/text.h"
+#include "core/pool.h"
 
-double pm_out_now(void)
+/* The stages a render runs: those of the --only kinds (every kind by default); a shard
+ * renders only the stages that run in shards. */
+static int wanted(const pm_stage *s, const pm_cmd_opts *o)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    unsigned kinds = o->kinds ? o->kinds : pm_stage_all_kinds();
+    if (!(kinds & pm_stage_kind_bit(s->kind, strlen(s->kind)))) return 0;
+    return o->shard_n <= 1 || s->in_shards;
 }
 
-time_t pm_out_source_time(const pm_config *c)
+/* The dry run: every wanted stage's plan, year by year, then the once-stages. */
+static pm_status plan_all(const pm_runctx *rc, const pm_cmd_opts *o, FILE *f)
 {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = 0;
-    if (sde && *sde) {
-        t = (time_t)strtoll(sde, NULL, 10);
-    } else {
-        const pm_source *src[] = { &c->committees, &c->platforms, &c->projects, &c->evaluations };
-        struct stat sb;
-        for (size_t i = 0; i < sizeof src / sizeof *src; i++)
-            if (src[i]->path && stat(src[i]->path, &sb) == 0 && sb.st_mtime > t) t = sb.st_mtime;
-        if (!t) t = time(NULL);
-    }
-    return t;
+    pm_plan pl = { f, 0 };
+    for (size_t y = 0; y < rc->nyears; y++)
+        for (size_t i = 0; i < pm_nstages; i++)
+            if (pm_stages[i]->scope == PM_STAGE_PER_YEAR && wanted(pm_stages[i], o))
+                pm_stages[i]->plan(rc, rc->years[y], &pl);
+    for (size_t i = 0; i < pm_nstages; i++)
+        if (pm_stages[i]->scope == PM_STAGE_ONCE && wanted(pm_stages[i], o)) pm_stages[i]->plan(rc, 0, &pl);
+    return pl.oom ? PM_ENOMEM : ferror(f) ? PM_EIO : PM_OK;
 }
 
-/* The date printed in credits: the day of pm_out_source_time. */
-static void made_date(const pm_config *c, char *buf, size_t len)
+static pm_status run_all(const pm_runctx *rc, const pm_cmd_opts *o, FILE *err)
 {
-    time_t t = pm_out_source_time(c);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%d", &tm);
+    pm_status st = PM_OK;
+    for (size_t y = 0; !st && y < rc->nyears; y++)
+        for (size_t i = 0; !st && i < pm_nstages; i++)
+            if (pm_stages[i]->scope == PM_STAGE_PER_YEAR && wanted(pm_stages[i], o))
+                st = pm_stages[i]->run(rc, rc->years[y], err);
+    for (size_t i = 0; !st && i < pm_nstages; i++)
+        if (pm_stages[i]->scope == PM_STAGE_ONCE && wanted(pm_stages[i], o)) st = pm_stages[i]->run(rc, 0, err);
+    return st;
 }
 
-pm_status pm_out_print_tools(const pm_project *p, pm_scene *scene, pm_text **text, FILE *err)
+/* Temporaries of an earlier run that was killed outright: a real run removes them
+ * first; a dry run touches nothing. */
+static void clean_stale(const char *out, int quiet, FILE *err)
 {
+    size_t stale = 0;
     char *msg = NULL;
-    *text = NULL;
-    pm_status st = pm_scene_build(p->ds, p->cfg->print_crs, scene, &msg);
-    if (st) {
-        fprintf(err, "partymap: print.crs: %s\n", msg ? msg : pm_strerror(st));
+    if (pm_clean_stale_tmp(out, &stale, &msg) != PM_OK) {
+        fprintf(err, "partymap: %s\n", msg);
         free(msg);
-        return st;
+    } else if (stale && !quiet) {
+        fprintf(err, "partymap: removed %zu temporary file(s) left by an interrupted run\n", stale);
     }
-    if ((st = pm_text_new(p->cfg->font, text, &msg)) != PM_OK) {
-        fprintf(err, "partymap: font: %s\n", msg ? msg : pm_strerror(st));
-        free(msg);
-        pm_scene_fini(scene);
-    }
-    return st;
-}
-
-pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
-                       FILE *err)
-{
-    int quiet = o->quiet;
-    pm_scene scene;
-    pm_text *text = NULL;
-    char *msg = NULL, made[32];
-    made_date(p->cfg, made, sizeof made);
-    pm_status st = pm_out_print_tools(p, &scene, &text, err);
-    if (st) return st;
-    for (size_t k = 0; !st && k < p->nsel; k++) {
-        size_t i = p->sel[k];
-        double t0 = pm_out_now();
-        pm_diag d;
-        pm_diag_init(&d);
-        pm_thematic th;
-        st = pm_thematic_build(p->styles[i], &p->an.tab, year, &d, &th);
-        pm_diag_print(&d, err);
-        pm_diag_fini(&d);
-        if (st) break;
-        char *pdf = pm_asprintf("%s/%d/print/%s.pdf", out, year, p->styles[i]->id);
-        char *png = pm_asprintf("%s/%d/print/%s.png", out, year, p->styles[i]->id);
-        pm_poster poster = { p->cfg, p->ds, &p->an, &scene, &th, made };
-        st = pdf && png ? pm_poster_write(&poster, text, pdf, png, &msg) : PM_ENOMEM;
-        if (st) fprintf(err, "partymap: %s\n", msg ? msg : pm_strerror(st));
-        else if (!quiet) fprintf(err, "partymap: %d %-12s %s (+ .png) %.2f s\n", year,
-                                 p->styles[i]->id, pdf, pm_out_now() - t0);
-        free(msg);
-        msg = NULL;
-        free(pdf);
-        free(png);
-        pm_thematic_fini(&th);
-    }
-    free(msg);
-    pm_text_free(text);
-    pm_scene_fini(&scene);
-    return st;
 }
 
 pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
@@ -107,51 +63,31 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
     pm_diag d;
     pm_diag_init(&d);
     pm_project p;
-    double t0 = pm_out_now();
+    pm_runctx rc = { 0 };
+    double t0 = pm_clock_now();
     pm_status st = pm_project_open(o->config, o->maps, &d, &p);
     pm_diag_print(&d, err);
     if (st) {
         if (st == PM_EDATA) fprintf(err, "partymap: %zu problem(s) in the input; nothing was written\n", d.errors);
         goto done;
     }
-    /* --year all (-1): every year of the data; no --year: the latest */
-    size_t y0 = p.ds->nyears - 1, y1 = p.ds->nyears - 1;
-    if (o->year == -1) y0 = 0;
-    else if (o->year) {
-        long yi = pm_dataset_year_index(p.ds, o->year);
-        if (yi < 0) {
-            fprintf(err, "partymap: --year %d: the evaluations have no rows for that year\n", o->year);
-            st = PM_EUSAGE;
-            goto done;
-        }
-        y0 = y1 = (size_t)yi;
+    pm_runopts ro = { o->out ? o->out : p.cfg->output, o->quiet, o->jobs ? o->jobs : pm_pool_cores(),
+                      o->shard_k, o->shard_n, o->dry_run };
+    unsigned needs = 0;
+    for (size_t i = 0; i < pm_nstages; i++)
+        if (wanted(pm_stages[i], o)) needs |= pm_stages[i]->needs;
+    if ((st = pm_runctx_build(&p, &ro, o->year, needs, err, &rc)) != PM_OK) goto done;
+    if (o->dry_run) {
+        st = plan_all(&rc, o, stdout);
+        goto done;
     }
-    const char *out = o->out ? o->out : p.cfg->output;
-    size_t stale = 0;
-    char *msg = NULL;
-    if (pm_clean_stale_tmp(out, &stale, &msg) != PM_OK) {
-        fprintf(err, "partymap: %s\n", msg);
-        free(msg);
-    } else if (stale && !o->quiet) {
-        fprintf(err, "partymap: removed %zu temporary file(s) left by an interrupted run\n", stale);
-    }
-    unsigned kinds = o->kinds ? o->kinds : PM_KIND_PRINT | PM_KIND_TILES | PM_KIND_SITE | PM_KIND_ATLAS
-                                         | PM_KIND_DATA;
-    if (o->shard_n > 1) kinds &= PM_KIND_TILES; /* a shard only renders its tiles */
-    for (size_t y = y0; !st && y <= y1; y++) {
-        int year = p.ds->years[y];
-        if (o->dry_run) { st = pm_out_plan(&p, year, out, kinds, o, stdout); continue; }
-        if (kinds & PM_KIND_PRINT) st = pm_out_print(&p, year, out, o, err);
-        if (!st && (kinds & PM_KIND_ATLAS)) st = pm_out_atlas(&p, year, out, o, err);
-        if (!st && (kinds & PM_KIND_TILES)) st = pm_out_tiles(&p, year, out, o, err);
-        if (!st && (kinds & PM_KIND_DATA)) st = pm_out_data(&p, year, out, o, err);
-    }
-    if (!st && (kinds & PM_KIND_DATA))
-        st = o->dry_run ? pm_out_plan_gpkg(out, stdout) : pm_out_gpkg(&p, out, o, err);
-    if (!st && (kinds & PM_KIND_SITE))
-        st = o->dry_run ? pm_out_plan_site(&p, out, stdout) : pm_out_site(&p, out, o, err);
-    if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_out_now() - t0);
+    clean_stale(ro.out, o->quiet, err);
+    st = run_all(&rc, o, err);
+    if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_clock_now() - t0);
+    if (st == PM_ECANCEL) fprintf(err, "partymap: stopped by a signal; the outputs written so far are "
+                                       "complete, the rest were not started\n");
 done:
+    pm_runctx_fini(&rc);
     pm_project_fini(&p);
     pm_diag_fini(&d);
     return st;

@@ -8,7 +8,8 @@
 #include "app/commands.h"
 #include "app/project.h"
 #include "core/fileio.h"
-#include "print/diagnosis.h"
+#include "analysis/diagnosis.h"
+#include "app/layout.h"
 
 /* A growable text buffer; oom is sticky. */
 typedef struct { char *s; size_t len, cap; int oom; } sbuf;
@@ -63,23 +64,23 @@ static pm_status write_csv(const pm_project *p, const pm_diagnosis *d, const cha
     sbuf b = { 0 };
     /* the BOM makes Excel read the file as UTF-8 */
     sb_printf(&b, "\xEF\xBB\xBF" "code,name,prev_class,class,prev_rank,rank,rank_change,%s_change\r\n",
-              x->th.style->indicator);
+              x->th->style->indicator);
     for (size_t c = 0; c < d->n; c++) {
         char buf[64];
         int pr = x->prev_rank[c], r = x->rank[c];
         csv_field(&b, p->ds->committees[c].code, 0);
         csv_field(&b, p->ds->committees[c].name, 0);
-        csv_field(&b, d->prev_year && pr > 0 ? pm_diagnosis_class_name(&x->prev, x->prev.cls[c]) : "", 0);
-        csv_field(&b, r > 0 ? pm_diagnosis_class_name(&x->th, x->th.cls[c]) : "", 0);
+        csv_field(&b, d->prev_year && pr > 0 ? pm_diagnosis_class_name(x->prev, x->prev->cls[c]) : "", 0);
+        csv_field(&b, r > 0 ? pm_diagnosis_class_name(x->th, x->th->cls[c]) : "", 0);
         if (pr > 0) snprintf(buf, sizeof buf, "%d", pr); else buf[0] = '\0';
         csv_field(&b, buf, 0);
         if (r > 0) snprintf(buf, sizeof buf, "%d", r); else buf[0] = '\0';
         csv_field(&b, buf, 0);
         if (pr > 0 && r > 0) snprintf(buf, sizeof buf, "%d", pr - r); else buf[0] = '\0';
         csv_field(&b, buf, 0);
-        double ch = change_of(p, &x->th, c);
+        double ch = change_of(p, x->th, c);
         if (isnan(ch)) buf[0] = '\0';
-        else snprintf(buf, sizeof buf, "%.*f", x->th.style->decimals, ch);
+        else snprintf(buf, sizeof buf, "%.*f", x->th->style->decimals, ch);
         csv_field(&b, buf, 1);
     }
     pm_status st = b.oom ? PM_ENOMEM : pm_write_atomic(path, b.s, b.len, err);
@@ -113,18 +114,18 @@ static void movers(const pm_project *p, const pm_diagnosis_index *x, size_t n, i
 static void class_changes(const pm_project *p, const pm_diagnosis_index *x, size_t n, FILE *out)
 {
     size_t count = 0;
-    for (size_t c = 0; c < n; c++) count += x->prev.cls[c] >= 0 && x->th.cls[c] >= 0 && x->prev.cls[c] != x->th.cls[c];
-    fprintf(out, "%s分级发生变化的居民区：%zu个\n", x->th.style->title, count);
+    for (size_t c = 0; c < n; c++) count += x->prev->cls[c] >= 0 && x->th->cls[c] >= 0 && x->prev->cls[c] != x->th->cls[c];
+    fprintf(out, "%s分级发生变化的居民区：%zu个\n", x->th->style->title, count);
     char a[48], b[48];
     for (int up = 1; up >= 0; up--)
         for (size_t c = 0; c < n; c++) {
-            int k0 = x->prev.cls[c], k1 = x->th.cls[c];
+            int k0 = x->prev->cls[c], k1 = x->th->cls[c];
             if (k0 < 0 || k1 < 0 || k0 == k1 || (k1 > k0) != up) continue;
-            pm_thematic_format(&x->prev, x->prev.value[c], 0, a, sizeof a);
-            pm_thematic_format(&x->th, x->th.value[c], 0, b, sizeof b);
+            pm_thematic_format(x->prev, x->prev->value[c], 0, a, sizeof a);
+            pm_thematic_format(x->th, x->th->value[c], 0, b, sizeof b);
             fprintf(out, "  %s %s：%s → %s（%s → %s%s）\n", up ? "升级" : "降级", p->ds->committees[c].name,
-                    pm_diagnosis_class_name(&x->prev, k0), pm_diagnosis_class_name(&x->th, k1), a, b,
-                    x->th.style->unit);
+                    pm_diagnosis_class_name(x->prev, k0), pm_diagnosis_class_name(x->th, k1), a, b,
+                    x->th->style->unit);
         }
 }
 
@@ -136,10 +137,10 @@ static void summary(const pm_project *p, const pm_diagnosis *d, const char *csv,
         fprintf(out, "%s %d年度：数据中的首个测评年度，没有可比较的上一年。\n", p->cfg->name, d->year);
     } else {
         fprintf(out, "%s %d年度测评变化（与%d年比较）\n\n", p->cfg->name, d->year, d->prev_year);
-        size_t top = pm_diagnosis_count_top(&x->th, 2), top0 = pm_diagnosis_count_top(&x->prev, 2);
-        fprintf(out, "%s最高两档（%s、%s）：%zu个，%d年%zu个（%+ld）\n\n", x->th.style->title,
-                pm_diagnosis_class_name(&x->th, (int)x->th.classes.n - 1),
-                pm_diagnosis_class_name(&x->th, (int)x->th.classes.n - 2), top, d->prev_year, top0,
+        size_t top = pm_diagnosis_count_top(x->th, 2), top0 = pm_diagnosis_count_top(x->prev, 2);
+        fprintf(out, "%s最高两档（%s、%s）：%zu个，%d年%zu个（%+ld）\n\n", x->th->style->title,
+                pm_diagnosis_class_name(x->th, (int)x->th->classes.n - 1),
+                pm_diagnosis_class_name(x->th, (int)x->th->classes.n - 2), top, d->prev_year, top0,
                 (long)top - (long)top0);
         class_changes(p, x, n, out);
         fprintf(out, "\n排名上升最多：\n");
@@ -173,14 +174,14 @@ pm_status pm_cmd_report(const pm_cmd_opts *o, FILE *out, FILE *err)
     }
     pm_diag_fini(&d);
     pm_diag_init(&d);
-    st = pm_diagnosis_build((const pm_style *const *)p.styles, p.nstyles ? 1 : 0, &p.an.tab, year, &d, &dx);
+    st = pm_diagnosis_build(&p.res, year, &d, &dx);
     pm_diag_print(&d, err);
     if (!st && dx.nidx == 0) {
         fprintf(err, "partymap: report: the config has no maps\n");
         st = PM_EDATA;
     }
     if (st) goto done;
-    csv = pm_asprintf("%s/%d/changes.csv", o->out ? o->out : p.cfg->output, year);
+    csv = pm_layout_changes(o->out ? o->out : p.cfg->output, year);
     st = csv ? write_csv(&p, &dx, csv, &msg) : PM_ENOMEM;
     if (st) fprintf(err, "partymap: report: %s\n", msg ? msg : pm_strerror(st));
     else summary(&p, &dx, csv, out);

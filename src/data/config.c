@@ -1,5 +1,6 @@
 /* Project file parsing and validation (jansson). */
 #include "data/config.h"
+#include "data/known.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -404,15 +405,11 @@ int pm_config_range(const pm_config *c, const char *ind, double *min, double *ma
             *max = c->ranges[i].max;
             return 1;
         }
-    static const char *const scores[] = { "service", "satisfaction", "workforce", NULL };
-    for (const char *const *s = scores; *s; s++)
-        if (strcmp(*s, ind) == 0) { *min = 0; *max = 100; return 1; }
-    if (strcmp(ind, "needs") == 0 || strncmp(ind, "questionnaires", 14) == 0) {
-        *min = 0;
-        *max = INFINITY;
-        return 1;
-    }
-    return 0;
+    const pm_known_ind *k = pm_known_indicator(ind);
+    if (!k) return 0;
+    *min = k->min;
+    *max = k->max;
+    return 1;
 }
 
 int pm_page_size(const char *page, int landscape, double *w, double *h)

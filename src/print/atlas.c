@@ -27,16 +27,16 @@ pm_status pm_atlas_doc_init(pm_atlas_doc *d, const pm_atlas *a, char **err)
 {
     memset(d, 0, sizeof *d);
     d->a = a;
-    if (a->nstyles == 0) {
+    if (a->results->nmaps == 0) {
         if (err) *err = pm_strdup("atlas: no maps selected");
         return PM_EUSAGE;
     }
     pm_diag diag;
     pm_diag_init(&diag);
-    pm_status st = pm_diagnosis_build(a->styles, a->nstyles, &a->an->tab, a->year, &diag, &d->dx);
+    pm_status st = pm_diagnosis_build(a->results, a->year, &diag, &d->dx);
     if (st && err) *err = diag.count ? pm_problem_format(&diag.items[0]) : NULL;
     pm_diag_fini(&diag);
-    if (!st) st = pm_mapsym_build(&d->dx.idx[0].th, a->scene, a->ds, &a->an->tab, &d->sym);
+    if (!st) st = pm_mapsym_build(d->dx.idx[0].th, a->scene, a->ds, &a->an->tab, &d->sym);
     if (st) { pm_atlas_doc_fini(d); return st; }
     pm_view centre = pm_view_fit(a->scene->extent, 0, 0, 1, 1);
     d->north = pm_panel_north_angle(a->scene->crs, &centre);
@@ -71,7 +71,7 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
     pm_label_opts lo;
     pm_mapdraw md;
     int on;
-    pm_house_setup(PM_HOUSE_ATLAS_OVERVIEW, d->dx.idx[0].th.style, 0, 0, &md, &lo, &on);
+    pm_house_setup(PM_HOUSE_ATLAS_OVERVIEW, d->dx.idx[0].th->style, 0, 0, &md, &lo, &on);
     md.fill = d->sym.fill;
     md.nodata = d->sym.nodata;
     md.labels = &labels;
@@ -93,7 +93,7 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
 /* The headline classes with their counts, in a row under the overview map. */
 static void cover_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x, double y)
 {
-    const pm_thematic *th = &d->dx.idx[0].th;
+    const pm_thematic *th = d->dx.idx[0].th;
     pm_textstyle st = { .size = 8, .color = PM_INK };
     char buf[192];
     snprintf(buf, sizeof buf, "%s：", th->style->title);
@@ -116,8 +116,8 @@ static void cover_figures(const pm_atlas_doc *d, figure f[5])
 {
     const pm_atlas *a = d->a;
     const pm_diagnosis_index *x = &d->dx.idx[0];
-    const pm_style *s = x->th.style;
-    size_t run = 0, top = pm_diagnosis_count_top(&x->th, 2);
+    const pm_style *s = x->th->style;
+    size_t run = 0, top = pm_diagnosis_count_top(x->th, 2);
     for (size_t i = 0; i < a->ds->nprojects; i++) run += a->ds->projects[i].status == PM_SITE_RUNNING;
     snprintf(f[0].value, sizeof f[0].value, "%zu", a->ds->ncommittees);
     snprintf(f[0].unit, sizeof f[0].unit, "个");
@@ -125,12 +125,12 @@ static void cover_figures(const pm_atlas_doc *d, figure f[5])
     snprintf(f[0].note, sizeof f[0].note, "%zu个有测评结果", x->nvalid);
     snprintf(f[1].value, sizeof f[1].value, "%zu", top);
     snprintf(f[1].unit, sizeof f[1].unit, "个");
-    size_t nc = x->th.classes.n;
+    size_t nc = x->th->classes.n;
     if (s->class_labels && nc >= 2 && nc <= s->nthresholds + 1)
         snprintf(f[1].label, sizeof f[1].label, "%s、%s居民区", s->class_labels[nc - 1], s->class_labels[nc - 2]);
     else snprintf(f[1].label, sizeof f[1].label, "最高两档居民区");
     if (d->dx.prev_year) {
-        long dl = (long)top - (long)pm_diagnosis_count_top(&x->prev, 2);
+        long dl = (long)top - (long)pm_diagnosis_count_top(x->prev, 2);
         snprintf(f[1].note, sizeof f[1].note, "较%d年%s%ld个", d->dx.prev_year, dl >= 0 ? "+" : "−", labs(dl));
     } else snprintf(f[1].note, sizeof f[1].note, "首个测评年度");
     snprintf(f[2].value, sizeof f[2].value, "%zu", a->ds->nplatforms);
@@ -194,7 +194,7 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     text(t, cr, a->cfg->name, 14, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 6);
     snprintf(buf, sizeof buf, "%d年度居民区诊断图集", a->year);
     text(t, cr, buf, 28, 1, PM_INK, PM_ALIGN_LEFT, m, m + 26);
-    snprintf(buf, sizeof buf, "%s第三方测评结果 · %zu个居民区的个性化诊断书", d->dx.idx[0].th.style->title,
+    snprintf(buf, sizeof buf, "%s第三方测评结果 · %zu个居民区的个性化诊断书", d->dx.idx[0].th->style->title,
              a->ds->ncommittees);
     text(t, cr, buf, 10, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 70);
     cairo_new_path(cr);
@@ -210,7 +210,7 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
              "周边居民区淡化显示，叠加党建服务平台和共建项目点位），右上为%s得分、分级和排名；"
              "中部列出%zu项指数的得分、分级、排名及街道中位数，并由数据自动生成优势与短板的诊断意见；"
              "下部为历年得分走势和在推进的共建项目。目录按居民区代码排序。",
-             a->year, d->dx.idx[0].th.style->title, d->dx.nidx);
+             a->year, d->dx.idx[0].th->style->title, d->dx.nidx);
     pm_textstyle st_ = { .size = 8.5, .color = PM_INK, .max_width = w };
     double y = map.y + map.h + 32;
     y += pm_atlas_text(t, cr, buf, &st_, m, y) + 8;
@@ -230,7 +230,7 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
 {
     static const double col[8] = { 0, 30, 130, 262, 274, 380, 430, 523 };
     const pm_diagnosis_index *x = &d->dx.idx[0];
-    const pm_thematic *th = &x->th;
+    const pm_thematic *th = x->th;
     double m = PM_ATLAS_MARGIN;
     char buf[160], link[32];
     size_t page = pm_atlas_committee_page(d, c);
@@ -264,10 +264,10 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
     cairo_paint(cr);
     text(t, cr, k ? "目录（续）" : "目录", 20, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
     snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s，排名变化为较%d年", d->a->year,
-             d->dx.idx[0].th.style->title, d->dx.prev_year);
+             d->dx.idx[0].th->style->title, d->dx.prev_year);
     if (!d->dx.prev_year)
         snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s（首个测评年度）", d->a->year,
-                 d->dx.idx[0].th.style->title);
+                 d->dx.idx[0].th->style->title);
     text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 26);
     static const char *const head[8] = { "序号", "居民区", "居民区代码", "得分", "分级", "排名", "排名变化", "页码" };
     static const double col[8] = { 0, 30, 130, 262, 274, 380, 430, 523 };

@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include "analysis/indicators.h"
+#include "analysis/results.h"
 #include "core/status.h"
 #include "data/config.h"
 #include "data/dataset.h"
@@ -17,8 +18,8 @@ typedef struct {
     const pm_dataset *ds;
     const pm_analysis *an;
     const pm_scene *scene;         /* projected into cfg->print_crs */
-    const pm_style *const *styles; /* the indices; the first is the headline (service) */
-    size_t nstyles;
+    const pm_results *results;     /* every map of every year; the first map is the
+                                    * headline index (service) */
     int year;
 } pm_atlas;
 

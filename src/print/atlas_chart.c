@@ -22,12 +22,6 @@ typedef struct {
     char median_name[192];
 } chart;
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Scores come from the indices whose indicator is an evaluation column (service,
  * satisfaction, workforce): derived ones (changes, rates) are not scores. */
 static pm_status collect(const pm_atlas_doc *d, size_t c, chart *ch)
@@ -37,7 +31,7 @@ static pm_status collect(const pm_atlas_doc *d, size_t c, chart *ch)
     while (ch->ny < tab->nyears && tab->years[ch->ny] <= d->dx.year) ch->ny++;
     long head = -1;
     for (size_t i = 0; i < d->dx.nidx && ch->ns < MAX_SERIES; i++) {
-        const pm_thematic *th = &d->dx.idx[i].th;
+        const pm_thematic *th = d->dx.idx[i].th;
         long k = pm_indtab_find(tab, th->style->indicator);
         if (k < 0 || pm_evaltable_col(&d->a->ds->eval, th->style->indicator) < 0) continue;
         if (i == 0) head = k;
@@ -49,23 +43,12 @@ static pm_status collect(const pm_atlas_doc *d, size_t c, chart *ch)
     }
     if (head < 0) return PM_OK;
     size_t s = ch->ns++;
-    snprintf(ch->median_name, sizeof ch->median_name, "街道中位数（%s）", d->dx.idx[0].th.style->title);
+    snprintf(ch->median_name, sizeof ch->median_name, "街道中位数（%s）", d->dx.idx[0].th->style->title);
     ch->name[s] = ch->median_name;
     ch->color[s] = PM_GREY;
     ch->has_median = 1;
-    double *buf = malloc((tab->ncommittees + 1) * sizeof *buf);
-    ch->v[s] = calloc(ch->ny + 1, sizeof *ch->v[s]);
-    if (!buf || !ch->v[s]) { free(buf); return PM_ENOMEM; }
-    for (size_t y = 0; y < ch->ny; y++) {
-        size_t m = 0;
-        for (size_t k = 0; k < tab->ncommittees; k++) {
-            double v = pm_indtab_get(tab, y, k, (size_t)head);
-            if (!isnan(v)) buf[m++] = v;
-        }
-        qsort(buf, m, sizeof *buf, cmp_double);
-        ch->v[s][y] = m == 0 ? NAN : m % 2 ? buf[m / 2] : (buf[m / 2 - 1] + buf[m / 2]) / 2;
-    }
-    free(buf);
+    if (!(ch->v[s] = calloc(ch->ny + 1, sizeof *ch->v[s]))) return PM_ENOMEM;
+    for (size_t y = 0; y < ch->ny; y++) ch->v[s][y] = pm_results_at(d->a->results, 0, y)->median;
     return PM_OK;
 }
 

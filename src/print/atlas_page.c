@@ -100,7 +100,7 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     pm_label_opts lo;
     pm_mapdraw md;
     int on;
-    pm_house_setup(PM_HOUSE_ATLAS_LOCATOR, d->dx.idx[0].th.style, 0, 0, &md, &lo, &on);
+    pm_house_setup(PM_HOUSE_ATLAS_LOCATOR, d->dx.idx[0].th->style, 0, 0, &md, &lo, &on);
     md.fill = d->sym.fill;
     md.nodata = d->sym.nodata;
     md.labels = &labels;
@@ -145,7 +145,7 @@ static double text_w(pm_text *t, cairo_t *cr, const char *s, double size, int bo
 /* The legend under the locator: headline classes, then the point symbols. */
 static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x, double y)
 {
-    const pm_thematic *th = &d->dx.idx[0].th;
+    const pm_thematic *th = d->dx.idx[0].th;
     char buf[160];
     snprintf(buf, sizeof buf, "%s：", th->style->title);
     double cx = x + text_w(t, cr, buf, 7, 0, PM_GREY, x, y);
@@ -231,7 +231,7 @@ static double needs_total(const pm_atlas_doc *d, size_t c)
 static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, pm_rect r)
 {
     const pm_diagnosis_index *x = &d->dx.idx[0];
-    const pm_thematic *th = &x->th;
+    const pm_thematic *th = x->th;
     char buf[160], unit[64];
     double y = r.y;
     snprintf(buf, sizeof buf, "%d年%s", d->dx.year, th->style->title);
@@ -290,7 +290,7 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     cairo_fill(cr);
     for (size_t i = 0; i < d->dx.nidx; i++) {
         const pm_diagnosis_index *xi = &d->dx.idx[i];
-        const pm_thematic *th = &xi->th;
+        const pm_thematic *th = xi->th;
         int signed_ = th->style->classify.method == PM_CLASSIFY_DIVERGING;
         double ry = y + (double)i * rowh, ty = ry + 3.5;
         if (i % 2 == 1) {

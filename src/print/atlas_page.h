@@ -4,7 +4,7 @@
 
 #include <cairo.h>
 #include "print/atlas.h"
-#include "print/diagnosis.h"
+#include "analysis/diagnosis.h"
 #include "print/panels.h"
 #include "render/mapsym.h"
 

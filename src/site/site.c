@@ -20,6 +20,15 @@ enum { MAX_ASSET = 16 << 20 };
 
 static const char *const assets[] = { "index.html", "app.js", "style.css" };
 
+static const char *const files[] = { "index.html", "app.js", "style.css", "data.js",
+                                     "lib/leaflet/leaflet.js", "lib/leaflet/leaflet.css",
+                                     "lib/leaflet/images/*.png", NULL };
+
+const char *const *pm_site_files(void)
+{
+    return files;
+}
+
 /* Writes atomically unless the file already holds exactly these bytes: a rerun
  * keeps the site's files and their times as they were. */
 static pm_status write_if_changed(const char *path, const char *data, size_t len, char **err)

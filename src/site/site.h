@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "analysis/indicators.h"
+#include "analysis/results.h"
 #include "core/status.h"
 #include "data/config.h"
 #include "data/dataset.h"
@@ -15,8 +16,9 @@ typedef struct {
     const pm_config *cfg;
     const pm_dataset *ds;
     const pm_analysis *an;
-    const pm_style *const *styles; /* the maps, in menu order */
+    const pm_style *const *styles; /* the maps, in menu order: those of res */
     size_t nstyles;
+    const pm_results *res;         /* classes of every map and year */
     const int *years;              /* years whose tiles exist, ascending */
     size_t nyears;
     int minzoom, maxzoom;          /* of the tile pyramids */
@@ -35,5 +37,9 @@ typedef struct {
  * unknown, PM_EIO if an asset or Leaflet is missing or a write fails, PM_ENOMEM;
  * *err describes the problem (caller frees).  Thread-safe (reads only). */
 pm_status pm_site_write(const pm_website *site, const char *out_dir, char **err);
+
+/* The files pm_site_write writes, relative to out_dir/site/, NULL-terminated, for dry
+ * runs; Leaflet's images appear as one pattern with a star for the name.  Static. */
+const char *const *pm_site_files(void);
 
 #endif

@@ -174,28 +174,23 @@ static json_t *classes_json(const pm_thematic *th, int *bad)
                      hex(th->style->nodata), "count", (json_int_t)th->classes.nodata);
 }
 
-/* legend[year][map] from the same classification the tiles are drawn with. */
+/* legend[year][map] from the run's results, the classification the tiles are drawn with. */
 static pm_status legend_json(const pm_website *w, json_t *legend, int *bad, char **err)
 {
-    pm_status st = PM_OK;
-    for (size_t y = 0; !st && y < w->nyears; y++) {
+    for (size_t y = 0; y < w->nyears; y++) {
         char key[16];
         snprintf(key, sizeof key, "%d", w->years[y]);
-        json_t *maps = json_object();
-        for (size_t i = 0; !st && i < w->nstyles; i++) {
-            pm_diag d;
-            pm_thematic th;
-            pm_diag_init(&d);
-            st = pm_thematic_build(w->styles[i], &w->an->tab, w->years[y], &d, &th);
-            if (!st) put(maps, w->styles[i]->id, classes_json(&th, bad), bad);
-            else if (d.count) *err = pm_problem_format(&d.items[0]);
-            else *err = pm_asprintf("site: %s %d: %s", w->styles[i]->id, w->years[y], pm_strerror(st));
-            pm_thematic_fini(&th);
-            pm_diag_fini(&d);
+        long yi = pm_results_year(w->res, w->years[y]);
+        if (yi < 0) {
+            *err = pm_asprintf("site: year %d has no evaluation data", w->years[y]);
+            return PM_EDATA;
         }
+        json_t *maps = json_object();
+        for (size_t i = 0; i < w->nstyles; i++)
+            put(maps, w->styles[i]->id, classes_json(&pm_results_at(w->res, i, (size_t)yi)->th, bad), bad);
         put(legend, key, maps, bad);
     }
-    return st;
+    return PM_OK;
 }
 
 /* {"z": [[x, y0, y1, y0, y1, ...], ...]}: each column's runs of existing rows. */

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "../support/support.h"
-#include "app/outputs.h"
+#include "export/export.h"
+#include "app/context.h"
 #include "app/project.h"
 #include "core/fileio.h"
 #include "data/config.h"
@@ -269,9 +270,13 @@ Test(xlsx, spreadsheets_out, .timeout = 300)
     pm_project p;
     cr_assert_eq(pm_project_open(NULL, NULL, &d, &p), PM_OK);
     char *dir = t_tmpdir();
-    pm_cmd_opts o = { .quiet = 1 };
+    pm_export_src src = { p.cfg, p.ds, &p.an, &p.res, pm_runctx_source_time(p.cfg) };
     for (size_t y = 0; y < p.ds->nyears; y++) {
-        cr_assert_eq(pm_out_data(&p, p.ds->years[y], dir, &o, stderr), PM_OK);
+        char *xlsx = pm_asprintf("%s/%d/evaluation.xlsx", dir, p.ds->years[y]);
+        char *csv = pm_asprintf("%s/%d/evaluation.csv", dir, p.ds->years[y]), *err = NULL;
+        cr_assert_eq(pm_export_sheets(&src, p.ds->years[y], xlsx, csv, &err), PM_OK, "%s", err ? err : "");
+        free(xlsx);
+        free(csv);
         check_year(dir, p.ds->years[y]);
     }
     pm_project_fini(&p);

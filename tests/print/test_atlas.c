@@ -12,7 +12,7 @@
 #include "app/project.h"
 #include "core/fileio.h"
 #include "print/atlas.h"
-#include "print/diagnosis.h"
+#include "analysis/diagnosis.h"
 #include "render/draw.h"
 
 static pm_project P;
@@ -41,7 +41,7 @@ TestSuite(atlas, .init = setup, .fini = teardown, .timeout = 120);
 
 static pm_atlas atlas_of(int year)
 {
-    return (pm_atlas){ P.cfg, P.ds, &P.an, &S, (const pm_style *const *)P.styles, P.nstyles, year };
+    return (pm_atlas){ P.cfg, P.ds, &P.an, &S, &P.res, year };
 }
 
 static long committee(const char *name)
@@ -181,7 +181,7 @@ Test(atlas, first_year_has_no_rank_change)
 Test(atlas, yufocheng_strengths_and_weaknesses)
 {
     pm_diagnosis dx;
-    cr_assert_eq(pm_diagnosis_build((const pm_style *const *)P.styles, P.nstyles, &P.an.tab, 2016, &D, &dx), PM_OK);
+    cr_assert_eq(pm_diagnosis_build(&P.res, 2016, &D, &dx), PM_OK);
     size_t c = (size_t)committee("玉佛城");
     cr_assert_eq(dx.prev_year, 2015);
     int want[5] = { 7, 9, 24, 4, 6 };
@@ -207,9 +207,9 @@ Test(atlas, yufocheng_strengths_and_weaknesses)
     cr_assert_str_eq(s, "社区工作者队伍建设指数为55.1分，位列全街道第24名（共35个居民区），处于后40%，"
                         "低于街道中位数3.5分，仍有较大提升空间。");
     free(s);
-    cr_assert_eq(pm_diagnosis_count_top(&dx.idx[0].th, 2), 28, "优秀 + 良好 in 2016");
-    cr_assert_eq(pm_diagnosis_count_top(&dx.idx[0].prev, 2), 18, "优秀 + 良好 in 2015");
-    cr_assert_str_eq(pm_diagnosis_class_name(&dx.idx[0].th, dx.idx[0].th.cls[c]), "优秀");
+    cr_assert_eq(pm_diagnosis_count_top(dx.idx[0].th, 2), 28, "优秀 + 良好 in 2016");
+    cr_assert_eq(pm_diagnosis_count_top(dx.idx[0].prev, 2), 18, "优秀 + 良好 in 2015");
+    cr_assert_str_eq(pm_diagnosis_class_name(dx.idx[0].th, dx.idx[0].th->cls[c]), "优秀");
     pm_diagnosis_fini(&dx);
 }
 

@@ -36,7 +36,7 @@ TestSuite(site, .init = setup, .fini = teardown, .timeout = 120);
 
 static pm_status write_site(const int *years, size_t n, char **err)
 {
-    pm_website w = { P.cfg, P.ds, &P.an, (const pm_style *const *)P.styles, P.nstyles,
+    pm_website w = { P.cfg, P.ds, &P.an, (const pm_style *const *)P.styles, P.nstyles, &P.res,
                      years, n, 12, 18 };
     return pm_site_write(&w, dir, err);
 }

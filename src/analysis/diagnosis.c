@@ -1,86 +1,40 @@
 /* Diagnosis figures: ranks, medians, standings and the sentences generated from them. */
-#include "print/diagnosis.h"
+#include "analysis/diagnosis.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median_of(const double *v, size_t n, double *buf)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) if (!isnan(v[i])) buf[m++] = v[i];
-    if (m == 0) return NAN;
-    qsort(buf, m, sizeof *buf, cmp_double);
-    return m % 2 ? buf[m / 2] : (buf[m / 2 - 1] + buf[m / 2]) / 2;
-}
-
-/* Ranks in the style's direction: lower-is-better styles rank the negated values. */
-static void rank_of(const pm_thematic *th, double *buf, int *rank)
-{
-    for (size_t c = 0; c < th->n; c++)
-        buf[c] = th->style->higher_is_better ? th->value[c] : -th->value[c];
-    pm_rank_desc(buf, th->n, rank);
-}
-
-static pm_status build_index(const pm_style *s, const pm_indtab *tab, int year, int prev_year,
-                             pm_diag *diag, double *buf, pm_diagnosis_index *x)
-{
-    size_t n = tab->ncommittees;
-    x->rank = calloc(n + 1, sizeof *x->rank);
-    x->prev_rank = calloc(n + 1, sizeof *x->prev_rank);
-    if (!x->rank || !x->prev_rank) return PM_ENOMEM;
-    pm_status st = pm_thematic_build(s, tab, year, diag, &x->th);
-    if (st) return st;
-    rank_of(&x->th, buf, x->rank);
-    for (size_t c = 0; c < n; c++) x->nvalid += x->rank[c] > 0;
-    x->median = median_of(x->th.value, n, buf);
-    if (prev_year) {
-        if ((st = pm_thematic_build(s, tab, prev_year, diag, &x->prev)) != PM_OK) return st;
-        rank_of(&x->prev, buf, x->prev_rank);
-    }
-    return PM_OK;
-}
-
-pm_status pm_diagnosis_build(const pm_style *const *styles, size_t nstyles,
-                             const pm_indtab *tab, int year, pm_diag *diag, pm_diagnosis *out)
+pm_status pm_diagnosis_build(const pm_results *r, int year, pm_diag *diag, pm_diagnosis *out)
 {
     memset(out, 0, sizeof *out);
-    long y = pm_indtab_year(tab, year);
+    long y = pm_results_year(r, year);
     if (y < 0) {
         pm_diag_add(diag, PM_SEV_ERROR, "", "", "year", "no evaluation data for %d", year);
         return PM_EDATA;
     }
     out->year = year;
-    out->prev_year = y > 0 ? tab->years[y - 1] : 0;
-    out->n = tab->ncommittees;
-    double *buf = malloc((out->n + 1) * sizeof *buf);
-    out->idx = calloc(nstyles + 1, sizeof *out->idx);
-    pm_status st = buf && out->idx ? PM_OK : PM_ENOMEM;
-    if (!st) out->nidx = nstyles;
-    for (size_t i = 0; !st && i < nstyles; i++)
-        st = build_index(styles[i], tab, year, out->prev_year, diag, buf, &out->idx[i]);
-    free(buf);
-    if (st) pm_diagnosis_fini(out);
-    return st;
+    out->prev_year = y > 0 ? r->years[y - 1] : 0;
+    out->n = r->ncommittees;
+    out->idx = calloc(r->nmaps + 1, sizeof *out->idx);
+    out->zero = calloc(out->n + 1, sizeof *out->zero);
+    if (!out->idx || !out->zero) { pm_diagnosis_fini(out); return PM_ENOMEM; }
+    out->nidx = r->nmaps;
+    for (size_t m = 0; m < r->nmaps; m++) {
+        const pm_mapyear *cur = pm_results_at(r, m, (size_t)y);
+        const pm_mapyear *prev = y > 0 ? pm_results_at(r, m, (size_t)y - 1) : NULL;
+        out->idx[m] = (pm_diagnosis_index){ &cur->th, prev ? &prev->th : NULL, cur->rank,
+                                           prev ? prev->rank : out->zero, cur->nvalid, cur->median };
+    }
+    return PM_OK;
 }
 
 void pm_diagnosis_fini(pm_diagnosis *d)
 {
     if (!d) return;
-    for (size_t i = 0; d->idx && i < d->nidx; i++) {
-        pm_thematic_fini(&d->idx[i].th);
-        pm_thematic_fini(&d->idx[i].prev);
-        free(d->idx[i].rank);
-        free(d->idx[i].prev_rank);
-    }
     free(d->idx);
+    free(d->zero);
     memset(d, 0, sizeof *d);
 }
 
@@ -152,17 +106,17 @@ static const char *conclusion(int strength, double top, double bottom)
 char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int strength)
 {
     const pm_diagnosis_index *x = &d->idx[i];
-    const pm_style *s = x->th.style;
-    double v = x->th.value[c];
+    const pm_style *s = x->th->style;
+    double v = x->th->value[c];
     int r = x->rank[c];
     if (isnan(v) || r <= 0) return NULL;
     int signed_ = s->classify.method == PM_CLASSIFY_DIVERGING, tied = 0;
     for (size_t k = 0; k < d->n; k++) tied |= k != c && x->rank[k] == r;
     char val[48], dif[48], pos[32], cmp[128];
-    pm_thematic_format(&x->th, v, signed_, val, sizeof val);
+    pm_thematic_format(x->th, v, signed_, val, sizeof val);
     pm_diagnosis_position(r, x->nvalid, pos, sizeof pos);
     double dd = v - x->median;
-    pm_thematic_format(&x->th, fabs(dd), 0, dif, sizeof dif);
+    pm_thematic_format(x->th, fabs(dd), 0, dif, sizeof dif);
     if (isnan(dd) || fabs(dd) < 0.5 * pow(10, -s->decimals)) snprintf(cmp, sizeof cmp, "与街道中位数持平");
     else snprintf(cmp, sizeof cmp, "%s街道中位数%s%s", dd > 0 ? "高于" : "低于", dif, s->unit);
     double top = (double)r / (double)x->nvalid;

@@ -1,6 +1,6 @@
 /* QGIS styles (QML) for partymap's maps: a graduated renderer with the same classes, colours and labels. */
-#ifndef PM_APP_QML_H
-#define PM_APP_QML_H
+#ifndef PM_EXPORT_QML_H
+#define PM_EXPORT_QML_H
 
 #include "analysis/thematic.h"
 

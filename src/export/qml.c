@@ -1,5 +1,5 @@
 /* QML text for QGIS: graduated fills, labels and temporal settings matching a partymap map. */
-#include "app/qml.h"
+#include "export/qml.h"
 
 #include <float.h>
 #include <math.h>

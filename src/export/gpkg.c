@@ -1,14 +1,13 @@
-/* GeoPackage output: the evaluation database for QGIS (committees per year, points, outline, breaks, styles). */
+/* GeoPackage export: the evaluation database for QGIS (committees per year, points, outline, breaks, styles). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "analysis/thematic.h"
-#include "app/outputs.h"
-#include "app/qml.h"
 #include "data/vwriter.h"
+#include "export/export.h"
+#include "export/qml.h"
 
 typedef enum { F_CODE, F_NAME, F_YEAR, F_IND, F_VALUE, F_CLASS, F_LABEL, F_RANK } field_kind;
 
@@ -19,15 +18,18 @@ typedef struct {
     size_t idx;       /* F_IND: indicator index; F_VALUE..F_RANK: map index */
 } db_field;
 
-/* Every map's classes for every year, and the fields of the committees layer. */
+/* The run's results and the fields of the committees layer. */
 typedef struct {
-    const pm_project *p;
+    const pm_export_src *p;
     size_t ny, nm, nc;
-    pm_thematic *th;  /* ny * nm, [y * nm + m] */
-    int *rank;        /* ny * nm * nc: rank of the map's value within its year */
     db_field *fields;
     size_t nfields;
 } db;
+
+static const pm_thematic *th_at(const db *d, size_t y, size_t m)
+{
+    return &pm_results_at(d->p->res, m, y)->th;
+}
 
 static const char *const status_names[] = { "running", "planned", "finished", "other" };
 
@@ -38,7 +40,7 @@ static int field_taken(const db *d, const char *name)
     for (size_t i = 0; i < d->nfields; i++)
         if (strcasecmp(d->fields[i].name, name) == 0) return 1;
     for (size_t m = 0; m < d->nm; m++) {
-        const char *id = d->p->styles[m]->id;
+        const char *id = d->p->res->styles[m]->id;
         size_t n = strlen(id);
         for (int k = 0; k < 4; k++)
             if (strncasecmp(name, id, n) == 0 && strcasecmp(name + n, suffix[k]) == 0) return 1;
@@ -81,7 +83,7 @@ static pm_coltype ind_type(const pm_indtab *t, size_t k)
 
 static pm_status build_fields(db *d)
 {
-    const pm_indtab *t = &d->p->an.tab;
+    const pm_indtab *t = &d->p->an->tab;
     static const char *const lead[] = { "population", "households", "area_km2" };
     d->fields = calloc(t->nind + 4 * d->nm + 8, sizeof *d->fields);
     if (!d->fields) return PM_ENOMEM;
@@ -96,7 +98,7 @@ static pm_status build_fields(db *d)
         if (!derived(&d->p->ds->eval, t->names[k]))
             st = add_field(d, pm_strdup(t->names[k]), ind_type(t, k), F_IND, k);
     for (size_t m = 0; !st && m < d->nm; m++) {
-        const char *id = d->p->styles[m]->id;
+        const char *id = d->p->res->styles[m]->id;
         st = add_field(d, pm_asprintf("%s_value", id), PM_COL_REAL, F_VALUE, m);
         if (!st) st = add_field(d, pm_asprintf("%s_class", id), PM_COL_INT, F_CLASS, m);
         if (!st) st = add_field(d, pm_asprintf("%s_label", id), PM_COL_TEXT, F_LABEL, m);
@@ -108,17 +110,17 @@ static pm_status build_fields(db *d)
 static pm_cell field_cell(const db *d, const db_field *f, size_t y, size_t c)
 {
     pm_cell v = { NULL, NAN };
-    const pm_thematic *th = &d->th[y * d->nm + f->idx];
+    const pm_thematic *th = th_at(d, y, f->idx);
     switch (f->kind) {
     case F_CODE: v.text = d->p->ds->committees[c].code; break;
     case F_NAME: v.text = d->p->ds->committees[c].name; break;
-    case F_YEAR: v.num = d->p->an.tab.years[y]; break;
-    case F_IND: v.num = pm_indtab_get(&d->p->an.tab, y, c, f->idx); break;
+    case F_YEAR: v.num = d->p->an->tab.years[y]; break;
+    case F_IND: v.num = pm_indtab_get(&d->p->an->tab, y, c, f->idx); break;
     case F_VALUE: v.num = th->value[c]; break;
     case F_CLASS: if (th->cls[c] >= 0) v.num = th->cls[c] + 1; break;
     case F_LABEL: v.text = th->cls[c] >= 0 ? th->labels[th->cls[c]] : NULL; break;
     case F_RANK: {
-        int r = d->rank[(y * d->nm + f->idx) * d->nc + c];
+        int r = pm_results_at(d->p->res, f->idx, y)->rank[c];
         if (r) v.num = r;
         break;
     }
@@ -189,7 +191,7 @@ static pm_status write_breaks(const db *d, pm_vwriter *w, char **err)
     pm_status st = pm_vwriter_layer(w, "class_breaks", 0, cols, 8, err);
     for (size_t m = 0; !st && m < d->nm; m++)
         for (size_t y = 0; !st && y < d->ny; y++) {
-            const pm_thematic *th = &d->th[y * d->nm + m];
+            const pm_thematic *th = th_at(d, y, m);
             for (size_t k = 0; !st && k < th->classes.n; k++) {
                 char hex[8];
                 pm_rgba c = th->colors[k];
@@ -213,11 +215,11 @@ static pm_status write_styles(const db *d, pm_vwriter *w, char **err)
     char **bufs = calloc(3 * d->nm + 1, sizeof *bufs);
     pm_status st = styles && bufs ? PM_OK : PM_ENOMEM;
     for (size_t m = 0; !st && m < d->nm; m++) {
-        const pm_thematic *th = &d->th[(d->ny - 1) * d->nm + m];
+        const pm_thematic *th = th_at(d, d->ny - 1, m);
         pm_qml_spec q = { th, NULL, "name", d->p->cfg->font, "year", NAN, NAN };
         for (size_t y = 0; y < d->ny; y++)
             for (size_t c = 0; c < d->nc; c++) {
-                double v = d->th[y * d->nm + m].value[c];
+                double v = th_at(d, y, m)->value[c];
                 if (isfinite(v)) { q.vmin = fmin(isnan(q.vmin) ? v : q.vmin, v); q.vmax = fmax(isnan(q.vmax) ? v : q.vmax, v); }
             }
         char **b = &bufs[3 * m];
@@ -237,60 +239,26 @@ static pm_status write_styles(const db *d, pm_vwriter *w, char **err)
 
 static void db_fini(db *d)
 {
-    for (size_t i = 0; d->th && i < d->ny * d->nm; i++) pm_thematic_fini(&d->th[i]);
     for (size_t i = 0; i < d->nfields; i++) free(d->fields[i].name);
     free(d->fields);
-    free(d->th);
-    free(d->rank);
 }
 
-static pm_status db_init(db *d, const pm_project *p, FILE *err)
+pm_status pm_export_gpkg(const pm_export_src *p, const char *path, char **err)
 {
-    memset(d, 0, sizeof *d);
-    d->p = p;
-    d->ny = p->an.tab.nyears;
-    d->nm = p->nstyles;
-    d->nc = p->ds->ncommittees;
-    if (d->ny == 0 || d->nm == 0) return PM_EINTERNAL;
-    d->th = calloc(d->ny * d->nm, sizeof *d->th);
-    d->rank = calloc(d->ny * d->nm * d->nc + 1, sizeof *d->rank);
-    if (!d->th || !d->rank) return PM_ENOMEM;
-    pm_status st = PM_OK;
-    for (size_t y = 0; !st && y < d->ny; y++)
-        for (size_t m = 0; !st && m < d->nm; m++) {
-            pm_diag dg;
-            pm_diag_init(&dg);
-            pm_thematic *th = &d->th[y * d->nm + m];
-            st = pm_thematic_build(p->styles[m], &p->an.tab, p->an.tab.years[y], &dg, th);
-            pm_diag_print(&dg, err);
-            pm_diag_fini(&dg);
-            if (!st) pm_rank_desc(th->value, d->nc, &d->rank[(y * d->nm + m) * d->nc]);
-        }
-    return st ? st : build_fields(d);
-}
-
-pm_status pm_out_gpkg(const pm_project *p, const char *out, const pm_cmd_opts *o, FILE *err)
-{
-    double t0 = pm_out_now();
-    db d;
+    db d = { .p = p, .ny = p->res->nyears, .nm = p->res->nmaps, .nc = p->ds->ncommittees };
     pm_vwriter *w = NULL;
-    char *msg = NULL, *path = pm_asprintf("%s/partymap.gpkg", out);
-    pm_status st = path ? db_init(&d, p, err) : PM_ENOMEM;
-    if (!st) st = pm_vwriter_open(path, PM_VW_GPKG, &w, &msg);
-    if (!st) pm_vwriter_set_time(w, pm_out_source_time(p->cfg));
-    if (!st) st = write_committees(&d, w, &msg);
-    if (!st) st = write_sites(&d, w, "platforms", p->ds->platforms, p->ds->nplatforms, p->an.platform_in, &msg);
-    if (!st) st = write_sites(&d, w, "projects", p->ds->projects, p->ds->nprojects, p->an.project_in, &msg);
-    if (!st) st = write_outline(&d, w, &msg);
-    if (!st) st = write_breaks(&d, w, &msg);
-    if (!st) st = write_styles(&d, w, &msg);
-    if (!st) st = pm_vwriter_commit(w, &msg); /* frees w either way */
+    if (d.ny == 0 || d.nm == 0) return PM_EINTERNAL;
+    pm_status st = build_fields(&d);
+    if (!st) st = pm_vwriter_open(path, PM_VW_GPKG, &w, err);
+    if (!st) pm_vwriter_set_time(w, p->source_time);
+    if (!st) st = write_committees(&d, w, err);
+    if (!st) st = write_sites(&d, w, "platforms", p->ds->platforms, p->ds->nplatforms, p->an->platform_in, err);
+    if (!st) st = write_sites(&d, w, "projects", p->ds->projects, p->ds->nprojects, p->an->project_in, err);
+    if (!st) st = write_outline(&d, w, err);
+    if (!st) st = write_breaks(&d, w, err);
+    if (!st) st = write_styles(&d, w, err);
+    if (!st) st = pm_vwriter_commit(w, err); /* frees w either way */
     else pm_vwriter_abort(w);
-    if (st) fprintf(err, "partymap: data: %s\n", msg ? msg : pm_strerror(st));
-    else if (!o->quiet) fprintf(err, "partymap: data %s (%zu years, %zu maps) %.2f s\n", path,
-                                d.ny, d.nm, pm_out_now() - t0);
-    if (path) db_fini(&d);
-    free(msg);
-    free(path);
+    db_fini(&d);
     return st;
 }

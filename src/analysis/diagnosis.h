@@ -1,38 +1,39 @@
 /* Diagnosis figures: each committee's value, class, rank and standing on every map of a year. */
-#ifndef PM_PRINT_DIAGNOSIS_H
-#define PM_PRINT_DIAGNOSIS_H
+#ifndef PM_ANALYSIS_DIAGNOSIS_H
+#define PM_ANALYSIS_DIAGNOSIS_H
 
 #include <stddef.h>
-#include "analysis/indicators.h"
+#include "analysis/results.h"
 #include "analysis/thematic.h"
 #include "core/status.h"
 #include "style/style.h"
 
-/* One index (map) of the diagnosis, this year and the year before. */
+/* One index (map) of the diagnosis, this year and the year before: views into the
+ * run's results (borrowed), so the atlas, the report and every other output agree. */
 typedef struct {
-    pm_thematic th;      /* this year's values and classes */
-    pm_thematic prev;    /* the year before; prev.n == 0 in the data's first year */
-    int *rank;           /* per committee: 1 = best in the style's direction, 0 = no value (owned) */
-    int *prev_rank;      /* the same for the year before; all 0 without one (owned) */
-    size_t nvalid;       /* committees with a value this year */
-    double median;       /* of this year's values; NAN if there are none */
+    const pm_thematic *th;   /* this year's values and classes */
+    const pm_thematic *prev; /* the year before; NULL in the data's first year */
+    const int *rank;         /* per committee: 1 = best in the style's direction, 0 = no value */
+    const int *prev_rank;    /* the same for the year before; all 0 without one */
+    size_t nvalid;           /* committees with a value this year */
+    double median;           /* of this year's values; NAN if there are none */
 } pm_diagnosis_index;
 
 /* Everything the atlas and the report say about a year.  Immutable once built. */
 typedef struct {
     int year, prev_year;       /* prev_year 0 in the data's first year */
     size_t n;                  /* committees */
-    pm_diagnosis_index *idx;   /* one per style, same order (owned) */
+    pm_diagnosis_index *idx;   /* one per map of the results, same order (owned) */
     size_t nidx;
+    int *zero;                 /* n zeros: prev_rank without a year before (owned) */
 } pm_diagnosis;
 
-/* Classifies every style's indicator for year and the year before and ranks the
- * committees (competition ranking: ties share a rank; reversed for styles where
- * lower is better).  The first style is the headline index (the service map in
- * the sample).  Problems go to diag (PM_EDATA: unknown indicator or year); out is
- * initialised, free with pm_diagnosis_fini.  Thread-safe given its own out. */
-pm_status pm_diagnosis_build(const pm_style *const *styles, size_t nstyles,
-                             const pm_indtab *tab, int year, pm_diag *diag, pm_diagnosis *out);
+/* The diagnosis of year from the run's results r (which must outlive it): every map,
+ * this year and the year before.  The first map is the headline index (the service
+ * map in the sample).  PM_EDATA (recorded in diag) if the results have no such year,
+ * PM_ENOMEM.  out is initialised, free with pm_diagnosis_fini.  Thread-safe given its
+ * own out. */
+pm_status pm_diagnosis_build(const pm_results *r, int year, pm_diag *diag, pm_diagnosis *out);
 void pm_diagnosis_fini(pm_diagnosis *d);
 
 /* Short name of class k of th: the style's label (优秀) for manual classes, else

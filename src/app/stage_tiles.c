@@ -1,4 +1,4 @@
-/* Tile outputs: pyramids into a directory tree and packages, progress, and snapshots. */
+/* Tiles stage: each selected map's pyramids into a directory tree and packages, with progress. */
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -8,15 +8,16 @@
 #include <unistd.h>
 
 #include "analysis/thematic.h"
-#include "app/outputs.h"
+#include "app/layout.h"
+#include "app/stage.h"
+#include "core/clock.h"
 #include "core/pool.h"
-#include "geo/proj.h"
 #include "render/mapsym.h"
-#include "render/png.h"
 #include "tiles/pyramid.h"
 #include "tiles/tilemath.h"
 
-char *pm_out_legend_json(const pm_thematic *th)
+/* A legend of th as JSON text (caller frees): classes with label, colour, count. */
+static char *legend_json(const pm_thematic *th)
 {
     json_t *cls = json_array();
     for (size_t k = 0; k < th->classes.n; k++) {
@@ -43,7 +44,7 @@ typedef struct {
 static void on_progress(void *ctx, size_t done, size_t total)
 {
     progress *p = ctx;
-    double now = pm_out_now();
+    double now = pm_clock_now();
     if (now - p->last < (p->tty ? 0.2 : 5.0) && done < total) return;
     p->last = now;
     double rate = done / fmax(now - p->t0, 1e-6);
@@ -86,14 +87,13 @@ static pm_status finish_sinks(pm_sink *const *sinks, size_t n, const pm_tilemeta
 }
 
 /* Sinks for one map and tile size: directory tree, MBTiles, PMTiles. */
-static pm_status open_sinks(const char *base, const char *suffix, const pm_cmd_opts *o,
+static pm_status open_sinks(const pm_runctx *rc, int year, const char *id, const char *suffix,
                             pm_sink **s, char **msg)
 {
-    char shard[48] = "";
-    if (o->shard_n > 1) snprintf(shard, sizeof shard, ".shard-%u-of-%u", o->shard_k, o->shard_n);
-    char *dir = pm_strdup(base);
-    char *mb = pm_asprintf("%s%s%s.mbtiles", base, suffix, shard);
-    char *pmt = pm_asprintf("%s%s%s.pmtiles", base, suffix, shard);
+    const pm_runopts *o = &rc->o;
+    char *dir = pm_layout_tile_dir(o->out, year, id);
+    char *mb = pm_layout_package(o->out, year, id, suffix, o->shard_k, o->shard_n, "mbtiles");
+    char *pmt = pm_layout_package(o->out, year, id, suffix, o->shard_k, o->shard_n, "pmtiles");
     pm_status st = dir && mb && pmt ? PM_OK : PM_ENOMEM;
     if (!st && o->shard_n <= 1) st = pm_sink_dir_new(dir, suffix, &s[0], msg);
     if (!st) st = pm_sink_mbtiles_new(mb, &s[1], msg);
@@ -106,10 +106,11 @@ static pm_status open_sinks(const char *base, const char *suffix, const pm_cmd_o
  * be), so the shard writes its MBTiles only, removes a PMTiles an earlier attempt left,
  * and says so; merging the .mbtiles shards gives either package.  The PMTiles sink is
  * the last of the active ones (open_sinks). */
-static pm_status drop_empty_pmtiles(const char *base, const char *suffix, const pm_cmd_opts *o,
+static pm_status drop_empty_pmtiles(const pm_runctx *rc, int year, const char *id, const char *suffix,
                                     const char *what, size_t *na, char **msg, FILE *note)
 {
-    char *pmt = pm_asprintf("%s%s.shard-%u-of-%u.pmtiles", base, suffix, o->shard_k, o->shard_n);
+    const pm_runopts *o = &rc->o;
+    char *pmt = pm_layout_package(o->out, year, id, suffix, o->shard_k, o->shard_n, "pmtiles");
     if (!pmt) return PM_ENOMEM;
     pm_status st = PM_OK;
     if (unlink(pmt) != 0 && errno != ENOENT) {
@@ -124,8 +125,8 @@ static pm_status drop_empty_pmtiles(const char *base, const char *suffix, const 
     return st;
 }
 
-static void tile_meta(const pm_project *p, const pm_thematic *th, const pm_scene *merc, int px,
-                      char *name, size_t nlen, pm_tilemeta *m)
+static void tile_meta(const pm_project *p, const pm_thematic *th, int px, char *name, size_t nlen,
+                      pm_tilemeta *m)
 {
     snprintf(name, nlen, "%s %s %d", p->cfg->name, th->style->title, th->year);
     m->name = name;
@@ -137,35 +138,33 @@ static void tile_meta(const pm_project *p, const pm_thematic *th, const pm_scene
     /* bounds from the committees' lon/lat */
     pm_bbox b = pm_bbox_empty();
     for (size_t i = 0; i < p->ds->ncommittees; i++) pm_bbox_union(&b, &p->ds->committees[i].geom.bbox);
-    (void)merc;
     m->bounds[0] = b.minx; m->bounds[1] = b.miny; m->bounds[2] = b.maxx; m->bounds[3] = b.maxy;
     m->center[0] = (b.minx + b.maxx) / 2;
     m->center[1] = (b.miny + b.maxy) / 2;
     m->center[2] = fmin(p->cfg->maxzoom, fmax(p->cfg->minzoom, 15));
 }
 
-static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const pm_style *st_,
-                              int year, const char *out, const pm_cmd_opts *o, FILE *err)
+static pm_status tiles_of_map(const pm_runctx *rc, size_t m, int year, FILE *err)
 {
-    pm_diag d;
-    pm_diag_init(&d);
-    pm_thematic th;
+    const pm_project *p = rc->p;
+    const pm_runopts *o = &rc->o;
+    const pm_scene *merc = &rc->merc;
+    const pm_style *st_ = p->styles[m];
+    long yi = pm_results_year(&p->res, year);
+    if (yi < 0) return PM_EINTERNAL;
+    const pm_thematic *th = &pm_results_at(&p->res, m, (size_t)yi)->th;
     pm_mapsym sym = { 0 };
-    pm_status st = pm_thematic_build(st_, &p->an.tab, year, &d, &th);
-    pm_diag_print(&d, err);
-    pm_diag_fini(&d);
-    if (st) return st;
-    char *legend = pm_out_legend_json(&th), *base = pm_asprintf("%s/%d/tiles/%s", out, year, st_->id);
+    char *legend = legend_json(th);
     char *msg = NULL;
-    st = legend && base ? pm_mapsym_build(&th, merc, p->ds, &p->an.tab, &sym) : PM_ENOMEM;
+    pm_status st = legend ? pm_mapsym_build(th, merc, p->ds, &p->an.tab, &sym) : PM_ENOMEM;
     for (int scale = 1; !st && scale <= (p->cfg->hidpi ? 2 : 1); scale++) {
         const char *suffix = scale == 2 ? "@2x" : "";
         pm_sink *sinks[3] = { NULL, NULL, NULL };
-        double t0 = pm_out_now();
+        double t0 = pm_clock_now();
         char what[160];
         snprintf(what, sizeof what, "%d %s%s", year, st_->id, suffix);
         progress pr = { err, what, t0, t0, isatty(fileno(err)) };
-        st = open_sinks(base, suffix, o, sinks, &msg);
+        st = open_sinks(rc, year, st_->id, suffix, sinks, &msg);
         pm_sink *active[3];
         size_t na = 0;
         for (int k = 0; k < 3; k++) if (sinks[k]) active[na++] = sinks[k];
@@ -173,17 +172,17 @@ static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const p
             .map = { merc, &sym, st_, p->cfg->font, scale, (uint32_t)p->cfg->metatile,
                      p->cfg->quantize },
             .minzoom = p->cfg->minzoom, .maxzoom = p->cfg->maxzoom,
-            .jobs = o->jobs ? o->jobs : pm_pool_cores(), .shard_k = o->shard_k, .shard_n = o->shard_n,
+            .jobs = o->jobs, .shard_k = o->shard_k, .shard_n = o->shard_n,
             .sinks = active, .nsinks = na, .progress = o->quiet ? NULL : on_progress, .progress_ctx = &pr,
         };
         pm_pyramid_stats ps;
         if (!st) st = pm_pyramid_render(&job, &ps, &msg);
         pm_tilemeta meta = { .legend_json = legend };
         char name[256];
-        tile_meta(p, &th, merc, 256 * scale, name, sizeof name, &meta);
+        tile_meta(p, th, 256 * scale, name, sizeof name, &meta);
         pm_sinkstats ss[3] = { { 0 } };
         if (!st && o->shard_n > 1 && ps.tiles == 0) /* more shards than metatiles with tiles */
-            st = drop_empty_pmtiles(base, suffix, o, what, &na, &msg, o->quiet ? NULL : err);
+            st = drop_empty_pmtiles(rc, year, st_->id, suffix, what, &na, &msg, o->quiet ? NULL : err);
         if (!st) st = finish_sinks(active, na, &meta, ss, &msg);
         for (int k = 0; k < 3; k++) pm_sink_free(sinks[k]);
         if (st) break;
@@ -191,77 +190,56 @@ static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const p
             fprintf(err, "%spartymap: %s tiles z%d-%d: %zu tiles (%zu written, %zu unchanged), "
                     "%zu empty skipped, %.1f MB, %.2f s\n", pr.tty ? "\r\033[K" : "", what,
                     p->cfg->minzoom, p->cfg->maxzoom, ps.tiles, ss[0].written, ss[0].unchanged,
-                    ps.tiles_empty, ps.bytes / 1e6, pm_out_now() - t0);
+                    ps.tiles_empty, ps.bytes / 1e6, pm_clock_now() - t0);
     }
     if (st) fprintf(err, "partymap: tiles of %s: %s\n", st_->id, msg ? msg : pm_strerror(st));
     free(msg);
     free(legend);
-    free(base);
     pm_mapsym_fini(&sym);
-    pm_thematic_fini(&th);
     return st;
 }
 
-pm_status pm_out_tiles(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
-                       FILE *err)
+/* Tiles of the committees' extent per zoom: the pyramid skips empty tiles and the
+ * directory sink rewrites only tiles whose bytes change, so this is an upper bound
+ * (strokes and halos reaching past the extent aside). */
+static size_t tile_estimate(const pm_project *p)
 {
-    pm_scene merc;
-    char *msg = NULL;
-    pm_status st = pm_scene_build(p->ds, "EPSG:3857", &merc, &msg);
-    if (st) {
-        fprintf(err, "partymap: tiles: %s\n", msg ? msg : pm_strerror(st));
-        free(msg);
-        return st;
+    pm_bbox ll = pm_bbox_empty();
+    for (size_t i = 0; i < p->ds->ncommittees; i++) pm_bbox_union(&ll, &p->ds->committees[i].geom.bbox);
+    if (!pm_bbox_valid(&ll)) return 0;
+    pm_pt a = pm_merc_from_lonlat(ll.minx, ll.miny), b = pm_merc_from_lonlat(ll.maxx, ll.maxy);
+    pm_bbox mb = { a.x, a.y, b.x, b.y };
+    size_t n = 0;
+    for (int z = p->cfg->minzoom; z <= p->cfg->maxzoom; z++) {
+        pm_tilerange r = pm_tile_range(z, mb);
+        n += (size_t)(r.x1 - r.x0 + 1) * (r.y1 - r.y0 + 1);
     }
-    for (size_t k = 0; !st && k < p->nsel; k++)
-        st = tiles_of_map(p, &merc, p->styles[p->sel[k]], year, out, o, err);
-    pm_scene_fini(&merc);
+    return n;
+}
+
+static void plan(const pm_runctx *rc, int year, pm_plan *pl)
+{
+    const pm_project *p = rc->p;
+    const pm_runopts *o = &rc->o;
+    size_t est = tile_estimate(p);
+    char note[160];
+    snprintf(note, sizeof note, "(up to about %zu tiles, z%d-%d; empty and unchanged tiles are not "
+             "written)", est, p->cfg->minzoom, p->cfg->maxzoom);
+    for (size_t k = 0; k < p->nsel; k++)
+        for (int scale = 1; scale <= (p->cfg->hidpi ? 2 : 1); scale++) {
+            const char *sfx = scale == 2 ? "@2x" : "", *id = p->styles[p->sel[k]]->id;
+            if (o->shard_n <= 1) pm_plan_add(pl, pm_layout_tile_pattern(o->out, year, id, sfx), note);
+            pm_plan_add(pl, pm_layout_package(o->out, year, id, sfx, o->shard_k, o->shard_n, "mbtiles"), NULL);
+            pm_plan_add(pl, pm_layout_package(o->out, year, id, sfx, o->shard_k, o->shard_n, "pmtiles"), NULL);
+        }
+}
+
+static pm_status run(const pm_runctx *rc, int year, FILE *err)
+{
+    pm_status st = PM_OK;
+    for (size_t k = 0; !st && k < rc->p->nsel; k++)
+        if ((st = pm_stage_cancelled()) == PM_OK) st = tiles_of_map(rc, rc->p->sel[k], year, err);
     return st;
 }
 
-pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err)
-{
-    pm_diag d;
-    pm_diag_init(&d);
-    pm_project p;
-    pm_scene merc = { 0 };
-    pm_thematic th = { 0 };
-    pm_mapsym sym = { 0 };
-    cairo_surface_t *img = NULL;
-    char *msg = NULL;
-    pm_status st = pm_project_open(o->config, o->map, &d, &p);
-    pm_diag_print(&d, err);
-    if (st) goto done;
-    int year = o->year ? o->year : p.ds->years[p.ds->nyears - 1];
-    if ((st = pm_scene_build(p.ds, "EPSG:3857", &merc, &msg)) != PM_OK) goto done;
-    pm_diag_fini(&d);
-    pm_diag_init(&d);
-    const pm_style *sty = p.styles[p.sel[0]]; /* the one --map names */
-    st = pm_thematic_build(sty, &p.an.tab, year, &d, &th);
-    pm_diag_print(&d, err);
-    if (st) goto done;
-    if ((st = pm_mapsym_build(&th, &merc, p.ds, &p.an.tab, &sym)) != PM_OK) goto done;
-    pm_bbox b = merc.extent;
-    if (o->has_bbox) {
-        pm_pt a = pm_merc_from_lonlat(o->bbox[0], o->bbox[1]), c = pm_merc_from_lonlat(o->bbox[2], o->bbox[3]);
-        b = (pm_bbox){ a.x, a.y, c.x, c.y };
-    }
-    pm_gridmap gm = { &merc, &sym, sty, p.cfg->font, o->scale ? o->scale : 1,
-                      (uint32_t)p.cfg->metatile, p.cfg->quantize };
-    if ((st = pm_snapshot(&gm, o->zoom, b, &img, NULL, NULL, &msg)) != PM_OK) goto done;
-    st = pm_png_write(img, o->output, &msg);
-    if (!st && !o->quiet)
-        fprintf(err, "partymap: %s (%d × %d px, %s %d, zoom %d)\n", o->output,
-                cairo_image_surface_get_width(img), cairo_image_surface_get_height(img),
-                sty->id, year, o->zoom);
-done:
-    if (st && msg) fprintf(err, "partymap: snapshot: %s\n", msg);
-    free(msg);
-    if (img) cairo_surface_destroy(img);
-    pm_mapsym_fini(&sym);
-    pm_thematic_fini(&th);
-    pm_scene_fini(&merc);
-    pm_project_fini(&p);
-    pm_diag_fini(&d);
-    return st;
-}
+const pm_stage pm_stage_tiles = { "tiles", PM_STAGE_PER_YEAR, PM_NEED_MERC_SCENE, 1, plan, run };

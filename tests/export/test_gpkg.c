@@ -10,10 +10,22 @@
 
 #include "../support/support.h"
 #include "analysis/thematic.h"
-#include "app/outputs.h"
+#include "app/context.h"
 #include "app/project.h"
 #include "core/fileio.h"
 #include "data/vwriter.h"
+#include "export/export.h"
+
+/* Writes p's GeoPackage as a render does (the recorded time: SOURCE_DATE_EPOCH or the data's). */
+static pm_status write_gpkg(const pm_project *p, const char *path)
+{
+    pm_export_src src = { p->cfg, p->ds, &p->an, &p->res, pm_runctx_source_time(p->cfg) };
+    char *err = NULL;
+    pm_status st = pm_export_gpkg(&src, path, &err);
+    if (st) fprintf(stderr, "gpkg: %s\n", err ? err : pm_strerror(st));
+    free(err);
+    return st;
+}
 
 /* The sample's project and its GeoPackage written into a new folder. */
 typedef struct {
@@ -30,8 +42,7 @@ static void fixture_open(fixture *f)
     f->dir = t_tmpdir();
     cr_assert(f->dir);
     f->gpkg = pm_asprintf("%s/partymap.gpkg", f->dir);
-    pm_cmd_opts o = { .quiet = 1 };
-    cr_assert_eq(pm_out_gpkg(&f->p, f->dir, &o, stderr), PM_OK);
+    cr_assert_eq(write_gpkg(&f->p, f->gpkg), PM_OK);
 }
 
 static void fixture_close(fixture *f)
@@ -288,8 +299,7 @@ Test(gpkg, rebuilt_atomically, .timeout = 300)
 {
     fixture f;
     fixture_open(&f);
-    pm_cmd_opts o = { .quiet = 1 };
-    cr_assert_eq(pm_out_gpkg(&f.p, f.dir, &o, stderr), PM_OK);
+    cr_assert_eq(write_gpkg(&f.p, f.gpkg), PM_OK);
     cr_assert_eq(feature_count(f.gpkg, "committees"), 105);
     char *ls = listing(f.dir);
     cr_assert_str_eq(ls, "partymap.gpkg ", "only the GeoPackage: %s", ls);
@@ -320,8 +330,7 @@ Test(gpkg, same_data_same_bytes, .timeout = 300)
     cr_assert_eq(pm_read_file(f.gpkg, 1 << 28, &first, &n1, &err), PM_OK, "%s", err);
     struct timespec pause = { 0, 20 * 1000 * 1000 }; /* the clock's milliseconds move on */
     nanosleep(&pause, NULL);
-    pm_cmd_opts o = { .quiet = 1 };
-    cr_assert_eq(pm_out_gpkg(&f.p, f.dir, &o, stderr), PM_OK);
+    cr_assert_eq(write_gpkg(&f.p, f.gpkg), PM_OK);
     cr_assert_eq(pm_read_file(f.gpkg, 1 << 28, &again, &n2, &err), PM_OK, "%s", err);
     cr_assert(n1 == n2 && memcmp(first, again, n1) == 0, "two writes of the same data differ");
     char *lc = sql_value(f.gpkg, "SELECT group_concat(DISTINCT last_change) FROM gpkg_contents");
