@@ -1,9 +1,9 @@
 # partymap — one Makefile: pkg-config, -MMD dependencies, no configure step.
 #   make            build build/partymap
 #   make run        render the bundled sample into out/
-#   make test       build and run the Criterion suite
-#   make asan       the suite under AddressSanitizer + UBSan
-#   make valgrind   the suite under valgrind (definite leaks are errors)
+#   make test       layers check, the Criterion suite (unit and command-line tiers), browser test
+#   make asan       both tiers under AddressSanitizer + UBSan
+#   make valgrind   the unit tier and one render of the sample under valgrind
 #   make deps       install missing Debian packages (run by run/test)
 
 CC      ?= gcc
@@ -19,9 +19,17 @@ LDLIBS  += $(PKG_LIBS) -lm -pthread
 SRCS     := $(sort $(wildcard src/*/*.c))
 LIB_SRCS := $(filter-out src/app/main.c,$(SRCS))
 TEST_SRCS:= $(filter-out tests/fuzz/%,$(sort $(wildcard tests/*/*.c)))
+# Two tiers: the unit tier calls partymap's functions in process; the command-line tier
+# runs the binary (build/partymap, or $PM_BIN) as a user would.
+SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+CLI_TEST_SRCS := $(sort $(wildcard tests/app/*.c)) tests/data/test_fixtures.c tests/tiles/test_shards.c
+UNIT_TEST_SRCS := $(filter-out $(CLI_TEST_SRCS) $(SUPPORT_SRCS),$(TEST_SRCS))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
+SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(BUILD)/%.o)
+UNIT_OBJS := $(UNIT_TEST_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS := $(CLI_TEST_SRCS:%.c=$(BUILD)/%.o)
 
 # Debian packages the build, the sample and the tests need.
 DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-data \
@@ -36,7 +44,16 @@ $(BUILD)/partymap: $(OBJS)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
+# Every test in one binary (for a quick --filter while working), and the two tiers.
 $(BUILD)/tests/run: $(LIB_OBJS) $(TEST_OBJS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
+
+$(BUILD)/tests/unit: $(LIB_OBJS) $(UNIT_OBJS) $(SUPPORT_OBJS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
+
+$(BUILD)/tests/cli: $(LIB_OBJS) $(CLI_OBJS) $(SUPPORT_OBJS)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
 
@@ -87,9 +104,13 @@ run: deps
 	$(MAKE) all
 	$(BUILD)/partymap render --year all
 
+# The include graph against the layers (tools/check_layers.py), then the unit tier, the
+# command-line tier and the browser test.
 test: deps tests/tiles/node_modules tests/site/node_modules
-	$(MAKE) $(BUILD)/partymap $(BUILD)/tests/run
-	cd $(CURDIR) && $(BUILD)/tests/run --jobs 2
+	python3 tools/check_layers.py --self-test
+	$(MAKE) $(BUILD)/partymap $(BUILD)/tests/unit $(BUILD)/tests/cli
+	cd $(CURDIR) && $(BUILD)/tests/unit --jobs 2
+	cd $(CURDIR) && $(BUILD)/tests/cli --jobs 2
 	$(MAKE) browser-test
 
 # The static site in Debian's chromium: tiles of two years (two maps in 2015, for the
@@ -99,18 +120,27 @@ browser-test: $(BUILD)/partymap tests/site/node_modules
 	$(BUILD)/partymap render --only tiles,site --out $(BUILD)/site-test --quiet
 	node tests/site/browser.mjs $(BUILD)/site-test
 
+# Both tiers under AddressSanitizer + UBSan, the command-line tier through the sanitised
+# binary; of the kill matrix (test_reliability.c, every kill a rerun) every fourth kill
+# point (PM_KILL_SAMPLE): all of them run natively in make test.
+ASAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 asan: deps
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/run
-	PM_BIN=$(CURDIR)/build/asan/partymap LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/tests/run --jobs 2
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/unit build/asan/tests/cli
+	$(ASAN_ENV) build/asan/tests/unit --jobs 2
+	PM_BIN=$(CURDIR)/build/asan/partymap PM_KILL_SAMPLE=4 $(ASAN_ENV) build/asan/tests/cli --jobs 2
 
+# The unit tier under valgrind on two jobs, and one real render of the sample (every
+# stage: posters and tiles of one map, the atlas, spreadsheets, GeoPackage and site)
+# by the binary under valgrind; errors and definite leaks fail either.
+VG := valgrind --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp
 valgrind: deps
-	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/run
-	rm -f build/vg/*.vglog
-	PM_BIN=$(CURDIR)/build/vg/partymap valgrind --trace-children=yes \
-	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep' \
-	  --log-file=build/vg/%p.vglog \
-	  --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
-	  build/vg/tests/run --jobs 1
+	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/unit
+	rm -rf build/vg/*.vglog build/vg/render
+	$(VG) --trace-children=yes \
+	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/xmllint,*/cat,*/mkdir' \
+	  --log-file=build/vg/%p.vglog build/vg/tests/unit --jobs 2
+	SOURCE_DATE_EPOCH=1700000000 $(VG) --log-file=build/vg/render-%p.vglog \
+	  build/vg/partymap render --year 2016 --maps service --jobs 2 --out build/vg/render --quiet
 	@if grep -l "ERROR SUMMARY: [1-9]" build/vg/*.vglog; then \
 	  echo "valgrind: errors or definite leaks (see the logs above)"; exit 1; fi
 	@echo "valgrind: no errors, no definite leaks in $$(ls build/vg/*.vglog | wc -l) processes"

@@ -10,16 +10,10 @@
 
 #define N 35
 
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
 /* Runs the binary with args (a format); fails the test on a non-zero exit. */
 static char *run_ok(const char *fmt, const char *a, const char *b)
 {
-    char *args = pm_asprintf(fmt, a, b), *cmd = pm_asprintf("'%s' %s", bin(), args), *out = NULL;
+    char *args = pm_asprintf(fmt, a, b), *cmd = pm_asprintf("'%s' %s", t_bin(), args), *out = NULL;
     int rc = t_run(cmd, &out);
     cr_assert_eq(rc, 0, "%s exits 0:\n%s", cmd, out ? out : "");
     free(args);
@@ -136,7 +130,7 @@ static void check_changes(const char *dir, char codes[N][16], const double *s16,
 Test(annual, add_2017_regenerate_and_report, .timeout = 300)
 {
     struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
+    if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);
     /* one tile zoom keeps the tiles (and so the site) quick */

@@ -8,16 +8,9 @@
 #include "../support/support.h"
 #include "core/fileio.h"
 
-/* The binary under test: $PM_BIN (the sanitizer build sets it) or build/partymap. */
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
 static char *cmdf(const char *args)
 {
-    return pm_asprintf("'%s' %s", bin(), args);
+    return pm_asprintf("'%s' %s", t_bin(), args);
 }
 
 static int run_args(const char *args, char **out)
@@ -26,13 +19,6 @@ static int run_args(const char *args, char **out)
     int rc = t_run(c, out);
     free(c);
     return rc;
-}
-
-/* The CLI tests run the real binary; the Makefile builds it before the suite. */
-static void need_binary(void)
-{
-    struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built (make builds it before the tests)");
 }
 
 static json_t *class_of(json_t *root, const char *year, const char *map, size_t k)
@@ -44,7 +30,7 @@ static json_t *class_of(json_t *root, const char *year, const char *map, size_t 
 
 Test(cli, check_json_published_figures, .timeout = 60)
 {
-    need_binary();
+    t_need_binary();
     char *out = NULL;
     int rc = run_args("check --json", &out);
     cr_assert_eq(rc, 0, "check --json exits 0; output:\n%s", out);
@@ -76,7 +62,7 @@ Test(cli, check_json_published_figures, .timeout = 60)
 
 Test(cli, usage_errors_exit_2)
 {
-    need_binary();
+    t_need_binary();
     cr_assert_eq(run_args("render --year abc 2>/dev/null", NULL), 2);
     cr_assert_eq(run_args("frobnicate 2>/dev/null", NULL), 2);
     cr_assert_eq(run_args("render --only posters 2>/dev/null", NULL), 2);
@@ -91,7 +77,7 @@ Test(cli, usage_errors_exit_2)
 
 Test(cli, bad_data_exits_1_and_writes_nothing, .timeout = 60)
 {
-    need_binary();
+    t_need_binary();
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);
     char *csv = pm_asprintf("%s/geodata/changshou/evaluations.csv", dir);
@@ -109,7 +95,7 @@ Test(cli, bad_data_exits_1_and_writes_nothing, .timeout = 60)
 
 Test(cli, render_writes_posters_for_latest_year, .timeout = 120)
 {
-    need_binary();
+    t_need_binary();
     char *dir = t_tmpdir();
     char *args = pm_asprintf("render --quiet --maps service,resources --out '%s' 2>&1", dir), *cmd = NULL, *out = NULL;
     cr_assert_eq(run_args(args, &out), 0, "%s", out);
@@ -134,7 +120,7 @@ Test(cli, render_writes_posters_for_latest_year, .timeout = 120)
  * one map would take the other four off the published site and out of the data. */
 Test(cli, maps_selects_tiles_but_not_the_shared_outputs, .timeout = 120)
 {
-    need_binary();
+    t_need_binary();
     char *dir = t_tmpdir(), *out = NULL;
     char *args = pm_asprintf("render --quiet --year 2015 --maps service --only tiles,data,site --out '%s' 2>&1", dir);
     cr_assert_eq(run_args(args, &out), 0, "%s", out);

@@ -8,18 +8,6 @@
 #include "../support/support.h"
 #include "core/fileio.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
-static void need_binary(void)
-{
-    struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
-}
-
 static int sh(const char *fmt, const char *a, const char *b, char **out)
 {
     char *cmd = pm_asprintf(fmt, a, b);
@@ -39,10 +27,10 @@ static size_t count_tmp(const char *dir)
 
 Test(reliability, sigterm_stops_cleanly_without_temporaries, .timeout = 300)
 {
-    need_binary();
+    t_need_binary();
     char *dir = t_tmpdir(), *out = NULL;
     char *cmd = pm_asprintf("'%s' render --only tiles --quiet --out '%s' 2>/dev/null & pid=$!; sleep 1.5; "
-                            "kill -TERM $pid; wait $pid; echo \"rc=$?\"", bin(), dir);
+                            "kill -TERM $pid; wait $pid; echo \"rc=$?\"", t_bin(), dir);
     t_run(cmd, &out);
     char *rc = strstr(out, "rc=");
     cr_assert(rc, "%s", out);
@@ -81,7 +69,7 @@ static char *outputs_md5(const char *dir)
 static void rerun_and_compare(const char *dir, const char *args, const char *want, const char *when)
 {
     char *out = NULL;
-    char *cmd = pm_asprintf("'%s' render %s --out '%s' 2>&1", bin(), args, dir);
+    char *cmd = pm_asprintf("'%s' render %s --out '%s' 2>&1", t_bin(), args, dir);
     cr_assert_eq(t_run(cmd, &out), 0, "rerun after SIGKILL %s:\n%s", when, out);
     free(cmd); free(out);
     cr_assert_eq(count_tmp(dir), 0, "temporaries of the run killed %s removed", when);
@@ -96,7 +84,7 @@ static void rerun_and_compare(const char *dir, const char *args, const char *wan
 
 Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeout = 1500)
 {
-    need_binary();
+    t_need_binary();
     char *dir = t_tmpdir(), *clean = t_tmpdir(), *log = NULL;
     /* the sample with tiles to z15 only: every kill point is a rerun, so keep runs short */
     char *proj = t_tmpdir();
@@ -110,10 +98,13 @@ Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeou
     free(text); free(json);
     char *args = pm_asprintf("-c '%s' --maps resources --quiet", cfg);
     int traced = have_strace();
+    /* PM_KILL_SAMPLE=N: every Nth kill point only (the sanitizer run; natively all) */
+    const char *ks = getenv("PM_KILL_SAMPLE");
+    int step = ks && atoi(ks) > 1 ? atoi(ks) : 1;
     char *cmd = traced
         ? pm_asprintf(TRACE "-e trace=fsync -o '%s/fsync.log' '%s' render %s --out '%s/out'",
-                      clean, bin(), args, clean)
-        : pm_asprintf("'%s' render %s --out '%s/out'", bin(), args, clean);
+                      clean, t_bin(), args, clean)
+        : pm_asprintf("'%s' render %s --out '%s/out'", t_bin(), args, clean);
     cr_assert_eq(t_run(cmd, NULL), 0);
     free(cmd);
     char *out_clean = pm_asprintf("%s/out", clean);
@@ -126,10 +117,10 @@ Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeou
         int fsyncs = atoi(n);
         free(n);
         cr_assert_gt(fsyncs, 8, "a run commits its outputs with fsync (%d seen)", fsyncs);
-        for (int at = 1; at <= fsyncs; at++) {
+        for (int at = 1; at <= fsyncs; at += step) {
             log = pm_asprintf("at fsync %d of %d", at, fsyncs);
             cmd = pm_asprintf(TRACE "-o /dev/null -e trace=fsync -e inject=fsync:signal=KILL:when=%d "
-                              "'%s' render %s --out '%s' >/dev/null 2>&1; true", at, bin(), args, dir);
+                              "'%s' render %s --out '%s' >/dev/null 2>&1; true", at, t_bin(), args, dir);
             t_run(cmd, NULL);
             free(cmd);
             rerun_and_compare(dir, args, want, log);
@@ -139,7 +130,7 @@ Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeou
         for (size_t i = 0; i < sizeof renames / sizeof *renames; i++) {
             log = pm_asprintf("at a thread's tile rename %d", renames[i]);
             cmd = pm_asprintf(TRACE "-o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=%d "
-                              "'%s' render %s --out '%s' >/dev/null 2>&1; true", renames[i], bin(), args, dir);
+                              "'%s' render %s --out '%s' >/dev/null 2>&1; true", renames[i], t_bin(), args, dir);
             t_run(cmd, NULL);
             free(cmd);
             rerun_and_compare(dir, args, want, log);
@@ -150,9 +141,9 @@ Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeou
     }
     /* and at moments in the middle of anything, writes included */
     static const char *const delays[] = { "0.3", "0.8", "1.5" };
-    for (size_t i = 0; i < sizeof delays / sizeof *delays; i++) {
+    for (size_t i = 0; i < sizeof delays / sizeof *delays; i += (size_t)step) {
         cmd = pm_asprintf("('%s' render %s --out '%s' 2>/dev/null & pid=$!; sleep %s; kill -KILL $pid; wait $pid) 2>/dev/null; true",
-                          bin(), args, dir, delays[i]);
+                          t_bin(), args, dir, delays[i]);
         t_run(cmd, NULL);
         free(cmd);
         log = pm_asprintf("at %s s", delays[i]);
@@ -166,15 +157,15 @@ Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeou
 
 Test(reliability, full_disk_fails_clearly_and_keeps_earlier_outputs, .timeout = 300)
 {
-    need_binary();
+    t_need_binary();
     char *dir = t_tmpdir(), *out = NULL, *before = NULL, *after = NULL;
-    char *cmd = pm_asprintf("'%s' render --year 2015 --only print --maps service --quiet --out '%s'", bin(), dir);
+    char *cmd = pm_asprintf("'%s' render --year 2015 --only print --maps service --quiet --out '%s'", t_bin(), dir);
     cr_assert_eq(t_run(cmd, NULL), 0);
     free(cmd);
     sh("cd '%s' && find . -type f | sort | xargs md5sum %s", dir, "", &before);
     /* a file size limit stands in for a full disk: writes fail with EFBIG */
     /* last year's posters exist; this year's do not fit */
-    cmd = pm_asprintf("trap '' XFSZ; ulimit -f 40; '%s' render --year 2016 --only print --maps service --out '%s' 2>&1", bin(), dir);
+    cmd = pm_asprintf("trap '' XFSZ; ulimit -f 40; '%s' render --year 2016 --only print --maps service --out '%s' 2>&1", t_bin(), dir);
     int rc = t_run(cmd, &out);
     cr_assert_eq(rc, 3, "an I/O failure exits 3:\n%s", out);
     cr_assert(strstr(out, "service.pdf") && strstr(out, "File too large"), "the message names the file and the cause:\n%s", out);

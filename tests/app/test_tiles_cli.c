@@ -11,12 +11,6 @@
 #include "../support/support.h"
 #include "core/fileio.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
 typedef struct { char path[1400]; char zxy[800]; long mtime_ns; off_t size; } tilefile;
 
 /* Lists out/<year>/tiles/<map>/{z}/{x}/{y}.png (1x only). */
@@ -71,7 +65,7 @@ static char *hex_of(const char *path)
 static char *render(const char *dir, const char *extra)
 {
     char *cmd = pm_asprintf("'%s' render -c '%s/partymap.json' --only tiles --maps service --quiet %s 2>&1",
-                            bin(), dir, extra), *out = NULL;
+                            t_bin(), dir, extra), *out = NULL;
     int rc = t_run(cmd, &out);
     cr_assert_eq(rc, 0, "%s", out);
     free(cmd);
@@ -81,7 +75,7 @@ static char *render(const char *dir, const char *extra)
 Test(tiles_cli, packages_agree_with_the_directory_and_reruns_rewrite_nothing, .timeout = 600)
 {
     struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
+    if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);
     free(render(dir, "--jobs 2"));

@@ -10,12 +10,6 @@
 #include "../support/support.h"
 #include "core/fileio.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
 static int ends(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -27,7 +21,7 @@ Test(fixtures, every_reader_fixture_loads_or_fails_clearly, .timeout = 3000)
     const char *rd = t_realdata();
     if (!rd) cr_skip_test("../shared/realdata is absent (a user's clone): fixture walk skipped");
     struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
+    if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");
     char *manifest = pm_asprintf("%s/reader-fixtures/MANIFEST.tsv", rd), *text = NULL;
     cr_assert_eq(pm_read_file(manifest, 1 << 20, &text, NULL, NULL), PM_OK);
     static const char *const exts[] = { ".shp", ".json", ".geojson", ".topojson", ".csv", ".tsv",
@@ -44,7 +38,7 @@ Test(fixtures, every_reader_fixture_loads_or_fails_clearly, .timeout = 3000)
         if (!want) continue;
         int table = ends(local, ".csv") || ends(local, ".tsv");
         char *cmd = pm_asprintf("cd '%s/reader-fixtures' && timeout 10 '%s' check %s '%s' 2>&1",
-                                rd, bin(), table ? "--evaluations" : "--committees", local);
+                                rd, t_bin(), table ? "--evaluations" : "--committees", local);
         char *out = NULL;
         int rc = t_run(cmd, &out);
         files++;

@@ -1,5 +1,6 @@
 /* Test support implementation. */
 #include "support.h"
+#include <criterion/criterion.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -111,6 +112,27 @@ int t_run(const char *cmd, char **out)
     if (out) *out = buf;
     else free(buf);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+const char *t_bin(void)
+{
+    const char *b = getenv("PM_BIN");
+    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
+}
+
+void t_need_binary(void)
+{
+    struct stat sb;
+    if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built (make builds it before the tests)");
+}
+
+int t_pm(const char *args, char **out)
+{
+    char *cmd = pm_asprintf("'%s' %s", t_bin(), args);
+    if (!cmd) return -1;
+    int rc = t_run(cmd, out);
+    free(cmd);
+    return rc;
 }
 
 typedef struct {

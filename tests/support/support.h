@@ -28,5 +28,13 @@ const char *t_realdata(void);
 cairo_surface_t *t_png_decode(const unsigned char *png, size_t len);
 /* Runs a shell command, captures stdout (caller frees) and returns the exit status. */
 int t_run(const char *cmd, char **out);
+/* The binary under test: $PM_BIN (the sanitizer and valgrind runs set it) or
+ * build/partymap. */
+const char *t_bin(void);
+/* Skips the calling test when the binary is not built (make builds it first). */
+void t_need_binary(void);
+/* Runs the binary with args (a shell fragment, e.g. "check --json 2>/dev/null"),
+ * captures stdout (caller frees, out may be NULL) and returns the exit status. */
+int t_pm(const char *args, char **out);
 
 #endif

@@ -21,12 +21,6 @@ static const pm_tilemeta META = {
     .minzoom = 9, .maxzoom = 9, .tile_px = 256,
 };
 
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
 /* Distinct small contents: tile i's bytes. */
 static size_t content(size_t i, unsigned char buf[32])
 {
@@ -204,7 +198,7 @@ static void run_ok(const char *cmd)
 static char *render_cmd(const char *cfg, const char *dir, const char *sub, const char *opts)
 {
     return pm_asprintf("'%s' render -c '%s' --only tiles --maps service --year 2016 --out '%s/%s' %s 2>&1",
-                       bin(), cfg, dir, sub, opts);
+                       t_bin(), cfg, dir, sub, opts);
 }
 
 /* A new folder (*dir) holding the sample with the "tiles" settings tiles (JSON
@@ -213,7 +207,7 @@ static char *render_cmd(const char *cfg, const char *dir, const char *sub, const
 static char *sample_and_single_run(const char *tiles, char **dir)
 {
     struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
+    if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");
     *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(*dir), 0);
     char *cfg = pm_asprintf("%s/partymap.json", *dir);
@@ -259,14 +253,14 @@ Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
         /* shards given out of order: the output does not depend on it */
         char *merged = pm_asprintf("%s/merged/service.%s", dir, ext);
         cmd = pm_asprintf("'%s' merge -o '%s' '%s.shard-3-of-3.%s' '%s.shard-1-of-3.%s' '%s.shard-2-of-3.%s' 2>&1",
-                          bin(), merged, shards, ext, shards, ext, shards, ext);
+                          t_bin(), merged, shards, ext, shards, ext, shards, ext);
         run_ok(cmd);
         free(cmd);
         char *want = pm_asprintf("%s.%s", single, ext);
         assert_same_file(want, merged);
         /* an incomplete set is refused */
         cmd = pm_asprintf("'%s' merge -o '%s/merged/part.%s' '%s.shard-1-of-3.%s' '%s.shard-3-of-3.%s' 2>&1",
-                          bin(), dir, ext, shards, ext, shards, ext);
+                          t_bin(), dir, ext, shards, ext, shards, ext);
         char *out = NULL;
         cr_assert_eq(t_run(cmd, &out), 2, "%s", out);
         cr_assert(strstr(out, "shard 2 of 3 is missing"), "%s", out);
@@ -329,7 +323,7 @@ Test(shards, empty_shards_write_mbtiles_only_and_still_merge, .timeout = 900)
         const char *ext = pm ? "pmtiles" : "mbtiles";
         char *merged = pm_asprintf("%s/merged/service.%s", dir, ext);
         cmd = pm_asprintf("cd '%s/shards/2016/tiles' && '%s' merge -o '%s' service.shard-*-of-%d.mbtiles 2>&1",
-                          dir, bin(), merged, N);
+                          dir, t_bin(), merged, N);
         run_ok(cmd);
         char *want = pm_asprintf("%s/single/2016/tiles/service.%s", dir, ext);
         assert_same_file(want, merged);
