@@ -6,7 +6,7 @@
 #include "core/status.h"
 
 /* Called once per item on some worker; worker is 0..jobs-1 and identifies the
- * per-worker state (arena, text engine) the callback may use without locking.
+ * per-worker state (text engine, surfaces) the callback may use without locking.
  * Returning non-OK stops the loop: workers take no new items. */
 typedef pm_status (*pm_pool_fn)(void *ctx, size_t worker, size_t item);
 
