@@ -72,7 +72,7 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
     pm_diag_init(&d);
     pm_project p;
     pm_overrides ov = { o->f_committees, o->f_platforms, o->f_projects, o->f_evaluations,
-                        o->encoding, o->assume_crs };
+                        o->encoding, o->assume_crs, o->crs };
     pm_status st = pm_project_open_ex(o->config, o->maps, &ov, &d, &p);
     if (!o->json) {
         pm_diag_print(&d, err);

@@ -25,7 +25,7 @@ typedef struct {
     const char *output;  /* -o FILE.png */
     /* check: single files replacing the config's sources */
     const char *f_committees, *f_platforms, *f_projects, *f_evaluations;
-    const char *encoding, *assume_crs;
+    const char *encoding, *assume_crs, *crs;
 } pm_cmd_opts;
 
 /* Validates everything and reports: a human summary, or with json one JSON object

@@ -1,5 +1,8 @@
 /* partymap's command line: parses arguments and dispatches to the commands. */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 #include "app/project.h"
 #include "app/stage.h"
 #include "core/cancel.h"
+#include "data/config.h"
 
 static const char *const usage_main =
     "usage: partymap COMMAND [options]\n"
@@ -97,19 +101,104 @@ static int parse_kinds(const char *s, unsigned *kinds)
     return *kinds != 0;
 }
 
-static int parse_year(const char *s, int *year)
+/* A whole decimal integer in [lo, hi]: no sign tricks, no wrap, no trailing text. */
+static int parse_long(const char *s, long lo, long hi, long *v)
 {
     char *end;
-    long y = strtol(s, &end, 10);
-    if (*s == '\0' || *end || y < 1900 || y > 2200) return 0;
-    *year = (int)y;
+    if (!s || !*s || isspace((unsigned char)*s)) return 0;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (errno || *end || x < lo || x > hi) return 0;
+    *v = x;
     return 1;
+}
+
+/* "K/N" with 1 <= K <= N <= 100000. */
+static int parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+    const char *slash = strchr(s, '/');
+    char kbuf[16];
+    long kv, nv;
+    if (!slash || (size_t)(slash - s) >= sizeof kbuf) return 0;
+    memcpy(kbuf, s, (size_t)(slash - s));
+    kbuf[slash - s] = '\0';
+    if (!parse_long(kbuf, 1, 100000, &kv) || !parse_long(slash + 1, 1, 100000, &nv) || kv > nv) return 0;
+    *k = (unsigned)kv;
+    *n = (unsigned)nv;
+    return 1;
+}
+
+/* MINLON,MINLAT,MAXLON,MAXLAT: four finite numbers, a box on the Web Mercator grid. */
+static int parse_bbox(const char *s, double b[4])
+{
+    const char *p = s;
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        errno = 0;
+        b[i] = strtod(p, &end);
+        if (end == p || errno || !isfinite(b[i])) return 0;
+        if (*end != (i < 3 ? ',' : '\0')) return 0;
+        p = end + 1;
+    }
+    return b[0] >= -180 && b[2] <= 180 && b[1] >= -85.0511 && b[3] <= 85.0511 && b[0] < b[2]
+           && b[1] < b[3];
+}
+
+/* A comma list naming at least one map (no empty names). */
+static int parse_maps(const char *s)
+{
+    if (!*s) return 0;
+    for (const char *p = s; *p; p++)
+        if (*p == ',' && (p == s || p[1] == ',' || p[1] == '\0')) return 0;
+    return *s != ',';
+}
+
+enum { C_RENDER = 1, C_SNAPSHOT = 2, C_CHECK = 4, C_REPORT = 8 };
+
+static const char *cmd_name(unsigned c)
+{
+    return c == C_RENDER ? "render" : c == C_SNAPSHOT ? "snapshot" : c == C_CHECK ? "check" : "report";
+}
+
+/* Which commands take each option: a known option given to another command names
+ * itself and where it belongs, instead of a bare usage text. */
+static const struct { const char *name; unsigned cmds; } takes[] = {
+    { "config", C_RENDER | C_SNAPSHOT | C_CHECK | C_REPORT }, { "year", C_RENDER | C_SNAPSHOT | C_REPORT },
+    { "maps", C_RENDER | C_CHECK }, { "out", C_RENDER | C_REPORT }, { "only", C_RENDER },
+    { "json", C_CHECK }, { "quiet", C_RENDER | C_SNAPSHOT | C_CHECK | C_REPORT },
+    { "help", C_RENDER | C_SNAPSHOT | C_CHECK | C_REPORT }, { "jobs", C_RENDER }, { "shard", C_RENDER },
+    { "map", C_SNAPSHOT }, { "zoom", C_SNAPSHOT }, { "bbox", C_SNAPSHOT }, { "scale", C_SNAPSHOT },
+    { "output", C_SNAPSHOT }, { "committees", C_CHECK }, { "platforms", C_CHECK }, { "projects", C_CHECK },
+    { "evaluations", C_CHECK }, { "encoding", C_CHECK }, { "assume-crs", C_CHECK }, { "crs", C_CHECK },
+    { "dry-run", C_RENDER },
+};
+
+static int allowed(const char *opt, unsigned cmd)
+{
+    for (size_t i = 0; i < sizeof takes / sizeof *takes; i++)
+        if (strcmp(takes[i].name, opt) == 0) {
+            if (takes[i].cmds & cmd) return 1;
+            char list[64] = "";
+            for (unsigned b = 1; b <= C_REPORT; b <<= 1)
+                if (takes[i].cmds & b)
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? ", " : "", cmd_name(b));
+            fprintf(stderr, "partymap: %s does not take --%s (an option of %s)\n", cmd_name(cmd), opt, list);
+            return 0;
+        }
+    return 1;
+}
+
+/* A bad value: names the option and what it takes. */
+static int bad_value(const char *opt, const char *val, const char *want)
+{
+    fprintf(stderr, "partymap: --%s %s: expected %s\n", opt, val, want);
+    return 0;
 }
 
 static int run(const char *cmd, int argc, char **argv)
 {
     enum { O_YEAR = 256, O_MAPS, O_OUT, O_ONLY, O_JSON, O_SHARD, O_MAP, O_ZOOM, O_BBOX, O_SCALE,
-           O_FCOMM, O_FPLAT, O_FPROJ, O_FEVAL, O_ENC, O_CRS, O_DRY };
+           O_FCOMM, O_FPLAT, O_FPROJ, O_FEVAL, O_ENC, O_ACRS, O_DRY, O_CRS };
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' }, { "year", required_argument, NULL, O_YEAR },
         { "maps", required_argument, NULL, O_MAPS }, { "out", required_argument, NULL, O_OUT },
@@ -121,78 +210,100 @@ static int run(const char *cmd, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "committees", required_argument, NULL, O_FCOMM }, { "platforms", required_argument, NULL, O_FPLAT },
         { "projects", required_argument, NULL, O_FPROJ }, { "evaluations", required_argument, NULL, O_FEVAL },
-        { "encoding", required_argument, NULL, O_ENC }, { "assume-crs", required_argument, NULL, O_CRS },
-        { "dry-run", no_argument, NULL, O_DRY },
+        { "encoding", required_argument, NULL, O_ENC }, { "assume-crs", required_argument, NULL, O_ACRS },
+        { "crs", required_argument, NULL, O_CRS }, { "dry-run", no_argument, NULL, O_DRY },
         { 0, 0, 0, 0 },
     };
-    int render = strcmp(cmd, "render") == 0, snap = strcmp(cmd, "snapshot") == 0;
-    int check = strcmp(cmd, "check") == 0;
-    int report = strcmp(cmd, "report") == 0;
-    const char *usage = render ? usage_render : snap ? usage_snapshot : report ? usage_report : usage_check;
+    unsigned cm = !strcmp(cmd, "render") ? C_RENDER : !strcmp(cmd, "snapshot") ? C_SNAPSHOT
+                : !strcmp(cmd, "report") ? C_REPORT : C_CHECK;
+    int render = cm == C_RENDER, snap = cm == C_SNAPSHOT;
+    const char *usage = render ? usage_render : snap ? usage_snapshot : cm == C_REPORT ? usage_report : usage_check;
     pm_cmd_opts o = { 0 };
-    int c;
-    char *end, ch;
+    int c, li;
+    long v;
     o.zoom = -1;
-    while ((c = getopt_long(argc, argv, "c:qhj:o:", opts, NULL)) != -1) {
+    opterr = 0; /* partymap words its own messages */
+    while ((li = -1, c = getopt_long(argc, argv, ":c:qhj:o:", opts, &li)) != -1) {
+        const char *name = li >= 0 ? opts[li].name : c == 'c' ? "config" : c == 'q' ? "quiet"
+                         : c == 'h' ? "help" : c == 'j' ? "jobs" : c == 'o' ? "output" : NULL;
+        if (c == '?' || c == ':') {
+            const char *arg = argv[optind - 1];
+            if (c == ':') fprintf(stderr, "partymap: %s needs a value\n", arg);
+            else if (optopt) fprintf(stderr, "partymap: unknown option -%c\n", optopt);
+            else fprintf(stderr, "partymap: unknown option %s\n", arg);
+            goto bad;
+        }
+        if (name && !allowed(name, cm)) goto bad;
         switch (c) {
         case 'c': o.config = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
-        case O_MAPS: o.maps = optarg; break;
+        case O_MAPS:
+            if (!parse_maps(optarg)) { bad_value("maps", optarg, "a comma list of map ids, e.g. service,satisfaction"); goto bad; }
+            o.maps = optarg;
+            break;
         case O_YEAR:
             if (render && strcmp(optarg, "all") == 0) o.year = -1;
-            else if ((!render && !snap && !report) || !parse_year(optarg, &o.year)) goto bad;
+            else if (parse_long(optarg, 1900, 2200, &v)) o.year = (int)v;
+            else { bad_value("year", optarg, render ? "a year from 1900 to 2200, or all" : "a year from 1900 to 2200"); goto bad; }
             break;
-        case 'j': {
-            long j = strtol(optarg, &end, 10);
-            if (!render || *end || j < 1 || j > 256) goto bad;
-            o.jobs = (size_t)j;
+        case 'j':
+            if (!parse_long(optarg, 1, 256, &v)) { bad_value("jobs", optarg, "a number of threads from 1 to 256"); goto bad; }
+            o.jobs = (size_t)v;
             break;
-        }
         case O_SHARD:
-            if (!render || sscanf(optarg, "%u/%u%c", &o.shard_k, &o.shard_n, &ch) != 2
-                || o.shard_n < 1 || o.shard_k < 1 || o.shard_k > o.shard_n) {
-                fprintf(stderr, "partymap: --shard: expected K/N with 1 <= K <= N\n");
+            if (!parse_shard(optarg, &o.shard_k, &o.shard_n)) {
+                fprintf(stderr, "partymap: --shard: expected K/N with 1 <= K <= N <= 100000\n");
                 return 2;
             }
             break;
-        case O_MAP: if (!snap) goto bad; o.map = optarg; break;
-        case O_ZOOM: {
-            long z = strtol(optarg, &end, 10);
-            if (!snap || *end || z < 0 || z > 22) goto bad;
-            o.zoom = (int)z;
+        case O_MAP: o.map = optarg; break;
+        case O_ZOOM:
+            if (!parse_long(optarg, 0, 22, &v)) { bad_value("zoom", optarg, "a zoom level from 0 to 22"); goto bad; }
+            o.zoom = (int)v;
             break;
-        }
         case O_BBOX:
-            if (!snap || sscanf(optarg, "%lf,%lf,%lf,%lf%c", &o.bbox[0], &o.bbox[1], &o.bbox[2],
-                                &o.bbox[3], &ch) != 4 || o.bbox[0] >= o.bbox[2] || o.bbox[1] >= o.bbox[3]) {
-                fprintf(stderr, "partymap: --bbox: expected MINLON,MINLAT,MAXLON,MAXLAT\n");
+            if (!parse_bbox(optarg, o.bbox)) {
+                fprintf(stderr, "partymap: --bbox: expected MINLON,MINLAT,MAXLON,MAXLAT (finite, min < max, "
+                        "longitudes -180..180, latitudes -85.05..85.05)\n");
                 return 2;
             }
             o.has_bbox = 1;
             break;
         case O_SCALE:
-            if (!snap || (strcmp(optarg, "1") && strcmp(optarg, "2"))) goto bad;
-            o.scale = atoi(optarg);
+            if (!parse_long(optarg, 1, 2, &v)) { bad_value("scale", optarg, "1 or 2"); goto bad; }
+            o.scale = (int)v;
             break;
-        case 'o': if (!snap) goto bad; o.output = optarg; break;
-        case O_FCOMM: if (!check) goto bad; o.f_committees = optarg; break;
-        case O_FPLAT: if (!check) goto bad; o.f_platforms = optarg; break;
-        case O_FPROJ: if (!check) goto bad; o.f_projects = optarg; break;
-        case O_FEVAL: if (!check) goto bad; o.f_evaluations = optarg; break;
-        case O_ENC: if (!check) goto bad; o.encoding = optarg; break;
-        case O_CRS: if (!check) goto bad; o.assume_crs = optarg; break;
-        case O_OUT: if (!render && !report) goto bad; o.out = optarg; break;
-        case O_DRY: if (!render) goto bad; o.dry_run = 1; break;
+        case 'o': o.output = optarg; break;
+        case O_FCOMM: o.f_committees = optarg; break;
+        case O_FPLAT: o.f_platforms = optarg; break;
+        case O_FPROJ: o.f_projects = optarg; break;
+        case O_FEVAL: o.f_evaluations = optarg; break;
+        case O_ENC: o.encoding = optarg; break;
+        case O_ACRS:
+        case O_CRS: {
+            char *why = NULL;
+            if (!pm_config_crs_ok(optarg, 0, &why)) {
+                fprintf(stderr, "partymap: --%s %s: not a usable coordinate system: %s\n", name, optarg,
+                        why ? why : "unknown to PROJ");
+                free(why);
+                return 2;
+            }
+            if (c == O_CRS) o.crs = optarg;
+            else o.assume_crs = optarg;
+            break;
+        }
+        case O_OUT: o.out = optarg; break;
+        case O_DRY: o.dry_run = 1; break;
         case O_ONLY:
-            if (!render || !parse_kinds(optarg, &o.kinds)) {
+            if (!parse_kinds(optarg, &o.kinds)) {
                 char kinds[128];
                 pm_stage_kind_list(kinds, sizeof kinds);
                 fprintf(stderr, "partymap: --only: expected a comma list of %s\n", kinds);
                 return 2;
             }
             break;
-        case O_JSON: if (render || report) goto bad; o.json = 1; break;
+        case O_JSON: o.json = 1; break;
         default: goto bad;
         }
     }
@@ -205,7 +316,7 @@ static int run(const char *cmd, int argc, char **argv)
         goto bad;
     }
     if (snap) return pm_exit_code(pm_cmd_snapshot(&o, stderr));
-    if (report) return pm_exit_code(pm_cmd_report(&o, stdout, stderr));
+    if (cm == C_REPORT) return pm_exit_code(pm_cmd_report(&o, stdout, stderr));
     return pm_exit_code(render ? pm_cmd_render(&o, stderr) : pm_cmd_check(&o, stdout, stderr));
 bad:
     fputs(usage, stderr);

@@ -81,24 +81,37 @@ static pm_status load_styles(pm_project *p, const char *maps, pm_diag *diag)
     return select_maps(p, maps, diag);
 }
 
-/* Replaces one source's file; its field mapping and settings stay unless overridden. */
+/* Replaces one source's files with one file; its field mapping and settings stay unless
+ * overridden. */
 static pm_status override(pm_source *s, const char *path, const pm_overrides *ov)
 {
     if (!path) return PM_OK;
-    char *np = pm_strdup(path);
+    char *np = pm_strdup(path), *np2 = pm_strdup(path), *spec = pm_strdup(path);
+    char **paths = calloc(1, sizeof *paths);
     char *enc = ov->encoding ? pm_strdup(ov->encoding) : NULL;
     char *crs = ov->assume_crs ? pm_strdup(ov->assume_crs) : NULL;
-    if (!np || (ov->encoding && !enc) || (ov->assume_crs && !crs)) {
-        free(np); free(enc); free(crs);
+    char *real = ov->crs ? pm_strdup(ov->crs) : NULL;
+    if (!np || !np2 || !spec || !paths || (ov->encoding && !enc) || (ov->assume_crs && !crs)
+        || (ov->crs && !real)) {
+        free(np); free(np2); free(spec); free(paths); free(enc); free(crs); free(real);
         return PM_ENOMEM;
     }
     /* encoding and CRS describe a file, not a role: the replaced file's settings go */
+    for (size_t i = 0; i < s->npaths; i++) free(s->paths[i]);
+    free(s->paths);
     free(s->path);
+    free(s->path_spec);
     free(s->encoding);
     free(s->assume_crs);
+    free(s->crs);
+    paths[0] = np2;
+    s->paths = paths;
+    s->npaths = 1;
     s->path = np;
+    s->path_spec = spec;
     s->encoding = enc;
     s->assume_crs = crs;
+    s->crs = real;
     return PM_OK;
 }
 

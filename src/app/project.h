@@ -40,6 +40,7 @@ typedef struct {
     const char *committees, *platforms, *projects, *evaluations;
     const char *encoding;   /* applies to every replaced file */
     const char *assume_crs; /* applies to every replaced file */
+    const char *crs;        /* the replaced files' real CRS (check --crs) */
 } pm_overrides;
 
 /* pm_project_open with sources replaced by ov (may be NULL). */

@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "core/fileio.h"
+#include "geo/proj.h"
+
+#include <glob.h>
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
 static const char *const field_keys[PM_F_COUNT] = {
-    "code", "name", "households", "population", "category", "partner", "status", "year"
+    "code", "name", "households", "population", "parent", "category", "partner", "status", "year"
 };
 
 typedef struct {
@@ -45,7 +48,7 @@ static void check_keys(ctx *c, json_t *obj, const char *prefix, const char *cons
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) {
-        int ok = 0;
+        int ok = k[0] == '_' || strcmp(k, "$comment") == 0; /* comments, as init writes them */
         for (const char *const *a = allowed; *a; a++)
             if (strcmp(*a, k) == 0) ok = 1;
         if (!ok) {
@@ -71,7 +74,7 @@ static void parse_fields(ctx *c, json_t *o, const char *path, pm_source *s)
         for (int i = 0; i < PM_F_COUNT; i++)
             if (strcmp(field_keys[i], k) == 0) role = i;
         char *p = pm_asprintf("%s.%s", path, k);
-        if (role < 0) bad(c, p ? p : path, "unknown field role (code, name, households, population, category, partner, status, year)");
+        if (role < 0) bad(c, p ? p : path, "unknown field role (code, name, households, population, parent, category, partner, status, year)");
         else if (!json_is_string(v) || !json_string_length(v)) bad(c, p ? p : path, "must be a column name");
         else { free(s->field[role]); s->field[role] = pm_strdup(json_string_value(v)); }
         free(p);
@@ -96,30 +99,124 @@ static void parse_columns(ctx *c, json_t *o, const char *path, pm_source *s)
     s->ncols = i;
 }
 
+int pm_config_crs_ok(const char *crs, int want_projected, char **why)
+{
+    pm_proj *pj = NULL;
+    char *err = NULL;
+    if (why) *why = NULL;
+    if (pm_proj_new(crs, "EPSG:4326", &pj, &err) != PM_OK) {
+        if (why) *why = err;
+        else free(err);
+        return 0;
+    }
+    pm_proj_free(pj);
+    if (want_projected && pm_proj_is_geographic(crs) != 0) {
+        if (why) *why = pm_strdup("a geographic (longitude/latitude) CRS: areas, distances and "
+                                  "posters need a projected one, e.g. EPSG:4549");
+        return 0;
+    }
+    return 1;
+}
+
+/* Records a problem at key unless PROJ knows crs (and it is projected, when asked). */
+static void check_crs(ctx *c, const char *key, const char *crs, int want_projected)
+{
+    char *why = NULL;
+    if (pm_config_crs_ok(crs, want_projected, &why)) return;
+    char *m = pm_asprintf("\"%s\" is not a usable coordinate system: %s", crs, why ? why : "unknown to PROJ");
+    bad(c, key, m ? m : "unusable CRS");
+    free(m);
+    free(why);
+}
+
+static int has_glob(const char *s)
+{
+    return strpbrk(s, "*?[") != NULL;
+}
+
+/* Appends one resolved path (a pattern expands to its matches, sorted). */
+static void add_path(ctx *c, pm_config *cfg, const char *rel, const char *key, pm_source *s)
+{
+    char *full = resolve(cfg, rel);
+    if (!full) return;
+    if (!has_glob(rel)) {
+        char **np = realloc(s->paths, (s->npaths + 1) * sizeof *np);
+        if (!np) { free(full); return; }
+        s->paths = np;
+        s->paths[s->npaths++] = full;
+        return;
+    }
+    glob_t g;
+    int r = glob(full, 0, NULL, &g);
+    if (r == GLOB_NOMATCH || (r == 0 && g.gl_pathc == 0)) {
+        char *m = pm_asprintf("no file matches \"%s\"", rel);
+        bad(c, key, m ? m : "no file matches");
+        free(m);
+    } else if (r == 0 && g.gl_pathc <= 4096) {
+        char **np = realloc(s->paths, (s->npaths + g.gl_pathc) * sizeof *np);
+        if (np) {
+            s->paths = np;
+            for (size_t i = 0; i < g.gl_pathc; i++) s->paths[s->npaths++] = pm_strdup(g.gl_pathv[i]);
+        }
+    } else {
+        bad(c, key, r == 0 ? "the pattern matches more than 4096 files" : "cannot expand the pattern");
+    }
+    if (r == 0) globfree(&g);
+    free(full);
+}
+
+/* "path": a file, a pattern, or a list of files and patterns. */
+static void parse_paths(ctx *c, pm_config *cfg, json_t *v, const char *key, pm_source *s)
+{
+    if (json_is_string(v) && json_string_length(v)) {
+        s->path_spec = pm_strdup(json_string_value(v));
+        add_path(c, cfg, json_string_value(v), key, s);
+    } else if (json_is_array(v) && json_array_size(v) > 0 && json_array_size(v) <= 4096) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) {
+            if (!json_is_string(e) || !json_string_length(e)) { bad(c, key, "every entry must be a file name"); continue; }
+            add_path(c, cfg, json_string_value(e), key, s);
+        }
+        s->path_spec = pm_asprintf("%zu files", json_array_size(v));
+    } else {
+        bad(c, key, "must be a file name, a pattern or a list of 1 to 4096 file names");
+    }
+    if (s->npaths) s->path = pm_strdup(s->paths[0]);
+}
+
 static void parse_source(ctx *c, pm_config *cfg, json_t *o, const char *path, pm_source *s,
                          int required)
 {
-    static const char *const keys[] = { "path", "layer", "encoding", "assume_crs", "x", "y",
-                                        "fields", "columns", "role", "datum", NULL };
+    static const char *const keys[] = { "path", "layer", "encoding", "assume_crs", "crs", "x", "y",
+                                        "fields", "columns", "role", "datum", "allow_outside", NULL };
     if (!o) {
         if (required) bad(c, path, "missing (an input source is required)");
         return;
     }
+    char *p = pm_asprintf("%s.path", path);
     if (json_is_string(o)) { /* shorthand: just a path */
-        s->path = resolve(cfg, json_string_value(o));
+        parse_paths(c, cfg, o, p ? p : path, s);
+        free(p);
         return;
     }
-    if (!json_is_object(o)) { bad(c, path, "must be an object or a path"); return; }
+    if (!json_is_object(o)) { bad(c, path, "must be an object or a path"); free(p); return; }
     check_keys(c, o, path, keys);
-    char *rel = NULL;
-    char *p = pm_asprintf("%s.path", path);
-    if (!get_str(c, o, "path", p ? p : path, &rel) && !json_object_get(o, "path"))
-        bad(c, p ? p : path, "missing (the file to read)");
+    json_t *pv = json_object_get(o, "path");
+    if (!pv) bad(c, p ? p : path, "missing (the file to read, a list of files or a pattern such as \"committees/*.shp\")");
+    else parse_paths(c, cfg, pv, p ? p : path, s);
     free(p);
-    if (rel) { s->path = resolve(cfg, rel); free(rel); }
     get_str(c, o, "layer", path, &s->layer);
     get_str(c, o, "encoding", path, &s->encoding);
-    get_str(c, o, "assume_crs", path, &s->assume_crs);
+    p = pm_asprintf("%s.assume_crs", path);
+    if (get_str(c, o, "assume_crs", p ? p : path, &s->assume_crs)) check_crs(c, p ? p : path, s->assume_crs, 0);
+    free(p);
+    p = pm_asprintf("%s.crs", path);
+    if (get_str(c, o, "crs", p ? p : path, &s->crs)) check_crs(c, p ? p : path, s->crs, 0);
+    free(p);
+    json_t *ao = json_object_get(o, "allow_outside");
+    if (ao && !json_is_boolean(ao)) bad(c, path, "allow_outside must be true or false");
+    else s->allow_outside = json_is_true(ao);
     get_str(c, o, "x", path, &s->x_field);
     get_str(c, o, "y", path, &s->y_field);
     get_str(c, o, "role", path, &s->role);
@@ -138,13 +235,14 @@ static void parse_source(ctx *c, pm_config *cfg, json_t *o, const char *path, pm
 static void parse_sources(ctx *c, pm_config *cfg, json_t *o)
 {
     static const char *const keys[] = { "committees", "platforms", "projects", "evaluations",
-                                        "context", NULL };
+                                        "statistics", "context", NULL };
     if (!json_is_object(o)) { bad(c, "sources", "missing or not an object"); return; }
     check_keys(c, o, "sources", keys);
     parse_source(c, cfg, json_object_get(o, "committees"), "sources.committees", &cfg->committees, 1);
     parse_source(c, cfg, json_object_get(o, "platforms"), "sources.platforms", &cfg->platforms, 1);
     parse_source(c, cfg, json_object_get(o, "projects"), "sources.projects", &cfg->projects, 1);
     parse_source(c, cfg, json_object_get(o, "evaluations"), "sources.evaluations", &cfg->evaluations, 1);
+    parse_source(c, cfg, json_object_get(o, "statistics"), "sources.statistics", &cfg->statistics, 0);
     json_t *ctxl = json_object_get(o, "context");
     if (!ctxl) return;
     if (!json_is_array(ctxl) || json_array_size(ctxl) > 64) {
@@ -171,7 +269,7 @@ static void parse_print(ctx *c, pm_config *cfg, json_t *o)
     if (!o) return;
     if (!json_is_object(o)) { bad(c, "print", "must be an object"); return; }
     check_keys(c, o, "print", keys);
-    get_str(c, o, "crs", "print.crs", &cfg->print_crs);
+    if (get_str(c, o, "crs", "print.crs", &cfg->print_crs)) check_crs(c, "print.crs", cfg->print_crs, 1);
     get_str(c, o, "page", "print.page", &cfg->page);
     double w, h;
     if (cfg->page && !pm_page_size(cfg->page, 1, &w, &h)) bad(c, "print.page", "must be one of A0, A1, A2, A3, A4");
@@ -281,6 +379,18 @@ static void parse_ranges(ctx *c, pm_config *cfg, json_t *o)
     }
 }
 
+/* "terms": what the place calls its units, the level above them and itself. */
+static void parse_terms(ctx *c, pm_config *cfg, json_t *o)
+{
+    static const char *const keys[] = { "unit", "parent", "area", NULL };
+    if (!o) return;
+    if (!json_is_object(o)) { bad(c, "terms", "must be an object such as {\"unit\": \"社区\", \"parent\": \"街道\"}"); return; }
+    check_keys(c, o, "terms", keys);
+    get_str(c, o, "unit", "terms.unit", &cfg->term_unit);
+    get_str(c, o, "parent", "terms.parent", &cfg->term_parent);
+    get_str(c, o, "area", "terms.area", &cfg->term_area);
+}
+
 static int set_defaults(pm_config *cfg)
 {
     if (!cfg->print_crs) cfg->print_crs = pm_strdup("EPSG:4549");
@@ -291,15 +401,19 @@ static int set_defaults(pm_config *cfg)
     if (!cfg->name) cfg->name = pm_strdup("");
     if (!cfg->title_prefix) cfg->title_prefix = pm_strdup(cfg->name ? cfg->name : "");
     if (!cfg->credits) cfg->credits = pm_strdup("");
+    if (!cfg->term_unit) cfg->term_unit = pm_strdup("居民区");
+    if (!cfg->term_parent) cfg->term_parent = pm_strdup("街道");
+    if (!cfg->term_area) cfg->term_area = pm_strdup(cfg->name ? cfg->name : "");
     return cfg->print_crs && cfg->page && cfg->font && cfg->styles_dir && cfg->output
-           && cfg->name && cfg->title_prefix && cfg->credits;
+           && cfg->name && cfg->title_prefix && cfg->credits && cfg->term_unit && cfg->term_parent
+           && cfg->term_area;
 }
 
 static void parse_root(ctx *c, pm_config *cfg, json_t *root)
 {
     static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
                                         "print", "font", "maps", "styles", "output", "ranges",
-                                        "tiles", "strict", "$comment", NULL };
+                                        "tiles", "strict", "terms", NULL };
     check_keys(c, root, "", keys);
     get_str(c, root, "name", "name", &cfg->name);
     get_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
@@ -314,11 +428,12 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
     parse_maps(c, cfg, json_object_get(root, "maps"));
     parse_ranges(c, cfg, json_object_get(root, "ranges"));
     parse_tiles(c, cfg, json_object_get(root, "tiles"));
+    parse_terms(c, cfg, json_object_get(root, "terms"));
     json_t *strict = json_object_get(root, "strict");
     if (strict && !json_is_boolean(strict)) bad(c, "strict", "must be true or false");
     int st = json_is_true(strict);
     cfg->committees.strict = cfg->platforms.strict = cfg->projects.strict = st;
-    cfg->evaluations.strict = st;
+    cfg->evaluations.strict = cfg->statistics.strict = st;
     for (size_t i = 0; i < cfg->ncontext; i++) cfg->context[i].strict = st;
 }
 
@@ -374,6 +489,8 @@ pm_status pm_config_load(const char *path, pm_diag *diag, pm_config **out)
 
 static void source_fini(pm_source *s)
 {
+    for (size_t i = 0; i < s->npaths; i++) free(s->paths[i]);
+    free(s->paths); free(s->path_spec); free(s->crs);
     free(s->path); free(s->layer); free(s->encoding); free(s->assume_crs);
     free(s->x_field); free(s->y_field); free(s->role);
     for (int i = 0; i < PM_F_COUNT; i++) free(s->field[i]);
@@ -386,7 +503,8 @@ void pm_config_free(pm_config *c)
     if (!c) return;
     free(c->path); free(c->dir); free(c->name); free(c->title_prefix); free(c->credits);
     source_fini(&c->committees); source_fini(&c->platforms);
-    source_fini(&c->projects); source_fini(&c->evaluations);
+    source_fini(&c->projects); source_fini(&c->evaluations); source_fini(&c->statistics);
+    free(c->term_unit); free(c->term_parent); free(c->term_area);
     for (size_t i = 0; i < c->ncontext; i++) source_fini(&c->context[i]);
     free(c->context);
     for (size_t i = 0; i < c->nranges; i++) free(c->ranges[i].indicator);
@@ -431,4 +549,19 @@ int pm_page_size(const char *page, int landscape, double *w, double *h)
 const char *pm_config_default_path(void)
 {
     return PM_SOURCE_DIR "/partymap.json";
+}
+
+char *pm_config_unit_title(const pm_config *c, const char *name)
+{
+    /* not "村" alone: 曹杨新村 is a housing estate, 曹杨新村居民区 its committee */
+    static const char *const units[] = { "社区", "居委会", "居民区", "村委会", "委员会", NULL };
+    size_t n = strlen(name);
+    const char *term = c && c->term_unit ? c->term_unit : "居民区";
+    size_t t = strlen(term);
+    if (n >= t && strcmp(name + n - t, term) == 0) return pm_strdup(name);
+    for (const char *const *u = units; *u; u++) {
+        size_t k = strlen(*u);
+        if (n > k && strcmp(name + n - k, *u) == 0) return pm_strdup(name);
+    }
+    return pm_asprintf("%s%s", name, term);
 }

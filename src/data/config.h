@@ -8,17 +8,26 @@
 /* Roles of fields in a source; each maps to a column name of the file. */
 typedef enum {
     PM_F_CODE, PM_F_NAME, PM_F_HOUSEHOLDS, PM_F_POPULATION, /* committees */
+    PM_F_PARENT,                                             /* committees: the unit above */
     PM_F_CATEGORY, PM_F_PARTNER, PM_F_STATUS,                /* platforms, projects */
     PM_F_YEAR,                                               /* evaluations */
     PM_F_COUNT
 } pm_field_role;
 
-/* One input file.  Every string is owned; NULL means "not set". */
+/* One input source: one file, or several read as one layer.  Every string is owned;
+ * NULL means "not set". */
 typedef struct {
-    char *path;        /* resolved against the config file's folder */
+    char *path;        /* the first file, resolved against the config file's folder */
+    char **paths;      /* every file ("path" as a list, or a glob expanded in name
+                        * order), resolved; npaths >= 1 whenever path is set */
+    size_t npaths;
+    char *path_spec;   /* "path" as the config gives it, for messages */
     char *layer;       /* layer name in multi-layer sources (GeoPackage); NULL = first */
     char *encoding;    /* attribute encoding, e.g. "GBK"; NULL = .cpg or UTF-8 */
     char *assume_crs;  /* CRS for files without one (.prj missing, CSV points) */
+    char *crs;         /* the files' real CRS, overriding what they declare (a GeoJSON
+                        * in a local grid claims WGS 84); validated through PROJ */
+    int allow_outside; /* points: most of them may lie outside every committee */
     char *x_field, *y_field; /* CSV point columns, e.g. "lon", "lat" */
     char *field[PM_F_COUNT]; /* column names per role (defaults: code, name, ...) */
     char *role;        /* context layers: "area", "river" or "road" */
@@ -41,7 +50,13 @@ typedef struct {
     char *name;           /* subdistrict name, e.g. 长寿路街道 */
     char *title_prefix;   /* poster title prefix, e.g. 长寿路街道居民区 */
     char *credits;        /* data source line for posters */
+    char *term_unit;      /* "terms": what a unit is called: 居民区 (default), 社区, 居委会, 村 */
+    char *term_parent;    /* the unit above: 街道 (default), 镇, 园区 */
+    char *term_area;      /* the whole area's name in sentences; default: name */
     pm_source committees, platforms, projects, evaluations;
+    pm_source statistics; /* optional (path NULL): per-committee numbers by code, and
+                           * by year where the table has a year column ("columns" maps
+                           * indicator names such as population to its columns) */
     pm_source *context;   /* context layers for posters */
     size_t ncontext;
     pm_range *ranges;
@@ -67,6 +82,16 @@ typedef struct {
  * message) and the call returns PM_EDATA; unknown keys are errors.  *out is owned by
  * the caller (pm_config_free).  Thread-safe. */
 pm_status pm_config_load(const char *path, pm_diag *diag, pm_config **out);
+
+/* Validates a CRS string through PROJ: 1 if PROJ knows it, 0 if not (then *why, when
+ * not NULL, gets PROJ's reason; caller frees).  want_projected 1 also refuses a
+ * geographic CRS.  For config keys and command-line options.  Thread-safe. */
+int pm_config_crs_ok(const char *crs, int want_projected, char **why);
+
+/* "name" with the unit term appended unless it already ends in it or in another
+ * unit word (社区, 居委会, 居民区, 村委会, 委员会): 汀兰社区 stays 汀兰社区 whatever the
+ * term.  New string (caller frees), NULL on OOM.  Pure. */
+char *pm_config_unit_title(const pm_config *c, const char *name);
 /* Same from JSON text; dir resolves relative paths. */
 pm_status pm_config_parse(const char *name, const char *dir, const char *json, size_t len,
                           pm_diag *diag, pm_config **out);

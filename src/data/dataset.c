@@ -11,7 +11,7 @@
 #include "data/vector.h"
 
 static const char *const default_field[PM_F_COUNT] = {
-    "code", "name", "households", "population", "category", "partner", "status", "year"
+    "code", "name", "households", "population", "parent", "category", "partner", "status", "year"
 };
 
 static const char *fname(const pm_source *s, pm_field_role r)
