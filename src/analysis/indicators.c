@@ -8,6 +8,7 @@
 
 #include "geo/gcj02.h"
 #include "geo/proj.h"
+#include "core/fileio.h"
 
 enum { S_POPULATION, S_HOUSEHOLDS, S_AREA, S_DENSITY, S_PLATFORMS, S_PROJECTS, S_RUNNING,
        S_PER_1000, S_PER_100_NEEDS, S_COUNT };
@@ -160,7 +161,8 @@ static long grid_join(const joingrid *g, const pm_committee *c, size_t n, pm_pt 
 }
 
 static void join_sites(const pm_dataset *ds, const pm_site *s, size_t n, long *in,
-                       size_t *count, size_t *running, const char *what, pm_diag *diag)
+                       size_t *count, size_t *running, const char *what, const pm_source *src,
+                       pm_diag *diag)
 {
     size_t outside = 0;
     joingrid g;
@@ -181,16 +183,22 @@ static void join_sites(const pm_dataset *ds, const pm_site *s, size_t n, long *i
             inside_gcj += grid_join(&g, ds->committees, ds->ncommittees, pm_gcj02_to_wgs84(s[i].lonlat)) >= 0;
     free(g.start);
     free(g.items);
+    const char *file = src->path ? pm_path_basename(src->path) : what;
     if (inside_gcj >= n - n / 50 && inside_gcj > (n - outside) + n / 10)
-        pm_diag_add(diag, PM_SEV_WARNING, what, "", "", "%zu of %zu points lie outside every "
+        pm_diag_add(diag, PM_SEV_WARNING, file, "", "", "%zu of %zu points lie outside every "
                     "committee, but %zu would lie inside if their coordinates were GCJ-02 (as "
                     "Amap and Tencent maps give them): the others are probably joined to the "
                     "wrong committee too; set \"datum\": \"gcj02\" for this source",
                     outside, n, inside_gcj);
+    else if (outside * 2 > n && !src->allow_outside)
+        /* most points outside: a wrong grid, not a few points beyond the boundary */
+        pm_diag_add(diag, PM_SEV_ERROR, file, "", "", "%zu of %zu points lie outside every committee: "
+                    "is the coordinate system right? (set \"crs\" on sources.%s to the file's real CRS; "
+                    "if the points really lie outside, say so with \"allow_outside\": true)",
+                    outside, n, what);
     else
-        pm_diag_add(diag, PM_SEV_WARNING, what, "", "", "%zu of %zu points lie outside every "
-                    "committee and are not counted%s", outside, n, outside * 2 > n
-                    ? " (most of them: is the coordinate system right?)" : "");
+        pm_diag_add(diag, PM_SEV_WARNING, file, "", "", "%zu of %zu points lie outside every "
+                    "committee and are not counted", outside, n);
 }
 
 static pm_status measure_areas(const pm_dataset *ds, const char *crs, pm_diag *diag,
@@ -273,29 +281,41 @@ static pm_status fill_eval(pm_indtab *t, const pm_dataset *ds)
     return PM_OK;
 }
 
+/* A yearly value of column name (the evaluation table, or the statistics joined to it)
+ * where there is one, else fallback (the committees file's). */
+static double yearly(pm_indtab *t, long col, size_t y, size_t c, double fallback)
+{
+    if (col < 0) return fallback;
+    double v = *cell(t, y, c, S_COUNT + (size_t)col * C_COUNT + C_VALUE);
+    return isfinite(v) ? v : fallback;
+}
+
 static void fill_static(pm_indtab *t, const pm_dataset *ds, const pm_analysis *a)
 {
     long needs = pm_evaltable_col(&ds->eval, "needs");
+    long popc = pm_evaltable_col(&ds->eval, "population"), hhc = pm_evaltable_col(&ds->eval, "households");
     for (size_t y = 0; y < t->nyears; y++)
         for (size_t c = 0; c < t->ncommittees; c++) {
             const pm_committee *cm = &ds->committees[c];
             double run = (double)a->n_running[c];
-            *cell(t, y, c, S_POPULATION) = cm->population;
-            *cell(t, y, c, S_HOUSEHOLDS) = cm->households;
+            double pop = yearly(t, popc, y, c, cm->population);
+            *cell(t, y, c, S_POPULATION) = pop;
+            *cell(t, y, c, S_HOUSEHOLDS) = yearly(t, hhc, y, c, cm->households);
             *cell(t, y, c, S_AREA) = a->area_km2[c];
-            *cell(t, y, c, S_DENSITY) = a->area_km2[c] > 0 ? cm->population / a->area_km2[c] : NAN;
+            *cell(t, y, c, S_DENSITY) = a->area_km2[c] > 0 ? pop / a->area_km2[c] : NAN;
             *cell(t, y, c, S_PLATFORMS) = (double)a->n_platforms[c];
             *cell(t, y, c, S_PROJECTS) = (double)a->n_projects[c];
             *cell(t, y, c, S_RUNNING) = run;
-            *cell(t, y, c, S_PER_1000) = cm->population > 0 ? run * 1000.0 / cm->population : NAN;
+            *cell(t, y, c, S_PER_1000) = pop > 0 ? run * 1000.0 / pop : NAN;
             double nd = needs >= 0 ? *cell(t, y, c, S_COUNT + (size_t)needs * C_COUNT) : NAN;
             *cell(t, y, c, S_PER_100_NEEDS) = nd > 0 ? run * 100.0 / nd : NAN;
         }
 }
 
-pm_status pm_analysis_run(const pm_dataset *ds, const char *area_crs, pm_diag *diag,
+pm_status pm_analysis_run(const pm_dataset *ds, const pm_config *cfg, pm_diag *diag,
                           pm_analysis *a)
 {
+    const char *area_crs = cfg->print_crs;
     memset(a, 0, sizeof *a);
     size_t n = ds->ncommittees;
     a->platform_in = calloc(ds->nplatforms + 1, sizeof *a->platform_in);
@@ -309,9 +329,9 @@ pm_status pm_analysis_run(const pm_dataset *ds, const char *area_crs, pm_diag *d
         || !a->n_running || !a->area_km2)
         goto fail;
     join_sites(ds, ds->platforms, ds->nplatforms, a->platform_in, a->n_platforms, NULL,
-               "platforms", diag);
+               "platforms", &cfg->platforms, diag);
     join_sites(ds, ds->projects, ds->nprojects, a->project_in, a->n_projects, a->n_running,
-               "projects", diag);
+               "projects", &cfg->projects, diag);
     if ((st = measure_areas(ds, area_crs, diag, a->area_km2)) != PM_OK) goto fail;
     if ((st = alloc_tab(&a->tab, ds)) != PM_OK) goto fail;
     if ((st = fill_eval(&a->tab, ds)) != PM_OK) goto fail;

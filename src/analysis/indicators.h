@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "core/status.h"
+#include "data/config.h"
 #include "data/dataset.h"
 
 /* Indicator values per year and committee.  Names (for style "indicator" keys):
@@ -33,11 +34,14 @@ typedef struct {
 } pm_analysis;
 
 /* Joins platforms and projects to committees (point in polygon), measures areas in
- * area_crs (a projected CRS such as EPSG:4549) and computes the indicator table.
- * Points outside every committee are reported as warnings in diag.  out is
+ * cfg->print_crs (a projected CRS such as EPSG:4549) and computes the indicator table
+ * (population and households: each year's from the evaluation table or the statistics
+ * joined to it, else the committees file's).  Points outside every committee are
+ * warnings in diag; most points of a source outside is an error unless the source
+ * says "allow_outside".  out is
  * initialised by the call; free with pm_analysis_fini.  PM_EDATA if area_crs is
  * unusable, PM_ENOMEM. */
-pm_status pm_analysis_run(const pm_dataset *ds, const char *area_crs, pm_diag *diag,
+pm_status pm_analysis_run(const pm_dataset *ds, const pm_config *cfg, pm_diag *diag,
                           pm_analysis *out);
 void pm_analysis_fini(pm_analysis *a);
 

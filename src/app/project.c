@@ -145,7 +145,7 @@ pm_status pm_project_open_ex(const char *config_path, const char *maps, const pm
     if (ds == PM_ENOMEM || ds == PM_EIO) return ds;
     if (st) return st;
     if (ds) return ds;
-    st = pm_analysis_run(p->ds, p->cfg->print_crs, diag, &p->an);
+    st = pm_analysis_run(p->ds, p->cfg, diag, &p->an);
     if (!st) st = pm_results_build((const pm_style *const *)p->styles, p->nstyles, &p->an.tab, diag,
                                    &p->res);
     if (!st && diag->errors > errors0) st = PM_EDATA;

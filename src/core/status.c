@@ -74,34 +74,63 @@ void pm_diag_fini(pm_diag *d)
         free(d->items[i].feature);
         free(d->items[i].field);
         free(d->items[i].message);
+        free(d->items[i].code);
+        free(d->items[i].name);
     }
     free(d->items);
     memset(d, 0, sizeof *d);
 }
 
-void pm_diag_add(pm_diag *d, pm_severity sev, const char *file, const char *feature,
-                 const char *field, const char *fmt, ...)
+static void add(pm_diag *d, pm_severity sev, const pm_at *at, const char *field, char *msg)
 {
     if (d->count == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
         pm_problem *n = realloc(d->items, cap * sizeof *n);
-        if (!n) { d->oom = 1; return; }
+        if (!n) { d->oom = 1; free(msg); return; }
         d->items = n;
         d->cap = cap;
     }
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vasprintf_new(fmt, ap);
-    va_end(ap);
-    pm_problem p = { sev, pm_strdup(file ? file : ""), pm_strdup(feature ? feature : ""),
-                     pm_strdup(field ? field : ""), msg };
-    if (!p.file || !p.feature || !p.field || !p.message) {
-        free(p.file); free(p.feature); free(p.field); free(p.message);
+    const char *code = at->code ? at->code : "", *name = at->name ? at->name : "";
+    char *feature = NULL;
+    const char *w = at->where ? at->where : "";
+    if ((*code || *name) && *w)
+        feature = pm_asprintf("%s (%s%s%s)", w, code, *code && *name ? " " : "", name);
+    else if (*code || *name)
+        feature = pm_asprintf("%s%s%s", code, *code && *name ? " " : "", name);
+    else
+        feature = pm_strdup(w);
+    pm_problem p = { sev, pm_strdup(at->file ? at->file : ""), feature, pm_strdup(field ? field : ""),
+                     msg, pm_strdup(code), pm_strdup(name) };
+    if (!p.file || !p.feature || !p.field || !p.message || !p.code || !p.name) {
+        free(p.file); free(p.feature); free(p.field); free(p.message); free(p.code); free(p.name);
         d->oom = 1;
         return;
     }
     d->items[d->count++] = p;
     if (sev == PM_SEV_ERROR) d->errors++;
+}
+
+void pm_diag_add(pm_diag *d, pm_severity sev, const char *file, const char *feature,
+                 const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vasprintf_new(fmt, ap);
+    va_end(ap);
+    pm_at at = { file, feature, NULL, NULL };
+    if (!msg) { d->oom = 1; return; }
+    add(d, sev, &at, field, msg);
+}
+
+void pm_diag_at(pm_diag *d, pm_severity sev, const pm_at *at, const char *field,
+                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vasprintf_new(fmt, ap);
+    va_end(ap);
+    if (!msg) { d->oom = 1; return; }
+    add(d, sev, at, field, msg);
 }
 
 char *pm_problem_format(const pm_problem *p)
@@ -112,13 +141,40 @@ char *pm_problem_format(const pm_problem *p)
                        *p->field ? ": " : "", p->message);
 }
 
+/* Same kind: one problem repeated on another feature of the same file. */
+static int same_kind(const pm_problem *a, const pm_problem *b)
+{
+    return a->severity == b->severity && *a->feature && *b->feature && strcmp(a->file, b->file) == 0
+           && strcmp(a->field, b->field) == 0 && strcmp(a->message, b->message) == 0;
+}
+
 void pm_diag_print(const pm_diag *d, void *stdio_file)
 {
+    enum { SHOWN = 3 };
     FILE *f = stdio_file;
+    unsigned char *done = calloc(d->count + 1, 1);
     for (size_t i = 0; i < d->count; i++) {
+        if (done && done[i]) continue;
         char *s = pm_problem_format(&d->items[i]);
         fprintf(f, "%s\n", s ? s : d->items[i].message);
         free(s);
+        if (!done) continue;
+        size_t shown = 1, more = 0;
+        for (size_t j = i + 1; j < d->count; j++) {
+            if (done[j] || !same_kind(&d->items[i], &d->items[j])) continue;
+            done[j] = 1;
+            if (shown++ < SHOWN) {
+                s = pm_problem_format(&d->items[j]);
+                fprintf(f, "%s\n", s ? s : d->items[j].message);
+                free(s);
+            } else {
+                more++;
+            }
+        }
+        if (more) fprintf(f, "%s: %s%s%s%s: and %zu more feature%s\n", d->items[i].file,
+                          d->items[i].severity == PM_SEV_WARNING ? "warning: " : "", d->items[i].field,
+                          *d->items[i].field ? ": " : "", d->items[i].message, more, more > 1 ? "s" : "");
     }
+    free(done);
     if (d->oom) fprintf(f, "(further problems were lost: out of memory)\n");
 }

@@ -28,7 +28,16 @@ typedef struct {
     char *feature; /* "feature 12 (310107015012)", "line 7", or "" */
     char *field;   /* field or key, or "" */
     char *message; /* the problem, with a hint where one helps */
+    char *code;    /* the feature's code (committee code), or "" */
+    char *name;    /* the feature's name, or "" */
 } pm_problem;
+
+/* Where a problem is: its file, the feature's place in it ("feature 12", "line 7",
+ * "sheet 测评 row 4"), and the feature's code and name when known.  All borrowed, any
+ * may be NULL. */
+typedef struct {
+    const char *file, *where, *code, *name;
+} pm_at;
 
 /* An append-only list of problems, owned by the caller (one per run or per worker:
  * never shared between threads without a lock).  Loading and validation record every
@@ -47,7 +56,13 @@ void pm_diag_fini(pm_diag *d);
 void pm_diag_add(pm_diag *d, pm_severity sev, const char *file, const char *feature,
                  const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-/* Prints every problem as "file: feature: field: message" (one line each). */
+/* Records a problem about a feature: printed as "file: feature 12 (code name): field:
+ * message", kept with code and name apart for check --json. */
+void pm_diag_at(pm_diag *d, pm_severity sev, const pm_at *at, const char *field,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Prints every problem as "file: feature: field: message" (one line each).  Problems
+ * of one kind in one file (same severity, file, field and message, on different
+ * features) are summarised: the first three, then "and N more features". */
 void pm_diag_print(const pm_diag *d, void *stdio_file);
 /* Formats one problem into a newly allocated string (caller frees), NULL on OOM. */
 char *pm_problem_format(const pm_problem *p);

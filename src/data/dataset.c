@@ -3,101 +3,26 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/fileio.h"
+#include "data/load.h"
+#include "data/ogrgeom.h"
 #include "data/vector.h"
 
-static const char *const default_field[PM_F_COUNT] = {
-    "code", "name", "households", "population", "parent", "category", "partner", "status", "year"
-};
+/* A committee has at most this many households or residents (a city has 25 million). */
+#define COUNT_LIMIT 1e7
 
-static const char *fname(const pm_source *s, pm_field_role r)
+/* A name that cannot be printed as it is: control characters (ESC sequences, tabs,
+ * line breaks) would garble posters and spreadsheets and can drive terminals. */
+static int has_control(const char *s)
 {
-    return s->field[r] ? s->field[r] : default_field[r];
-}
-
-static void err_at(pm_diag *d, const pm_vlayer *l, const pm_vfeature *f, const char *id,
-                   const char *field, const char *msg)
-{
-    char *where = f ? pm_vfeature_where(l, f, id) : NULL;
-    pm_diag_add(d, PM_SEV_ERROR, l->file, where, field, "%s", msg);
-    free(where);
-}
-
-/* Looks up a required field; records a problem naming the available ones if absent. */
-static int need_field(pm_diag *d, const pm_vlayer *l, const pm_source *s, pm_field_role r)
-{
-    int i = pm_vlayer_field(l, fname(s, r));
-    if (i < 0) {
-        char list[512] = "";
-        for (size_t k = 0; k < l->nfields && strlen(list) < 400; k++) {
-            strcat(list, k ? ", " : "");
-            strncat(list, l->fields[k], 64);
-        }
-        pm_diag_add(d, PM_SEV_ERROR, l->file, "", fname(s, r), "no such field (the file has: "
-                    "%s); map it under \"fields\" in the config", list);
-    }
-    return i;
-}
-
-/* Parses a number; 0 if text is not one. */
-static int parse_num(const char *text, double *v)
-{
-    if (!text) return 0;
-    char *end;
-    while (isspace((unsigned char)*text)) text++;
-    *v = strtod(text, &end);
-    while (isspace((unsigned char)*end)) end++;
-    return end != text && *end == '\0' && isfinite(*v);
-}
-
-/* Normalises a committee code: digits only, trailing ".0" from float columns dropped.
- * Returns a new string, or NULL if the text is not a 12-digit code. */
-/* A code written in scientific notation by a spreadsheet ("3.10107015001E+11"): its
- * 12 digits if the mantissa kept them all, else NULL (the digits are lost). */
-static char *sci_code(const char *t)
-{
-    size_t digits = 0;
-    const char *p = t;
-    for (; *p && *p != 'e' && *p != 'E'; p++) {
-        if (isdigit((unsigned char)*p)) digits++;
-        else if (*p != '.') return NULL;
-    }
-    double v;
-    if (!*p || digits < 12 || !parse_num(t, &v) || v < 1e11 || v >= 1e12 || v != floor(v)) return NULL;
-    return pm_asprintf("%.0f", v);
-}
-
-static char *norm_code(const char *t)
-{
-    if (!t) return NULL;
-    while (isspace((unsigned char)*t)) t++;
-    if (strpbrk(t, "eE")) return sci_code(t);
-    size_t n = 0;
-    while (isdigit((unsigned char)t[n])) n++;
-    const char *rest = t + n;
-    if (*rest == '.') { rest++; while (*rest == '0') rest++; }
-    while (isspace((unsigned char)*rest)) rest++;
-    if (n != 12 || *rest) return NULL;
-    char *c = malloc(13);
-    if (c) { memcpy(c, t, 12); c[12] = '\0'; }
-    return c;
-}
-
-/* Why text is not a code, with a hint for what spreadsheets do to long numbers. */
-static const char *code_problem(const char *t)
-{
-    if (!t) return "missing committee code";
-    if (strpbrk(t, "eE")) return "not a 12-digit committee code: a spreadsheet stored it as a "
-                                 "number and lost digits (format the column as text)";
-    size_t n = 0;
-    for (const char *p = t; *p; p++) n += isdigit((unsigned char)*p) != 0;
-    if (n == 11) return "not a 12-digit committee code: 11 digits (a leading zero lost? "
-                        "format the column as text)";
-    return "not a 12-digit committee code";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return 1;
+    return 0;
 }
 
 static size_t code_hash(const char *code)
@@ -118,52 +43,150 @@ static size_t *code_slot(const pm_dataset *ds, const char *code)
     return &ds->code_slot[i];
 }
 
+/* The parent of each committee (a name), the parents in the order of their first
+ * committee by code, and each parent's polygon dissolved from its committees. */
+static pm_status build_parents(pm_diag *d, pm_dataset *ds, char **parent_of, const char *file)
+{
+    size_t n = ds->ncommittees;
+    size_t *order = malloc((n + 1) * sizeof *order);
+    ds->parents = calloc(n + 1, sizeof *ds->parents);
+    if (!order || !ds->parents) { free(order); return PM_ENOMEM; }
+    for (size_t c = 0; c < n; c++) order[c] = c;
+    for (size_t i = 1; i < n; i++) { /* by code: committees files come in any order */
+        size_t v = order[i], j = i;
+        while (j > 0 && strcmp(ds->committees[order[j - 1]].code, ds->committees[v].code) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t c = order[i];
+        if (!parent_of[c]) continue;
+        long k = -1;
+        for (size_t p = 0; p < ds->nparents && k < 0; p++) if (strcmp(ds->parents[p].name, parent_of[c]) == 0) k = (long)p;
+        if (k < 0) {
+            k = (long)ds->nparents++;
+            ds->parents[k].name = parent_of[c];
+            parent_of[c] = NULL;
+        }
+        ds->committees[c].parent = k;
+        ds->parents[k].ncommittees++;
+    }
+    free(order);
+    const pm_geom **polys = calloc(n + 1, sizeof *polys);
+    if (!polys) return PM_ENOMEM;
+    pm_status st = PM_OK;
+    for (size_t p = 0; !st && p < ds->nparents; p++) {
+        size_t m = 0;
+        for (size_t c = 0; c < n; c++) if (ds->committees[c].parent == (long)p) polys[m++] = &ds->committees[c].geom;
+        char *err = NULL;
+        st = pm_geom_union(polys, m, &ds->parents[p].geom, &err);
+        if (st == PM_EDATA) {
+            pm_diag_add(d, PM_SEV_ERROR, file, "", "parent", "%s: the committees cannot be dissolved "
+                        "into one outline: %s", ds->parents[p].name, err ? err : "GEOS failed");
+            st = PM_OK;
+        }
+        free(err);
+    }
+    free(polys);
+    return st;
+}
+
+/* One committee from feature f: code, name and numbers checked; problems name both
+ * features of a duplicate code. */
+static pm_status committee_of(pm_diag *d, const pm_source *s, pm_vlayer *l, pm_vfeature *f,
+                              const int fld[5], pm_dataset *ds, const size_t *first_feat)
+{
+    char *code = pm_load_code(f->attrs[fld[0]]);
+    const char *id = code ? code : f->attrs[fld[0]], *name = f->attrs[fld[1]];
+    if (!code) pm_load_err(d, l, f, NULL, name, pm_load_fname(s, PM_F_CODE), pm_load_code_problem(f->attrs[fld[0]]));
+    size_t *slot = code ? code_slot(ds, code) : NULL;
+    if (slot && *slot) {
+        const pm_committee *o = &ds->committees[*slot - 1];
+        const pm_vfeature *of = &l->feats[first_feat[*slot - 1]];
+        char *where = pm_vfeature_where(l, of, NULL);
+        char *m = pm_asprintf("duplicate committee code: also %s (%s %s) in %s", where ? where : "another feature",
+                              o->code, o->name, pm_vfeature_file(l, of));
+        pm_load_err(d, l, f, id, name, pm_load_fname(s, PM_F_CODE), m ? m : "duplicate committee code");
+        free(m);
+        free(where);
+    }
+    if (!name) pm_load_err(d, l, f, id, NULL, pm_load_fname(s, PM_F_NAME), "missing name");
+    else if (has_control(name))
+        pm_load_err(d, l, f, id, NULL, pm_load_fname(s, PM_F_NAME), "the name holds control characters "
+                    "(line breaks, tabs or escape codes): correct it in the file");
+    double hh = NAN, pop = NAN;
+    if (fld[2] >= 0 && f->attrs[fld[2]] && (!pm_load_num(f->attrs[fld[2]], &hh) || hh < 0 || hh > COUNT_LIMIT))
+        pm_load_err(d, l, f, id, name, pm_load_fname(s, PM_F_HOUSEHOLDS), "not a number of households");
+    if (fld[3] >= 0 && f->attrs[fld[3]] && (!pm_load_num(f->attrs[fld[3]], &pop) || pop < 0 || pop > COUNT_LIMIT))
+        pm_load_err(d, l, f, id, name, pm_load_fname(s, PM_F_POPULATION), "not a number of residents");
+    if (f->geom.kind != PM_GEOM_POLYGON || f->geom.nrings == 0) {
+        char *m = f->geom.kind ? pm_strdup("not a polygon")
+                : pm_asprintf("empty or missing geometry%s%s", l->lost_cause ? ": " : "",
+                              l->lost_cause ? l->lost_cause : "");
+        pm_load_err(d, l, f, id, name, "geometry", m ? m : "no geometry");
+        free(m);
+    }
+    pm_committee *c = &ds->committees[ds->ncommittees++];
+    c->code = code;
+    c->parent = -1;
+    if (slot && !*slot) *slot = ds->ncommittees; /* the first with this code */
+    c->name = pm_strdup(name ? name : "");
+    c->households = isnan(hh) ? NAN : hh;
+    c->population = isnan(pop) ? NAN : pop;
+    c->geom = f->geom; /* take ownership */
+    c->file = f->file;
+    c->fid = f->fid;
+    memset(&f->geom, 0, sizeof f->geom);
+    return c->name ? PM_OK : PM_ENOMEM;
+}
+
 static pm_status load_committees(const pm_config *cfg, pm_diag *d, pm_dataset *ds)
 {
     const pm_source *s = &cfg->committees;
     pm_vlayer l;
     pm_status st = pm_vlayer_read(s, PM_READ_GEOM, d, &l);
-    int fc = -1, fn = -1, fh = -1, fp = -1;
+    int fld[5] = { -1, -1, -1, -1, -1 };
+    size_t *first_feat = NULL;
+    char **parent_of = NULL;
     if (st == PM_OK || (st == PM_EDATA && l.n > 0)) {
-        fc = need_field(d, &l, s, PM_F_CODE);
-        fn = need_field(d, &l, s, PM_F_NAME);
-        fh = need_field(d, &l, s, PM_F_HOUSEHOLDS);
-        fp = need_field(d, &l, s, PM_F_POPULATION);
+        fld[0] = pm_load_field(d, &l, s, PM_F_CODE, 1);
+        fld[1] = pm_load_field(d, &l, s, PM_F_NAME, 1);
+        fld[2] = pm_load_field(d, &l, s, PM_F_HOUSEHOLDS, 0); /* optional: statistics may give them */
+        fld[3] = pm_load_field(d, &l, s, PM_F_POPULATION, 0);
+        fld[4] = pm_load_field(d, &l, s, PM_F_PARENT, 0);
     }
-    if (st == PM_ENOMEM || fc < 0 || fn < 0 || fh < 0 || fp < 0) goto done;
+    if (st != PM_ENOMEM && pm_load_note_source(ds, "committees", s, &l) != PM_OK) st = PM_ENOMEM;
+    if (st == PM_ENOMEM || fld[0] < 0 || fld[1] < 0 || (s->field[PM_F_HOUSEHOLDS] && fld[2] < 0)
+        || (s->field[PM_F_POPULATION] && fld[3] < 0) || (s->field[PM_F_PARENT] && fld[4] < 0))
+        goto done;
     if (l.n == 0) { pm_diag_add(d, PM_SEV_ERROR, l.file, "", "", "no committees in the file"); goto done; }
     ds->committees = calloc(l.n, sizeof *ds->committees);
-    if (!ds->committees) { st = PM_ENOMEM; goto done; }
+    first_feat = calloc(l.n, sizeof *first_feat);
+    parent_of = calloc(l.n, sizeof *parent_of);
+    ds->committee_files = calloc(l.nfiles + 1, sizeof *ds->committee_files);
+    if (!ds->committees || !first_feat || !parent_of || !ds->committee_files) { st = PM_ENOMEM; goto done; }
+    for (size_t i = 0; i < l.nfiles; i++)
+        if (!(ds->committee_files[ds->ncommittee_files++] = pm_strdup(l.files[i]))) { st = PM_ENOMEM; goto done; }
     ds->ncode_slots = 16; /* at most half full */
     while (ds->ncode_slots < 2 * l.n) ds->ncode_slots *= 2;
     ds->code_slot = calloc(ds->ncode_slots, sizeof *ds->code_slot);
     if (!ds->code_slot) { ds->ncode_slots = 0; st = PM_ENOMEM; goto done; }
-    for (size_t i = 0; i < l.n; i++) {
-        pm_vfeature *f = &l.feats[i];
-        char *code = norm_code(f->attrs[fc]);
-        const char *id = code ? code : f->attrs[fc];
-        if (!code) err_at(d, &l, f, NULL, fname(s, PM_F_CODE), code_problem(f->attrs[fc]));
-        size_t *slot = code ? code_slot(ds, code) : NULL;
-        if (slot && *slot) err_at(d, &l, f, id, fname(s, PM_F_CODE), "duplicate committee code");
-        if (!f->attrs[fn]) err_at(d, &l, f, id, fname(s, PM_F_NAME), "missing name");
-        double hh = NAN, pop = NAN;
-        if (!parse_num(f->attrs[fh], &hh) || hh < 0)
-            err_at(d, &l, f, id, fname(s, PM_F_HOUSEHOLDS), "not a non-negative number");
-        if (!parse_num(f->attrs[fp], &pop) || pop < 0)
-            err_at(d, &l, f, id, fname(s, PM_F_POPULATION), "not a non-negative number");
-        if (f->geom.kind != PM_GEOM_POLYGON || f->geom.nrings == 0)
-            err_at(d, &l, f, id, "geometry", f->geom.kind ? "not a polygon" : "empty or missing geometry");
-        pm_committee *c = &ds->committees[ds->ncommittees++];
-        c->code = code;
-        if (slot && !*slot) *slot = ds->ncommittees; /* the first with this code */
-        c->name = pm_strdup(f->attrs[fn] ? f->attrs[fn] : "");
-        c->households = hh;
-        c->population = pop;
-        c->geom = f->geom; /* take ownership */
-        memset(&f->geom, 0, sizeof f->geom);
-        if (!c->name) { st = PM_ENOMEM; break; }
+    for (size_t i = 0; !st && i < l.n; i++) {
+        first_feat[ds->ncommittees] = i;
+        if (fld[4] >= 0 && l.feats[i].attrs[fld[4]]) parent_of[ds->ncommittees] = pm_strdup(l.feats[i].attrs[fld[4]]);
+        else if (fld[4] >= 0)
+            pm_load_err(d, &l, &l.feats[i], l.feats[i].attrs[fld[0]], l.feats[i].attrs[fld[1]],
+                        pm_load_fname(s, PM_F_PARENT), "missing parent (every committee needs one once the "
+                        "config names a parent field)");
+        st = committee_of(d, s, &l, &l.feats[i], fld, ds, first_feat);
     }
+    if (!st && fld[4] >= 0) st = build_parents(d, ds, parent_of, l.file);
 done:
+    for (size_t i = 0; parent_of && i < l.n; i++) free(parent_of[i]);
+    free(parent_of);
+    free(first_feat);
     pm_vlayer_fini(&l);
     return st == PM_ENOMEM ? st : PM_OK;
 }
@@ -184,32 +207,38 @@ static pm_site_status parse_status(const char *t, int *known)
     return PM_SITE_OTHER;
 }
 
-static pm_status load_sites(const pm_source *s, pm_diag *d, pm_site **out, size_t *nout)
+static pm_status load_sites(const char *role, const pm_source *s, pm_diag *d, pm_dataset *ds,
+                            pm_site **out, size_t *nout)
 {
     pm_vlayer l;
     pm_status st = pm_vlayer_read(s, PM_READ_GEOM, d, &l);
-    int fn = st == PM_ENOMEM ? -1 : need_field(d, &l, s, PM_F_NAME);
-    int fcat = pm_vlayer_field(&l, fname(s, PM_F_CATEGORY));
+    int fn = st == PM_ENOMEM ? -1 : pm_load_field(d, &l, s, PM_F_NAME, 1);
+    int fcat = pm_vlayer_field(&l, pm_load_fname(s, PM_F_CATEGORY));
     if (fcat < 0) fcat = pm_vlayer_field(&l, "type");
-    int fpart = pm_vlayer_field(&l, fname(s, PM_F_PARTNER));
-    int fstat = pm_vlayer_field(&l, fname(s, PM_F_STATUS));
-    if (fn < 0) goto done;
+    int fpart = pm_vlayer_field(&l, pm_load_fname(s, PM_F_PARTNER));
+    int fstat = pm_vlayer_field(&l, pm_load_fname(s, PM_F_STATUS));
+    if (st != PM_ENOMEM && pm_load_note_source(ds, role, s, &l) != PM_OK) st = PM_ENOMEM;
+    if (fn < 0 || st == PM_ENOMEM) goto done;
     *out = calloc(l.n + 1, sizeof **out);
     if (!*out) { st = PM_ENOMEM; goto done; }
     for (size_t i = 0; i < l.n; i++) {
         pm_vfeature *f = &l.feats[i];
         if (f->geom.kind != PM_GEOM_POINT || f->geom.npts == 0) {
-            err_at(d, &l, f, f->attrs[fn], "geometry", f->geom.kind ? "not a point" : "empty or missing geometry");
+            char *m = f->geom.kind ? pm_strdup("not a point")
+                    : pm_asprintf("empty or missing geometry%s%s", l.lost_cause ? ": " : "", l.lost_cause ? l.lost_cause : "");
+            pm_load_err(d, &l, f, NULL, f->attrs[fn], "geometry", m ? m : "no geometry");
+            free(m);
             continue;
         }
         pm_site *p = &(*out)[(*nout)++];
         int known = 1;
         p->status = fstat >= 0 ? parse_status(f->attrs[fstat], &known) : PM_SITE_RUNNING;
         if (!known) {
-            char *where = pm_vfeature_where(&l, f, f->attrs[fn]);
-            pm_diag_add(d, PM_SEV_WARNING, l.file, where, fname(s, PM_F_STATUS), "unknown status "
-                        "\"%s\" (expected running, planned or finished): counted as not running",
-                        f->attrs[fstat] ? f->attrs[fstat] : "");
+            char *where = pm_vfeature_where(&l, f, NULL);
+            pm_at at = { pm_vfeature_file(&l, f), where, NULL, f->attrs[fn] };
+            pm_diag_at(d, PM_SEV_WARNING, &at, pm_load_fname(s, PM_F_STATUS), "unknown status "
+                       "\"%s\" (expected running, planned or finished): counted as not running",
+                       f->attrs[fstat] ? f->attrs[fstat] : "");
             free(where);
         }
         p->name = pm_strdup(f->attrs[fn] ? f->attrs[fn] : "");
@@ -223,179 +252,21 @@ done:
     return st == PM_ENOMEM ? st : PM_OK;
 }
 
-/* Decides which columns of the table are indicators: the configured mapping, or every
- * column but code, year and text columns. */
-static pm_status eval_columns(const pm_source *s, pm_diag *d, const pm_vlayer *l, int fc,
-                              int fy, pm_evaltable *t, int **colidx)
-{
-    static const char *const skip[] = { "name", "note", "remark", "名称", "备注", NULL };
-    size_t cap = s->ncols ? s->ncols : l->nfields;
-    t->cols = calloc(cap + 1, sizeof *t->cols);
-    *colidx = calloc(cap + 1, sizeof **colidx);
-    if (!t->cols || !*colidx) return PM_ENOMEM;
-    for (size_t i = 0; i < cap; i++) {
-        const char *ind;
-        int k;
-        if (s->ncols) {
-            ind = s->col_ind[i];
-            k = pm_vlayer_field(l, s->col_name[i]);
-            if (k < 0) {
-                pm_diag_add(d, PM_SEV_ERROR, l->file, "", s->col_name[i], "no such column "
-                            "(mapped to indicator \"%s\" in the config)", ind);
-                continue;
-            }
-        } else {
-            k = (int)i;
-            ind = l->fields[i];
-            int skipped = k == fc || k == fy;
-            for (const char *const *sk = skip; *sk; sk++)
-                if (strcasecmp(*sk, ind) == 0) skipped = 1;
-            if (skipped) continue;
-        }
-        (*colidx)[t->ncols] = k;
-        if (!(t->cols[t->ncols++] = pm_strdup(ind))) return PM_ENOMEM;
-    }
-    return PM_OK;
-}
-
-static void check_value(const pm_config *cfg, pm_diag *d, const pm_vlayer *l,
-                        const pm_vfeature *f, const char *id, const char *col,
-                        const char *text, const char *ind, double *v)
-{
-    *v = NAN;
-    if (!text) return; /* empty cell: no data */
-    if (!parse_num(text, v)) {
-        char *m = pm_asprintf("not a number: \"%s\"", text);
-        err_at(d, l, f, id, col, m ? m : "not a number");
-        free(m);
-        *v = NAN;
-        return;
-    }
-    double lo, hi;
-    if (pm_config_range(cfg, ind, &lo, &hi) && (*v < lo || *v > hi)) {
-        char *m = isinf(hi) ? pm_asprintf("%g is out of range (must be at least %g)", *v, lo)
-                            : pm_asprintf("%g is out of range (%g to %g)", *v, lo, hi);
-        err_at(d, l, f, id, col, m ? m : "out of range");
-        free(m);
-    }
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
-/* Reads the evaluation rows; records unknown codes, bad years, duplicates, bad values. */
-static pm_status load_evals(const pm_config *cfg, pm_diag *d, pm_dataset *ds, int committees_ok)
-{
-    const pm_source *s = &cfg->evaluations;
-    pm_evaltable *t = &ds->eval;
-    pm_vlayer l;
-    int *colidx = NULL;
-    long *seen = NULL;
-    pm_status st = pm_vlayer_read(s, PM_READ_TABLE, d, &l);
-    int fc = st == PM_ENOMEM ? -1 : need_field(d, &l, s, PM_F_CODE);
-    int fy = st == PM_ENOMEM ? -1 : need_field(d, &l, s, PM_F_YEAR);
-    if (fc < 0 || fy < 0) goto done;
-    if ((st = eval_columns(s, d, &l, fc, fy, t, &colidx)) != PM_OK) goto done;
-    t->year = calloc(l.n + 1, sizeof *t->year);
-    t->committee = calloc(l.n + 1, sizeof *t->committee);
-    t->values = calloc((l.n + 1) * (t->ncols + 1), sizeof *t->values);
-    seen = calloc(l.n + 1, sizeof *seen);
-    if (!t->year || !t->committee || !t->values || !seen) { st = PM_ENOMEM; goto done; }
-    for (size_t i = 0; i < l.n; i++) {
-        pm_vfeature *f = &l.feats[i];
-        char *code = norm_code(f->attrs[fc]);
-        const char *id = code ? code : f->attrs[fc];
-        long c = code ? pm_dataset_find(ds, code) : -1;
-        double yv;
-        int ok = 1;
-        if (!code) { err_at(d, &l, f, NULL, fname(s, PM_F_CODE), code_problem(f->attrs[fc])); ok = 0; }
-        else if (c < 0) {
-            /* against a committees file that failed to load, every code is unknown:
-             * one line says so instead of one per row */
-            if (committees_ok) err_at(d, &l, f, id, fname(s, PM_F_CODE), "unknown committee code (not in the committees file)");
-            ok = 0;
-        }
-        if (!parse_num(f->attrs[fy], &yv) || yv != floor(yv) || yv < 1900 || yv > 2200) {
-            err_at(d, &l, f, id, fname(s, PM_F_YEAR), "not a year (1900-2200)");
-            ok = 0;
-        }
-        for (size_t r = 0; ok && r < t->nrows; r++)
-            if (t->committee[r] == (size_t)c && t->year[r] == (int)yv) {
-                char *m = pm_asprintf("duplicate row for this committee and year (first on %s %ld)",
-                                      l.feats[seen[r]].line ? "line" : "feature",
-                                      l.feats[seen[r]].line ? l.feats[seen[r]].line : l.feats[seen[r]].fid);
-                err_at(d, &l, f, id, fname(s, PM_F_YEAR), m ? m : "duplicate row");
-                free(m);
-                ok = 0;
-            }
-        /* values are checked on every row, kept only for valid ones */
-        size_t r = t->nrows;
-        for (size_t k = 0; k < t->ncols; k++)
-            check_value(cfg, d, &l, f, id, l.fields[colidx[k]], f->attrs[colidx[k]],
-                        t->cols[k], &t->values[r * t->ncols + k]);
-        if (ok) {
-            t->nrows++;
-            seen[r] = (long)i;
-            t->committee[r] = (size_t)c;
-            t->year[r] = (int)yv;
-        }
-        free(code);
-    }
-    if (l.n == 0) pm_diag_add(d, PM_SEV_ERROR, l.file, "", "", "the table has no rows");
-    if (!committees_ok && l.n)
-        pm_diag_add(d, PM_SEV_ERROR, l.file, "", "code", "committee codes not checked: the "
-                    "committees file has errors (see above)");
-done:
-    free(colidx);
-    free(seen);
-    pm_vlayer_fini(&l);
-    return st == PM_ENOMEM ? st : PM_OK;
-}
-
-/* Distinct years, and a problem for every committee that lacks one of them. */
-static pm_status check_years(const pm_config *cfg, pm_diag *d, pm_dataset *ds)
-{
-    pm_evaltable *t = &ds->eval;
-    ds->years = calloc(t->nrows + 1, sizeof *ds->years);
-    if (!ds->years) return PM_ENOMEM;
-    for (size_t r = 0; r < t->nrows; r++) {
-        int dup = 0;
-        for (size_t k = 0; k < ds->nyears; k++) dup |= ds->years[k] == t->year[r];
-        if (!dup) ds->years[ds->nyears++] = t->year[r];
-    }
-    qsort(ds->years, ds->nyears, sizeof *ds->years, cmp_int);
-    const char *file = pm_path_basename(cfg->evaluations.path ? cfg->evaluations.path : "");
-    for (size_t c = 0; c < ds->ncommittees; c++)
-        for (size_t y = 0; y < ds->nyears; y++) {
-            int found = 0;
-            for (size_t r = 0; r < t->nrows && !found; r++)
-                found = t->committee[r] == c && t->year[r] == ds->years[y];
-            if (!found) {
-                char *who = pm_asprintf("committee %s (%s)", ds->committees[c].code, ds->committees[c].name);
-                /* a warning: the committee is drawn hatched as no data and counted
-                 * under 无数据 in the legend, as evaluations are sometimes incomplete */
-                pm_diag_add(d, PM_SEV_WARNING, file, who, "year", "no evaluation row for %d "
-                            "(drawn as no data)", ds->years[y]);
-                free(who);
-            }
-        }
-    return PM_OK;
-}
-
-static pm_status load_context(const pm_source *s, pm_diag *d, pm_ctxlayer *cl)
+static pm_status load_context(const pm_source *s, size_t idx, pm_diag *d, pm_dataset *ds,
+                              pm_ctxlayer *cl)
 {
     pm_vlayer l;
     pm_status st = pm_vlayer_read(s, PM_READ_GEOM, d, &l);
     cl->role = !strcmp(s->role, "river") ? PM_CTX_RIVER : !strcmp(s->role, "road") ? PM_CTX_ROAD : PM_CTX_AREA;
-    int fn = pm_vlayer_field(&l, fname(s, PM_F_NAME));
+    int fn = pm_vlayer_field(&l, pm_load_fname(s, PM_F_NAME));
     int fcl = pm_vlayer_field(&l, "class");
+    char role[32];
+    snprintf(role, sizeof role, "context[%zu]", idx);
+    if (st != PM_ENOMEM && pm_load_note_source(ds, role, s, &l) != PM_OK) st = PM_ENOMEM;
     cl->geoms = calloc(l.n + 1, sizeof *cl->geoms);
     cl->names = calloc(l.n + 1, sizeof *cl->names);
     cl->major = calloc(l.n + 1, sizeof *cl->major);
-    if (!cl->geoms || !cl->names || !cl->major) { st = PM_ENOMEM; goto done; }
+    if (st == PM_ENOMEM || !cl->geoms || !cl->names || !cl->major) { st = PM_ENOMEM; goto done; }
     for (size_t i = 0; i < l.n; i++) {
         pm_vfeature *f = &l.feats[i];
         if (!f->geom.kind) continue;
@@ -418,16 +289,17 @@ pm_status pm_dataset_load(const pm_config *cfg, pm_diag *d, pm_dataset **out)
     size_t errors0 = d->errors;
     pm_status st = load_committees(cfg, d, ds);
     int committees_ok = d->errors == errors0;
-    if (!st) st = load_sites(&cfg->platforms, d, &ds->platforms, &ds->nplatforms);
-    if (!st) st = load_sites(&cfg->projects, d, &ds->projects, &ds->nprojects);
-    if (!st) st = load_evals(cfg, d, ds, committees_ok);
-    if (!st && committees_ok) st = check_years(cfg, d, ds);
+    if (!st) st = load_sites("platforms", &cfg->platforms, d, ds, &ds->platforms, &ds->nplatforms);
+    if (!st) st = load_sites("projects", &cfg->projects, d, ds, &ds->projects, &ds->nprojects);
+    if (!st) st = pm_load_evaluations(cfg, d, ds, committees_ok);
+    if (!st && committees_ok) st = pm_load_years(cfg, d, ds);
     if (!st && cfg->ncontext) {
         ds->context = calloc(cfg->ncontext, sizeof *ds->context);
         if (!ds->context) st = PM_ENOMEM;
         for (size_t i = 0; !st && i < cfg->ncontext; i++, ds->ncontext++)
-            st = load_context(&cfg->context[i], d, &ds->context[i]);
+            st = load_context(&cfg->context[i], i, d, ds, &ds->context[i]);
     }
+    if (!st && committees_ok) pm_load_check_extents(cfg, d, ds);
     if (!st && d->errors > errors0) st = PM_EDATA;
     if (st) { pm_dataset_free(ds); return st; }
     *out = ds;
@@ -461,7 +333,20 @@ void pm_dataset_free(pm_dataset *ds)
     }
     free(ds->context);
     free(ds->years);
+    for (size_t i = 0; i < ds->nparents; i++) { free(ds->parents[i].name); pm_geom_fini(&ds->parents[i].geom); }
+    free(ds->parents);
+    for (size_t i = 0; i < ds->nsources; i++) { free(ds->sources[i].role); free(ds->sources[i].files); free(ds->sources[i].crs); }
+    free(ds->sources);
+    for (size_t i = 0; i < ds->ncommittee_files; i++) free(ds->committee_files[i]);
+    free(ds->committee_files);
     free(ds);
+}
+
+char *pm_dataset_where(const pm_dataset *d, size_t c)
+{
+    const pm_committee *cm = &d->committees[c];
+    const char *file = cm->file < d->ncommittee_files ? d->committee_files[cm->file] : "";
+    return pm_asprintf("%s: feature %ld (%s %s)", file, cm->fid, cm->code, cm->name);
 }
 
 long pm_dataset_find(const pm_dataset *d, const char *code)

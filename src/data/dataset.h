@@ -10,9 +10,33 @@
 typedef struct {
     char *code;         /* 12-digit committee code */
     char *name;         /* UTF-8 */
-    double households, population;
+    long parent;        /* index into the dataset's parents, -1 without a parent field */
+    double households, population; /* from the committees file; NAN where it has none
+                                    * (the indicator table takes each year's from the
+                                    * evaluations or statistics first) */
     pm_geom geom;       /* polygon, WGS 84 lon/lat */
+    unsigned file;      /* the committees file it came from (index into the source's files) */
+    long fid;           /* its feature id there */
 } pm_committee;
+
+/* A unit above the committees (a subdistrict, town or park district: "parent" field):
+ * its committees' union, dissolved through GEOS. */
+typedef struct {
+    char *name;         /* the parent field's value */
+    pm_geom geom;       /* WGS 84 lon/lat */
+    size_t ncommittees;
+} pm_parent;
+
+/* What was read from one source, for check's report and the cross-source checks. */
+typedef struct {
+    char *role;         /* "committees", "platforms", "projects", "evaluations",
+                         * "statistics", "context[0]" ... */
+    char *files;        /* "committees.shp", or the pattern and "(5 files)" */
+    char *crs;          /* the CRS the coordinates were read in; NULL for tables */
+    const char *crs_origin; /* "the file", "crs in the config", ... (static) or NULL */
+    pm_bbox extent;     /* WGS 84; empty for tables */
+    size_t features;    /* features or rows read */
+} pm_sourceinfo;
 
 typedef enum { PM_SITE_RUNNING, PM_SITE_PLANNED, PM_SITE_FINISHED, PM_SITE_OTHER } pm_site_status;
 
@@ -54,14 +78,24 @@ typedef struct {
     size_t ncontext;
     int *years;         /* distinct evaluation years, ascending */
     size_t nyears;
+    pm_parent *parents; /* in the order of their first committee by code; NULL, 0 without */
+    size_t nparents;
+    pm_sourceinfo *sources; /* every source read, in config order */
+    size_t nsources;
+    char **committee_files; /* base names of the committees files (feature file index) */
+    size_t ncommittee_files;
     size_t *code_slot;  /* codes hashed: committee index + 1 (the first with a code), 0 free */
     size_t ncode_slots; /* a power of two; 0 when no committees loaded */
 } pm_dataset;
 
 /* Loads every source of cfg and validates the whole (codes, names, duplicates,
- * unknown codes, missing years, non-numeric and out-of-range values).  Records every
- * problem in diag; returns PM_EDATA if any error was found (then *out is NULL).
- * *out is owned by the caller (pm_dataset_free). */
+ * unknown codes, missing years, non-numeric and out-of-range values, layers that do not
+ * overlap the committees, stray vertices far from the rest, points mostly outside every
+ * committee).  The statistics table's columns join the evaluation table (by code, and
+ * by year where it has a year column).  With a parent field, parents are dissolved.
+ * Records every problem in diag, each feature named by file, feature, code and name;
+ * returns PM_EDATA if any error was found (then *out is NULL).  *out is owned by the
+ * caller (pm_dataset_free). */
 pm_status pm_dataset_load(const pm_config *cfg, pm_diag *diag, pm_dataset **out);
 void pm_dataset_free(pm_dataset *d);
 
@@ -69,6 +103,9 @@ void pm_dataset_free(pm_dataset *d);
 long pm_dataset_find(const pm_dataset *d, const char *code);
 /* Index of the year in d->years, or -1. */
 long pm_dataset_year_index(const pm_dataset *d, int year);
+/* "feature 12 (320500000012 湖畔社区)" for committee c, for messages (caller frees). */
+char *pm_dataset_where(const pm_dataset *d, size_t c);
+
 /* Index of an evaluation column, or -1. */
 long pm_evaltable_col(const pm_evaltable *t, const char *name);
 

@@ -41,6 +41,10 @@ typedef struct {
     int is_csv;
     int is_xlsx;
     size_t bad_text;       /* features refused for their text */
+    size_t impossible;     /* features with coordinates impossible for the CRS */
+    pm_bbox bad_box;       /* their raw coordinates */
+    char *crs;             /* the CRS read in (owned) */
+    const char *crs_origin;
 } reader;
 
 static int ends_with(const char *s, const char *suf)
@@ -214,6 +218,14 @@ static pm_geom_kind kind_of(OGRGeometryH h)
     return 0;
 }
 
+/* A feature whose coordinates the CRS cannot hold: counted, reported once per file. */
+static int impossible(reader *r, const pm_geom *g)
+{
+    r->impossible++;
+    pm_bbox_union(&r->bad_box, &g->bbox);
+    return 0;
+}
+
 /* Checks raw coordinates against the source CRS, then reprojects to WGS 84. */
 static int check_and_project(reader *r, pm_vfeature *f)
 {
@@ -224,17 +236,14 @@ static int check_and_project(reader *r, pm_vfeature *f)
             problem(r, f, NULL, "geometry", "coordinates are not finite numbers");
             return 0;
         }
-        if (r->geographic && (fabs(p.x) > 180 || fabs(p.y) > 90)) {
-            char *m = pm_asprintf("coordinates (%.6g, %.6g) are impossible for a geographic "
-                                  "CRS (projected metres in a file that says WGS 84?)", p.x, p.y);
-            problem(r, f, NULL, "geometry", m ? m : "impossible coordinates");
-            free(m);
-            return 0;
-        }
+        if (r->geographic && (fabs(p.x) > 180 || fabs(p.y) > 90)) return impossible(r, g);
     }
-    if (r->proj && pm_proj_geom(r->proj, g) != PM_OK) {
-        problem(r, f, NULL, "geometry", "coordinates cannot be transformed to WGS 84");
-        return 0;
+    if (r->proj) {
+        pm_bbox raw = g->bbox;
+        if (pm_proj_geom(r->proj, g) != PM_OK) {
+            g->bbox = raw;
+            return impossible(r, g);
+        }
     }
     if (r->src->gcj02) { /* lon/lat of Chinese web maps: undo the GCJ-02 offset */
         for (size_t i = 0; i < g->npts; i++) g->pts[i] = pm_gcj02_to_wgs84(g->pts[i]);
@@ -284,14 +293,22 @@ static pm_status read_geom(reader *r, OGRFeatureH hf, pm_vfeature *f)
     return st;
 }
 
-/* The CRS of the layer as a string PROJ accepts ("EPSG:n" or WKT2), or the assumed one. */
+/* The CRS of the layer as a string PROJ accepts ("EPSG:n" or WKT2): the config's "crs"
+ * (a file's declaration can be wrong: every GeoJSON claims WGS 84), the file's, or the
+ * assumed one for a file that has none. */
 static char *layer_crs(reader *r, OGRLayerH lyr)
 {
+    if (r->src->crs) {
+        r->crs_origin = "crs in the config";
+        return pm_strdup(r->src->crs);
+    }
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lyr);
+    r->crs_origin = "the file";
     if (!srs) {
+        r->crs_origin = "assume_crs in the config";
         if (r->src->assume_crs) return pm_strdup(r->src->assume_crs);
         const char *what = r->is_csv ? "point columns without a coordinate system"
-                         : ends_with(r->src->path, ".shp") ? "no .prj file"
+                         : r->out->file && ends_with(r->out->file, ".shp") ? "no .prj file"
                          : "no coordinate system";
         pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, "", "", "%s: the coordinate system "
                     "is unknown; set assume_crs (e.g. \"EPSG:4326\") in the config if you "
@@ -324,15 +341,64 @@ static int setup_crs(reader *r, OGRLayerH lyr)
         ok = 0;
     }
     free(err);
-    free(crs);
+    r->crs = crs;
     return ok;
 }
 
-static int setup_encoding(reader *r, int is_shp)
+/* A short name of the CRS for messages: "EPSG:4326 (WGS 84)". */
+static char *crs_label(const char *crs)
+{
+    char *name = pm_proj_crs_name(crs);
+    char *r = strncmp(crs, "EPSG:", 5) == 0 || strncmp(crs, "+proj", 5) == 0
+        ? (name ? pm_asprintf("%s (%s)", crs, name) : pm_strdup(crs))
+        : (name ? pm_strdup(name) : pm_strdup("the declared CRS"));
+    free(name);
+    return r;
+}
+
+/* One problem for every feature whose coordinates the CRS cannot hold. */
+static void report_impossible(reader *r)
+{
+    if (!r->impossible) return;
+    char *crs = crs_label(r->crs ? r->crs : "EPSG:4326");
+    const pm_bbox *b = &r->bad_box;
+    int metres = fabs(b->minx) > 180 || fabs(b->maxx) > 180 || fabs(b->miny) > 90 || fabs(b->maxy) > 90;
+    int from_config = r->crs_origin && strcmp(r->crs_origin, "the file") != 0;
+    pm_diag_add(r->diag, PM_SEV_ERROR, r->out->file, "", "geometry", "%zu of %zu features have "
+                "coordinates impossible for %s, the CRS %s: x %.6g to %.6g, y %.6g to %.6g%s; %s",
+                r->impossible, r->out->n, crs ? crs : "the CRS",
+                from_config ? "set in the config" : "the file declares", b->minx, b->maxx, b->miny,
+                b->maxy, metres ? " (these look like metres of a projected grid)" : "",
+                from_config ? "is \"crs\" (or \"assume_crs\") on this source the file's real CRS?"
+                            : "set \"crs\" on this source to the file's real CRS (an EPSG code, WKT or "
+                              "a PROJ string such as \"+proj=tmerc ...\"; the data's supplier knows it)");
+    free(crs);
+}
+
+/* Why features came back without geometry, when the file tells: GDAL 3.6's Esri JSON
+ * reader drops polygons given as curveRings (true arcs). */
+static const char *lost_cause(const reader *r, const pm_vlayer *l, const char *path)
+{
+    int lost = 0;
+    for (size_t i = 0; i < l->n && !lost; i++) lost = l->feats[i].geom.kind == 0;
+    if (!lost || !l->driver || strcmp(l->driver, "ESRIJSON") != 0) return NULL;
+    (void)r;
+    char *text = NULL;
+    size_t len = 0;
+    const char *cause = NULL;
+    if (pm_read_file(path, 64u << 20, &text, &len, NULL) == PM_OK && strstr(text, "\"curveRings\""))
+        cause = "the file is Esri JSON with curveRings (true curves), which this GDAL's reader "
+                "drops; export the layer again with the curves densified (ArcGIS: Densify, or a "
+                "REST query with returnTrueCurves=false) or convert it to GeoJSON in QGIS or ArcGIS";
+    free(text);
+    return cause;
+}
+
+static int setup_encoding(reader *r, const char *path, int is_shp)
 {
     char *cpg = NULL;
     const char *enc = r->src->encoding;
-    if (!enc && is_shp) enc = cpg = read_cpg(r->src->path);
+    if (!enc && is_shp) enc = cpg = read_cpg(path);
     r->cd = (iconv_t)-1;
     r->enc = NULL;
     int ok = 1;
@@ -352,7 +418,7 @@ static int setup_encoding(reader *r, int is_shp)
     return ok;
 }
 
-static GDALDatasetH open_source(reader *r, int is_shp, int want_geom)
+static GDALDatasetH open_source(reader *r, const char *path, int is_shp, int want_geom)
 {
     const char *opts[8];
     int n = 0;
@@ -368,7 +434,7 @@ static GDALDatasetH open_source(reader *r, int is_shp, int want_geom)
         }
     }
     opts[n] = NULL;
-    GDALDatasetH ds = GDALOpenEx(r->src->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
                                  n ? opts : NULL, NULL);
     free(xo);
     free(yo);
@@ -437,33 +503,37 @@ static pm_status read_features(reader *r, OGRLayerH lyr, pm_read_mode mode)
     return st;
 }
 
-pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
-                         pm_vlayer *out)
+/* Reads one file (path, with src's settings) into out. */
+static pm_status read_one(const pm_source *src, const char *path, pm_read_mode mode, pm_diag *diag,
+                          pm_vlayer *out)
 {
     memset(out, 0, sizeof *out);
     pm_vector_init();
-    reader r = { .src = src, .diag = diag, .out = out, .cd = (iconv_t)-1 };
-    out->file = pm_strdup(src->path ? pm_path_basename(src->path) : "(no path)");
-    if (!out->file) return PM_ENOMEM;
-    if (!src->path) {
+    reader r = { .src = src, .diag = diag, .out = out, .cd = (iconv_t)-1, .bad_box = pm_bbox_empty() };
+    out->extent = pm_bbox_empty();
+    out->file = pm_strdup(path ? pm_path_basename(path) : "(no path)");
+    out->files = calloc(1, sizeof *out->files);
+    if (!out->file || !out->files || !(out->files[0] = pm_strdup(out->file))) return PM_ENOMEM;
+    out->nfiles = 1;
+    if (!path) {
         pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "no path given");
         return PM_EDATA;
     }
-    if (!pm_path_exists(src->path)) {
-        pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "cannot open %s: %s", src->path,
+    if (!pm_path_exists(path)) {
+        pm_diag_add(diag, PM_SEV_ERROR, out->file, "", "", "cannot open %s: %s", path,
                     strerror(ENOENT));
         return PM_EDATA;
     }
-    int is_shp = ends_with(src->path, ".shp") || ends_with(src->path, ".dbf");
-    r.is_csv = ends_with(src->path, ".csv") || ends_with(src->path, ".tsv");
-    r.is_xlsx = ends_with(src->path, ".xlsx") || ends_with(src->path, ".xlsm");
+    int is_shp = ends_with(path, ".shp") || ends_with(path, ".dbf");
+    r.is_csv = ends_with(path, ".csv") || ends_with(path, ".tsv");
+    r.is_xlsx = ends_with(path, ".xlsx") || ends_with(path, ".xlsm");
     char *xlsx_saved[2] = { NULL, NULL };
     if (r.is_xlsx) xlsx_settings(xlsx_saved);
     size_t errors0 = diag->errors;
     pm_status st = PM_OK;
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();
-    GDALDatasetH ds = open_source(&r, is_shp, mode == PM_READ_GEOM);
+    GDALDatasetH ds = open_source(&r, path, is_shp, mode == PM_READ_GEOM);
     OGRLayerH lyr = NULL;
     if (!ds) {
         const char *why = CPLGetLastErrorMsg();
@@ -491,7 +561,7 @@ pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
     }
     out->fields = calloc((size_t)nf + 1, sizeof *out->fields);
     if (!out->fields) { st = PM_ENOMEM; goto done; }
-    if (!setup_encoding(&r, is_shp)) goto done;
+    if (!setup_encoding(&r, path, is_shp)) goto done;
     for (int i = 0; i < nf; i++) {
         int bad = 0;
         out->fields[i] = decode(&r, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), &bad);
@@ -502,6 +572,15 @@ pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
     }
     if (mode == PM_READ_GEOM && !setup_crs(&r, lyr)) goto done;
     st = read_features(&r, lyr, mode);
+    if (!st && mode == PM_READ_GEOM) {
+        report_impossible(&r);
+        out->lost_cause = lost_cause(&r, out, path);
+        for (size_t i = 0; i < out->n; i++)
+            if (out->feats[i].geom.kind) pm_bbox_union(&out->extent, &out->feats[i].geom.bbox);
+        out->crs = r.crs;
+        r.crs = NULL;
+        out->crs_origin = r.crs_origin;
+    }
     if (!st && r.is_xlsx) {
         out->sheet = pm_strdup(OGR_L_GetName(lyr));
         st = out->sheet ? pm_sheet_promote_header(out, diag) : PM_ENOMEM;
@@ -512,6 +591,7 @@ done:
     CPLPopErrorHandler();
     if (r.cd != (iconv_t)-1) iconv_close(r.cd);
     pm_proj_free(r.proj);
+    free(r.crs);
     if (!st && diag->errors > errors0) st = PM_EDATA;
     return st;
 }
@@ -528,11 +608,99 @@ void pm_vlayer_fini(pm_vlayer *l)
     free(l->fields);
     free(l->feats);
     free(l->file);
+    for (size_t i = 0; l->files && i < l->nfiles; i++) free(l->files[i]);
+    free(l->files);
     free(l->driver);
     free(l->sheet);
+    free(l->crs);
     memset(l, 0, sizeof *l);
 }
 
+const char *pm_vfeature_file(const pm_vlayer *l, const pm_vfeature *f)
+{
+    return f->file < l->nfiles ? l->files[f->file] : l->file;
+}
+
+/* Index of name among the merged fields, added if new; -1 on OOM. */
+static long merged_field(pm_vlayer *m, const char *name)
+{
+    for (size_t i = 0; i < m->nfields; i++)
+        if (strcmp(m->fields[i], name) == 0) return (long)i;
+    char **nf = realloc(m->fields, (m->nfields + 1) * sizeof *nf);
+    if (!nf) return -1;
+    m->fields = nf;
+    if (!(m->fields[m->nfields] = pm_strdup(name))) return -1;
+    return (long)m->nfields++;
+}
+
+/* Merges the layers read from each file into m: fields by name (the union, in order of
+ * first appearance), the features in file order, each with its file index.  The parts
+ * are emptied (their features move). */
+static pm_status merge_parts(pm_vlayer *m, pm_vlayer *parts, size_t n)
+{
+    size_t total = 0;
+    m->files = calloc(n + 1, sizeof *m->files);
+    if (!m->files) return PM_ENOMEM;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < parts[k].nfields; i++)
+            if (merged_field(m, parts[k].fields[i]) < 0) return PM_ENOMEM;
+        total += parts[k].n;
+        if (!(m->files[m->nfiles++] = pm_strdup(parts[k].file))) return PM_ENOMEM;
+        pm_bbox_union(&m->extent, &parts[k].extent);
+    }
+    m->feats = calloc(total + 1, sizeof *m->feats);
+    if (!m->feats) return PM_ENOMEM;
+    for (size_t k = 0; k < n; k++) {
+        pm_vlayer *p = &parts[k];
+        for (size_t i = 0; i < p->n; i++) {
+            pm_vfeature *f = &m->feats[m->n];
+            *f = p->feats[i];
+            f->file = (unsigned)k;
+            f->attrs = calloc(m->nfields + 1, sizeof *f->attrs);
+            if (!f->attrs) { f->attrs = p->feats[i].attrs; return PM_ENOMEM; }
+            for (size_t j = 0; j < p->nfields; j++)
+                f->attrs[merged_field(m, p->fields[j])] = p->feats[i].attrs[j];
+            free(p->feats[i].attrs);
+            p->feats[i].attrs = NULL;
+            memset(&p->feats[i].geom, 0, sizeof p->feats[i].geom);
+            m->n++;
+        }
+        p->n = 0;
+        if (!m->lost_cause) m->lost_cause = p->lost_cause;
+    }
+    return PM_OK;
+}
+
+pm_status pm_vlayer_read(const pm_source *src, pm_read_mode mode, pm_diag *diag,
+                         pm_vlayer *out)
+{
+    if (src->npaths <= 1) return read_one(src, src->path, mode, diag, out);
+    memset(out, 0, sizeof *out);
+    out->extent = pm_bbox_empty();
+    pm_vlayer *parts = calloc(src->npaths, sizeof *parts);
+    if (!parts) return PM_ENOMEM;
+    pm_status st = PM_OK;
+    size_t errors0 = diag->errors;
+    for (size_t k = 0; k < src->npaths && st != PM_ENOMEM; k++) {
+        pm_status s2 = read_one(src, src->paths[k], mode, diag, &parts[k]);
+        if (s2 && !st) st = s2;
+    }
+    if (st != PM_ENOMEM) {
+        pm_status s2 = merge_parts(out, parts, src->npaths);
+        if (s2) st = s2;
+    }
+    if (st != PM_ENOMEM) {
+        out->file = pm_strdup(parts[0].file);
+        out->driver = parts[0].driver ? pm_strdup(parts[0].driver) : NULL;
+        out->crs = parts[0].crs ? pm_strdup(parts[0].crs) : NULL;
+        out->crs_origin = parts[0].crs_origin;
+        if (!out->file) st = PM_ENOMEM;
+    }
+    for (size_t k = 0; k < src->npaths; k++) pm_vlayer_fini(&parts[k]);
+    free(parts);
+    if (!st && diag->errors > errors0) st = PM_EDATA;
+    return st;
+}
 int pm_vlayer_field(const pm_vlayer *l, const char *name)
 {
     if (!name) return -1;

@@ -202,7 +202,7 @@ Test(xlsx, error_names_sheet_row_and_column, .timeout = 300)
     pm_dataset *ds = NULL;
     cr_assert_eq(load(cfg, &d, &ds), PM_EDATA);
     char *problems = t_diag_text(&d);
-    cr_assert(t_diag_has(&d, "evaluations.xlsx", "sheet 测评 row 4 (310107015001)", "服务群众能效得分",
+    cr_assert(t_diag_has(&d, "evaluations.xlsx", "sheet 测评 row 4 (310107015001 宜昌)", "服务群众能效得分",
                          "not a number: \"abc4\"", NULL), "%s", problems);
     cr_assert_eq(d.errors, 1, "only that cell: %s", problems);
     pm_diag_fini(&d);
