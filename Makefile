@@ -29,7 +29,7 @@ DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-dat
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
             libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev
 
-.PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample
+.PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample park
 all: $(BUILD)/partymap
 
 $(BUILD)/partymap: $(OBJS)
@@ -88,7 +88,7 @@ run: deps
 	$(BUILD)/partymap render --year all
 
 test: deps tests/tiles/node_modules tests/site/node_modules
-	$(MAKE) $(BUILD)/partymap $(BUILD)/tests/run
+	$(MAKE) $(BUILD)/partymap $(BUILD)/tests/run $(PARK_STAMP)
 	cd $(CURDIR) && $(BUILD)/tests/run --jobs 2
 	$(MAKE) browser-test
 
@@ -100,11 +100,11 @@ browser-test: $(BUILD)/partymap tests/site/node_modules
 	node tests/site/browser.mjs $(BUILD)/site-test
 
 asan: deps
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/run
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/run $(PARK_STAMP)
 	PM_BIN=$(CURDIR)/build/asan/partymap LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/tests/run --jobs 2
 
 valgrind: deps
-	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/run
+	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/run $(PARK_STAMP)
 	rm -f build/vg/*.vglog
 	PM_BIN=$(CURDIR)/build/vg/partymap valgrind --trace-children=yes \
 	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep' \
@@ -114,6 +114,16 @@ valgrind: deps
 	@if grep -l "ERROR SUMMARY: [1-9]" build/vg/*.vglog; then \
 	  echo "valgrind: errors or definite leaks (see the logs above)"; exit 1; fi
 	@echo "valgrind: no errors, no definite leaks in $$(ls build/vg/*.vglog | wc -l) processes"
+
+# The second test place (geodata/README.md, "The second place"): generated, never
+# committed; the tests that use it look for build/park and skip without it.
+PARK_STAMP := build/park/.stamp
+park: $(PARK_STAMP)
+$(PARK_STAMP): geodata/gen_park.py
+	@mkdir -p build/park
+	@/usr/bin/python3 geodata/gen_park.py build/park > build/park.log || { cat build/park.log; exit 1; }
+	@tail -1 build/park.log
+	@touch $@
 
 # Regenerate the bundled sample (deterministic; output is committed).
 sample: deps
