@@ -786,7 +786,7 @@ def evaluations(units):
         wf_base = 48.0 + 42.0 * rng.random() ** 2.3
         u["eval"] = {}
         for y in YEARS:
-            s = 83.0 + 4.0 * q + trend * (y - 2015) + 0.9 * rng.normal()
+            s = 82.5 + 5.0 * q + trend * (y - 2015) + 0.9 * rng.normal()
             s = min(97.9, max(62.0, s))
             sat = min(99.5, max(55.0, 0.8 * s + 0.2 * 78.0 + 2.6 * rng.normal()))
             wf = min(99.0, max(30.0, wf_base + 1.8 * (y - 2014) + 0.12 * (s - 84.0) + 1.2 * rng.normal()))
@@ -1249,6 +1249,10 @@ def check_tables(outdir, codes, check):
     check(mean[2014] < mean[2015] < mean[2016] and 10 <= down <= 50,
           "service mean %.1f / %.1f / %.1f; >= 85: %d / %d / %d; %d fall 2015->2016"
           % (mean[2014], mean[2015], mean[2016], good[2014], good[2015], good[2016], down))
+    tiers = [0, 0, 0, 0]
+    for v in svc[2016].values():
+        tiers[0 if v >= 90 else 1 if v >= 85 else 2 if v >= 75 else 3] += 1
+    check(all(t >= 3 for t in tiers), "2016 tiers 优秀/良好/合格/待提升 = %s" % tiers)
     vals = [float(r[k]) for r in rows for k in (3, 4, 5)]
     check(all(0 <= v <= 100 for v in vals), "scores within 0..100")
     check(all((r[7] == "") == (r[2] != "2016") for r in rows), "questionnaires in 2016 only")
