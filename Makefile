@@ -37,7 +37,7 @@ DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-dat
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
             libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev
 
-.PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample
+.PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample park
 all: $(BUILD)/partymap
 
 $(BUILD)/partymap: $(OBJS)
@@ -108,7 +108,7 @@ run: deps
 # command-line tier and the browser test.
 test: deps tests/tiles/node_modules tests/site/node_modules
 	python3 tools/check_layers.py --self-test
-	$(MAKE) $(BUILD)/partymap $(BUILD)/tests/unit $(BUILD)/tests/cli
+	$(MAKE) $(BUILD)/partymap $(BUILD)/tests/unit $(BUILD)/tests/cli $(PARK_STAMP)
 	cd $(CURDIR) && $(BUILD)/tests/unit --jobs 2
 	cd $(CURDIR) && $(BUILD)/tests/cli --jobs 2
 	$(MAKE) browser-test
@@ -125,7 +125,7 @@ browser-test: $(BUILD)/partymap tests/site/node_modules
 # point (PM_KILL_SAMPLE): all of them run natively in make test.
 ASAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 asan: deps
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/unit build/asan/tests/cli
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/unit build/asan/tests/cli $(PARK_STAMP)
 	$(ASAN_ENV) build/asan/tests/unit --jobs 2
 	PM_BIN=$(CURDIR)/build/asan/partymap PM_KILL_SAMPLE=4 $(ASAN_ENV) build/asan/tests/cli --jobs 2
 
@@ -134,16 +134,26 @@ asan: deps
 # by the binary under valgrind; errors and definite leaks fail either.
 VG := valgrind --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp
 valgrind: deps
-	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/unit
+	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/unit $(PARK_STAMP)
 	rm -rf build/vg/*.vglog build/vg/render
 	$(VG) --trace-children=yes \
-	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/xmllint,*/cat,*/mkdir' \
+	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/xmllint,*/cat,*/mkdir,*/python3*' \
 	  --log-file=build/vg/%p.vglog build/vg/tests/unit --jobs 2
 	SOURCE_DATE_EPOCH=1700000000 $(VG) --log-file=build/vg/render-%p.vglog \
 	  build/vg/partymap render --year 2016 --maps service --jobs 2 --out build/vg/render --quiet
 	@if grep -l "ERROR SUMMARY: [1-9]" build/vg/*.vglog; then \
 	  echo "valgrind: errors or definite leaks (see the logs above)"; exit 1; fi
 	@echo "valgrind: no errors, no definite leaks in $$(ls build/vg/*.vglog | wc -l) processes"
+
+# The second test place (geodata/README.md, "The second place"): generated, never
+# committed; the tests that use it look for build/park and skip without it.
+PARK_STAMP := build/park/.stamp
+park: $(PARK_STAMP)
+$(PARK_STAMP): geodata/gen_park.py
+	@mkdir -p build/park
+	@/usr/bin/python3 geodata/gen_park.py build/park > build/park.log || { cat build/park.log; exit 1; }
+	@tail -1 build/park.log
+	@touch $@
 
 # Regenerate the bundled sample (deterministic; output is committed).
 sample: deps

@@ -45,6 +45,16 @@ pm_status pm_cmd_report(const pm_cmd_opts *o, FILE *out, FILE *err);
  * lacks some K. */
 pm_status pm_cmd_merge(const char *out, const char *const *in, size_t n, int quiet, FILE *err);
 
+/* A first config from the files under dir (partymap init): probes every vector file
+ * and table (data/probe.h), guesses each one's role and fields (app/init_plan.h) and
+ * writes config (NULL: dir/partymap.json) with "_comment" and "_todo" notes, plus the
+ * styles of its maps in styles/ beside it (a style already there is kept); then runs
+ * check on it.  An existing config is replaced only with force.  What was found, the
+ * check and what is still to do go to out, failures to err.  Returns the check's
+ * status (PM_OK: ready to render; PM_EDATA: the config needs the user's input), or
+ * PM_EUSAGE (no such folder, config exists), PM_EIO, PM_ENOMEM. */
+pm_status pm_cmd_init(const char *dir, const char *config, int force, FILE *out, FILE *err);
+
 /* Draws one grid-aligned EPSG:3857 view of a map as a PNG (the tiles' reference). */
 pm_status pm_cmd_snapshot(const pm_cmd_opts *o, FILE *err);
 

@@ -24,6 +24,7 @@ static const char *const usage_main =
     "  render   draw the maps (posters, tiles, packages, website) into the output folder\n"
     "  snapshot draw one map view on the tile grid as a PNG image\n"
     "  check    validate the data, styles and config; report problems\n"
+    "  init     write a first config for a folder of the files an agency sends\n"
     "  merge    combine the shard packages of a --shard run into one package\n"
     "  report   a year's changes against the year before: changes.csv and a summary\n"
     "\n"
@@ -323,6 +324,43 @@ bad:
     return 2;
 }
 
+static const char *const usage_init =
+    "usage: partymap init DIR [-o CONFIG] [--force]\n"
+    "\n"
+    "Reads the vector files and tables under DIR (shapefiles, GeoJSON, GeoPackage, CSV,\n"
+    "XLSX; recursively), guesses what each one is (committees, platforms, projects,\n"
+    "evaluations, statistics, context layers), the fields, the text encoding and\n"
+    "whether the CRS looks wrong, and writes a config with notes (\"_comment\",\n"
+    "\"_todo\") and the styles of its maps beside it.  Then it runs check on the config\n"
+    "and lists what is still to set or confirm.\n"
+    "\n"
+    "  -o, --output CONFIG  the config to write (default: DIR/partymap.json)\n"
+    "  --force              replace CONFIG if it exists\n"
+    "\n"
+    "Exit status: 0 the config passes check, 1 it still needs your input (see the\n"
+    "list), 2 usage error (no such folder, CONFIG exists), 3 I/O error.\n";
+
+static int run_init_cmd(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' }, { "force", no_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
+    };
+    const char *out = NULL;
+    int force = 0, c;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        if (c == 'h') { fputs(usage_init, stdout); return 0; }
+        if (c == 'o') out = optarg;
+        else if (c == 'f') force = 1;
+        else { fputs(usage_init, stderr); return 2; }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, "partymap: init needs one folder\n%s", usage_init);
+        return 2;
+    }
+    return pm_exit_code(pm_cmd_init(argv[optind], out, force, stdout, stderr));
+}
+
 static const char *const usage_merge =
     "usage: partymap merge -o OUT.mbtiles|OUT.pmtiles [--quiet] SHARD...\n"
     "\n"
@@ -369,6 +407,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "merge")) return run_merge(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "init")) return run_init_cmd(argc - 1, argv + 1);
     if (strcmp(argv[1], "render") && strcmp(argv[1], "check") && strcmp(argv[1], "snapshot")
         && strcmp(argv[1], "report")) {
         fprintf(stderr, "partymap: unknown command '%s'\n\n%s", argv[1], usage_main);

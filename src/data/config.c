@@ -42,13 +42,20 @@ static int get_str(ctx *c, json_t *obj, const char *key, const char *path, char 
     return 1;
 }
 
+/* Keys starting with "_" are comments ("_comment", "_todo": partymap init writes
+ * them), ignored in every object: JSON has no comments of its own. */
+static int is_comment_key(const char *k)
+{
+    return k[0] == '_' || strcmp(k, "$comment") == 0;
+}
+
 /* Rejects keys outside allowed (NULL-terminated), naming each as prefix.key. */
 static void check_keys(ctx *c, json_t *obj, const char *prefix, const char *const *allowed)
 {
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) {
-        int ok = k[0] == '_' || strcmp(k, "$comment") == 0; /* comments, as init writes them */
+        int ok = is_comment_key(k);
         for (const char *const *a = allowed; *a; a++)
             if (strcmp(*a, k) == 0) ok = 1;
         if (!ok) {
@@ -70,6 +77,7 @@ static void parse_fields(ctx *c, json_t *o, const char *path, pm_source *s)
     const char *k;
     json_t *v;
     json_object_foreach(o, k, v) {
+        if (is_comment_key(k)) continue;
         int role = -1;
         for (int i = 0; i < PM_F_COUNT; i++)
             if (strcmp(field_keys[i], k) == 0) role = i;
@@ -91,6 +99,7 @@ static void parse_columns(ctx *c, json_t *o, const char *path, pm_source *s)
     const char *k;
     json_t *v;
     json_object_foreach(o, k, v) {
+        if (is_comment_key(k)) continue;
         if (!json_is_string(v)) { bad(c, path, "column names must be strings"); continue; }
         s->col_ind[i] = pm_strdup(k);
         s->col_name[i] = pm_strdup(json_string_value(v));
@@ -364,6 +373,7 @@ static void parse_ranges(ctx *c, pm_config *cfg, json_t *o)
     const char *k;
     json_t *v;
     json_object_foreach(o, k, v) {
+        if (is_comment_key(k)) continue;
         json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
         if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_number(a) || !json_is_number(b)
             || json_number_value(a) > json_number_value(b)) {

@@ -1,0 +1,54 @@
+/* Config comments: keys starting with "_" (what partymap init writes) are ignored in
+ * every object, while other unknown keys stay errors naming themselves. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../support/support.h"
+#include "data/config.h"
+
+static const char *const base =
+    "{ \"name\": \"x\", \"maps\": [\"service\"], \"sources\": { %s"
+    "  \"committees\": { \"path\": \"c.shp\", %s \"fields\": { \"code\": \"code\" %s } },"
+    "  \"platforms\": \"p.geojson\", \"projects\": \"q.geojson\","
+    "  \"evaluations\": { \"path\": \"e.csv\", \"columns\": { \"service\": \"s\" %s } },"
+    "  \"context\": [ { \"role\": \"road\", \"path\": \"r.geojson\" %s } ] } %s }";
+
+static pm_status parse(const char *a, const char *b, const char *c, const char *d,
+                       const char *e, const char *f, pm_diag *diag, pm_config **cfg)
+{
+    char text[2048];
+    snprintf(text, sizeof text, base, a, b, c, d, e, f);
+    return pm_config_parse("t.json", "/tmp", text, strlen(text), diag, cfg);
+}
+
+Test(config, underscore_keys_are_comments_everywhere)
+{
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_config *cfg = NULL;
+    pm_status st = parse("\"_comment\": \"sources\",", "\"_todo\": [\"set crs\"],",
+                         ", \"_parent\": \"所属街道 (guessed)\"", ", \"_unmapped\": [\"综合\"]",
+                         ", \"_comment\": 1", ", \"_todo\": { \"any\": [1, 2] }, \"ranges\": "
+                         "{ \"_comment\": \"none\" }", &d, &cfg);
+    char *txt = t_diag_text(&d);
+    cr_assert_eq(st, PM_OK, "comments accepted:\n%s", txt);
+    cr_assert_str_eq(cfg->committees.field[PM_F_CODE], "code");
+    cr_assert_eq(cfg->evaluations.ncols, 1, "the comment is not a column");
+    cr_assert_str_eq(cfg->evaluations.col_ind[0], "service");
+    cr_assert_eq(cfg->nranges, 0);
+    free(txt);
+    pm_config_free(cfg);
+    pm_diag_fini(&d);
+}
+
+Test(config, other_unknown_keys_stay_errors)
+{
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_config *cfg = NULL;
+    pm_status st = parse("", "\"comment\": \"x\",", "", "", "", "", &d, &cfg);
+    cr_assert_eq(st, PM_EDATA);
+    cr_assert(t_diag_has(&d, "sources.committees.comment", "unknown key", NULL));
+    pm_diag_fini(&d);
+}
