@@ -243,3 +243,46 @@ Test(exprset, quote_escapes)
     cr_expect_str_eq(q, "\"say \\\"hi\\\" \\\\ 服务 得分\"");
     free(q);
 }
+
+/* Every example of the README's "Indicator expressions" compiles, and the two-definition
+ * flag finds the committee that dropped a class. */
+Test(exprset, readme_examples)
+{
+    static const char *const f[] = { "service", "satisfaction", "workforce", "needs",
+                                     "households", "projects_running", "群众满意度", "服务 得分" };
+    pm_expr_schema s = { f, 8, 1 };
+    static const char *const ex[] = {
+        "0.7 * satisfaction + 0.3 * workforce", "projects_running * 100 / needs",
+        "needs * 1000 / households", "service - median_in_parent(service)",
+        "service - prev(prev(service))", "prev(rank(service)) - rank(service)",
+        "percentile(service) > 75", "coalesce(satisfaction, median(satisfaction))",
+        "群众满意度 * 0.7 + \"服务 得分\" * 0.3",
+    };
+    for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
+        pm_expr *e = NULL;
+        pm_expr_error err;
+        cr_expect_eq(pm_expr_compile(ex[i], &s, &e, &err), PM_OK, "%s: %s", ex[i], err.message);
+        pm_expr_free(e);
+    }
+    const char *names[] = { "tier", "dropped_tier" };
+    const char *src[] = { "if(service >= 90, 4, if(service >= 85, 3, if(service >= 75, 2, 1)))",
+                          "tier < prev(tier)" };
+    pm_exprset *set = NULL;
+    pm_expr_error err;
+    cr_assert_eq(pm_exprset_compile(names, src, 2, &s, &set, NULL, &err), PM_OK, "%s", err.message);
+    /* three committees, two years: 92 -> 84 drops from 4 to 2; 80 -> 86 rises; 70 -> no data */
+    double v[2 * 3 * 8];
+    for (size_t i = 0; i < 48; i++) v[i] = 1;
+    const double svc[2][3] = { { 92, 80, 70 }, { 84, 86, N } };
+    for (size_t y = 0; y < 2; y++)
+        for (size_t c = 0; c < 3; c++) v[(y * 3 + c) * 8] = svc[y][c];
+    int years[2] = { 2015, 2016 };
+    long parent[3] = { 0, 0, 0 };
+    pm_expr_data d = { 3, 2, 8, years, v, parent, 1 };
+    double out[2 * 3 * 10];
+    cr_assert_eq(pm_exprset_eval(set, &d, out), PM_OK);
+    cr_expect(out[(3 + 0) * 10 + 8] == 2 && out[(3 + 0) * 10 + 9] == 1);
+    cr_expect(out[(3 + 1) * 10 + 8] == 3 && out[(3 + 1) * 10 + 9] == 0);
+    cr_expect(isnan(out[(3 + 2) * 10 + 9]) && isnan(out[0 * 10 + 9]));
+    pm_exprset_free(set);
+}
