@@ -100,6 +100,14 @@ $(BUILD)/bench/encode_floor: bench/encode_floor.c $(LIB_OBJS)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(PM_CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
+# Indicator expressions on a city-sized table (bench/expr_bench.c; README "Indicator expressions").
+$(BUILD)/bench/expr_bench: bench/expr_bench.c $(BUILD)/src/expr/aggregate.o $(BUILD)/src/expr/errtext.o \
+    $(BUILD)/src/expr/eval.o $(BUILD)/src/expr/exprset.o $(BUILD)/src/expr/lex.o $(BUILD)/src/expr/parse.o \
+    $(BUILD)/src/core/status.o
+	@mkdir -p $(@D)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PM_CFLAGS) -o $@ $^ $(LDFLAGS) -lm
+
 run: deps
 	$(MAKE) all
 	$(BUILD)/partymap render --year all
@@ -164,11 +172,11 @@ clean:
 
 -include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
-# libFuzzer targets (clang): the config parser, the style parser and the evaluation-table
-# reader, each for FUZZ_SECONDS from the seed corpus in tests/fuzz/corpus/.  Crashes are
+# libFuzzer targets (clang): the config parser, the style parser, the evaluation-table
+# reader and the indicator expressions (src/expr), each for FUZZ_SECONDS from the seed corpus in tests/fuzz/corpus/.  Crashes are
 # written to build/fuzz/ and belong in tests/fuzz/corpus/ as fixtures once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := config style evaltable
+FUZZ_TARGETS := config style evaltable expr
 FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 fuzz: deps
 	@command -v clang >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -q clang libclang-rt-14-dev; }
