@@ -38,23 +38,46 @@ static double median_of(const double *v, size_t n, double *buf)
     return m % 2 ? buf[m / 2] : (buf[m / 2 - 1] + buf[m / 2]) / 2;
 }
 
-static pm_status build_one(const pm_style *s, const pm_indtab *tab, int year, pm_diag *diag,
-                           double *buf, pm_mapyear *my)
+/* Ranks and medians within each parent: the parent's values ranked apart. */
+static pm_status by_parent(const pm_results *r, const pm_style *s, double *buf, pm_mapyear *my)
+{
+    size_t n = r->ncommittees;
+    my->parent_median = calloc(r->nparents + 1, sizeof *my->parent_median);
+    double *v = malloc((n + 1) * sizeof *v);
+    int *rk = malloc((n + 1) * sizeof *rk);
+    if (!my->parent_median || !v || !rk) { free(v); free(rk); return PM_ENOMEM; }
+    for (size_t p = 0; p < r->nparents; p++) {
+        for (size_t c = 0; c < n; c++) v[c] = r->parent[c] == (long)p ? my->th.value[c] : NAN;
+        pm_rank_style(v, n, s->higher_is_better, rk);
+        for (size_t c = 0; c < n; c++) if (r->parent[c] == (long)p) my->rank_in_parent[c] = rk[c];
+        my->parent_median[p] = median_of(v, n, buf);
+    }
+    free(v);
+    free(rk);
+    return PM_OK;
+}
+
+static pm_status build_one(const pm_results *r, const pm_style *s, const pm_indtab *tab, int year,
+                           pm_diag *diag, double *buf, pm_mapyear *my)
 {
     size_t n = tab->ncommittees;
     pm_status st = pm_thematic_build(s, tab, year, diag, &my->th);
     if (st) return st;
-    if (!(my->rank = calloc(n + 1, sizeof *my->rank))) return PM_ENOMEM;
+    my->rank = calloc(n + 1, sizeof *my->rank);
+    my->rank_in_parent = calloc(n + 1, sizeof *my->rank_in_parent);
+    if (!my->rank || !my->rank_in_parent) return PM_ENOMEM;
     pm_rank_style(my->th.value, n, s->higher_is_better, my->rank);
     for (size_t c = 0; c < n; c++) my->nvalid += my->rank[c] > 0;
     my->median = median_of(my->th.value, n, buf);
-    return PM_OK;
+    return r->parent && r->nparents ? by_parent(r, s, buf, my) : PM_OK;
 }
 
 pm_status pm_results_build(const pm_style *const *styles, size_t nmaps, const pm_indtab *tab,
-                           pm_diag *diag, pm_results *out)
+                           const long *parent, size_t nparents, pm_diag *diag, pm_results *out)
 {
     memset(out, 0, sizeof *out);
+    out->parent = nparents ? parent : NULL;
+    out->nparents = parent ? nparents : 0;
     out->styles = styles;
     out->nmaps = nmaps;
     out->nyears = tab->nyears;
@@ -66,7 +89,7 @@ pm_status pm_results_build(const pm_style *const *styles, size_t nmaps, const pm
     /* every style, even after one failed: all their problems are reported at once */
     for (size_t m = 0; st != PM_ENOMEM && m < nmaps; m++) {
         for (size_t y = 0; y < tab->nyears; y++) {
-            pm_status s2 = build_one(styles[m], tab, tab->years[y], diag, buf, &out->my[y * nmaps + m]);
+            pm_status s2 = build_one(out, styles[m], tab, tab->years[y], diag, buf, &out->my[y * nmaps + m]);
             if (s2 && !st) st = s2;
             if (s2) break; /* the same problem in every year: report it once */
         }
@@ -82,6 +105,8 @@ void pm_results_fini(pm_results *r)
     for (size_t i = 0; r->my && i < r->nmaps * r->nyears; i++) {
         pm_thematic_fini(&r->my[i].th);
         free(r->my[i].rank);
+        free(r->my[i].rank_in_parent);
+        free(r->my[i].parent_median);
     }
     free(r->my);
     memset(r, 0, sizeof *r);

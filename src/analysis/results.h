@@ -15,6 +15,10 @@ typedef struct {
                       * 0 = no value (owned) */
     size_t nvalid;   /* committees with a value */
     double median;   /* of the values; NAN if there are none */
+    int *rank_in_parent;    /* per committee: the rank among its parent's committees, 0 =
+                             * no value or no parent (owned; all 0 without parents) */
+    double *parent_median;  /* per parent: the median of its committees' values (owned;
+                             * NULL without parents) */
 } pm_mapyear;
 
 /* Every (map, year) of a run.  Immutable once built: stages and rendering threads only
@@ -25,15 +29,19 @@ typedef struct {
     const pm_style *const *styles; /* borrowed, nmaps */
     size_t nmaps, nyears, ncommittees;
     const int *years;              /* borrowed from the indicator table, ascending */
+    const long *parent;            /* per committee: parent index or -1 (borrowed; NULL
+                                    * without parents) */
+    size_t nparents;
     pm_mapyear *my;                /* nyears * nmaps, [y * nmaps + m] (owned) */
 } pm_results;
 
-/* Builds the results of every style for every year of tab.  Every problem (a style's
+/* Builds the results of every style for every year of tab; with parent (per committee,
+ * NULL without parents) also the ranks and medians within each parent.  Every problem (a style's
  * unknown indicator, a classification that fails) goes to diag, all of them, and the
  * call returns PM_EDATA; PM_ENOMEM.  out is initialised; free with pm_results_fini.
  * styles and tab must outlive out.  Thread-safe given its own out. */
 pm_status pm_results_build(const pm_style *const *styles, size_t nmaps, const pm_indtab *tab,
-                           pm_diag *diag, pm_results *out);
+                           const long *parent, size_t nparents, pm_diag *diag, pm_results *out);
 void pm_results_fini(pm_results *r);
 
 /* Map m in year index y (both in range). */

@@ -13,9 +13,10 @@ static json_t *problems_json(const pm_diag *d)
     json_t *a = json_array();
     for (size_t i = 0; a && i < d->count; i++) {
         const pm_problem *p = &d->items[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
             "severity", p->severity == PM_SEV_ERROR ? "error" : "warning", "file", p->file,
-            "feature", p->feature, "field", p->field, "message", p->message));
+            "feature", p->feature, "code", p->code, "name", p->name, "field", p->field,
+            "message", p->message));
     }
     return a;
 }
@@ -58,12 +59,49 @@ static void year_json(const pm_project *p, size_t y, json_t *ranks, json_t *summ
     json_object_set_new(summary, key, s);
 }
 
+/* What was read of each source: files, features, the CRS and where it came from, the
+ * extent in WGS 84.  Printed also when the data have errors: a wrong CRS shows here. */
+static void print_sources(const pm_project *p, FILE *out)
+{
+    for (size_t i = 0; i < p->nsources; i++) {
+        const pm_sourceinfo *s = &p->sources[i];
+        fprintf(out, "  %-12s %s: %zu %s", s->role, s->files, s->features, s->crs ? "features" : "rows");
+        if (s->crs) {
+            fprintf(out, ", CRS %s (%s)", s->crs, s->crs_origin ? s->crs_origin : "?");
+            if (pm_bbox_valid(&s->extent))
+                fprintf(out, ", extent %.5f to %.5f E, %.5f to %.5f N", s->extent.minx, s->extent.maxx,
+                        s->extent.miny, s->extent.maxy);
+        }
+        fputc('\n', out);
+    }
+}
+
+static json_t *sources_json(const pm_project *p)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < p->nsources; i++) {
+        const pm_sourceinfo *s = &p->sources[i];
+        json_t *o = json_pack("{s:s, s:s, s:I}", "role", s->role, "files", s->files, "features",
+                              (json_int_t)s->features);
+        if (o && s->crs) {
+            json_object_set_new(o, "crs", json_string(s->crs));
+            json_object_set_new(o, "crs_origin", json_string(s->crs_origin ? s->crs_origin : ""));
+            if (pm_bbox_valid(&s->extent))
+                json_object_set_new(o, "extent", json_pack("[f, f, f, f]", s->extent.minx, s->extent.miny,
+                                                           s->extent.maxx, s->extent.maxy));
+        }
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 static void print_text(const pm_project *p, FILE *out)
 {
-    fprintf(out, "%s: %zu committees, %zu platforms, %zu projects, years",
-            p->cfg->name, p->ds->ncommittees, p->ds->nplatforms, p->ds->nprojects);
+    fprintf(out, "%s: %zu committees", p->cfg->name, p->ds->ncommittees);
+    if (p->ds->nparents) fprintf(out, " in %zu %s", p->ds->nparents, p->cfg->term_parent);
+    fprintf(out, ", %zu platforms, %zu projects, years", p->ds->nplatforms, p->ds->nprojects);
     for (size_t y = 0; y < p->ds->nyears; y++) fprintf(out, " %d", p->ds->years[y]);
-    fprintf(out, ", %zu maps: OK\n", p->nsel);
+    fprintf(out, ", %zu maps: %s\n", p->nsel, p->ndropped ? "problems above" : "OK");
 }
 
 pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
@@ -74,9 +112,11 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
     pm_overrides ov = { o->f_committees, o->f_platforms, o->f_projects, o->f_evaluations,
                         o->encoding, o->assume_crs, o->crs };
     pm_status st = pm_project_open_ex(o->config, o->maps, &ov, &d, &p);
+    if (!st && p.ndropped) st = PM_EDATA; /* the other maps are fine, but one cannot be drawn */
     if (!o->json) {
         pm_diag_print(&d, err);
-        if (!st) print_text(&p, out);
+        if (p.ds) print_text(&p, out);
+        print_sources(&p, out);
         pm_project_fini(&p);
         pm_diag_fini(&d);
         return st;
@@ -88,13 +128,14 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
             json_object_set_new(names, p.ds->committees[c].code, json_string(p.ds->committees[c].name));
         for (size_t y = 0; y < p.ds->nyears; y++) json_array_append_new(years, json_integer(p.ds->years[y]));
     }
-    if (!st)
+    if (p.ds && p.res.my)
         for (size_t y = 0; y < p.res.nyears; y++) year_json(&p, y, ranks, summary);
     json_object_set_new(root, "committees", json_integer(p.ds ? (json_int_t)p.ds->ncommittees : 0));
     json_object_set_new(root, "years", years);
     json_object_set_new(root, "names", names);
     json_object_set_new(root, "ranks", ranks);
     json_object_set_new(root, "summary", summary);
+    json_object_set_new(root, "sources", sources_json(&p));
     json_object_set_new(root, "problems", problems_json(&d));
     json_object_set_new(root, "ok", json_boolean(st == PM_OK));
     if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) != 0)

@@ -1,6 +1,8 @@
 /* Project loading: the stages before rendering, each reporting into one problem list. */
 #include "app/project.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +28,10 @@ static pm_status select_maps(pm_project *p, const char *maps, pm_diag *diag)
     if (maps) for (const char *s = maps; *s; s++) cap += *s == ',';
     p->sel = calloc(cap, sizeof *p->sel);
     if (!p->sel) return PM_ENOMEM;
+    p->sel_ids = calloc(cap, sizeof *p->sel_ids);
+    if (!p->sel_ids) return PM_ENOMEM;
     if (!maps) {
-        for (size_t i = 0; i < p->nstyles; i++) p->sel[p->nsel++] = i;
+        for (size_t i = 0; i < p->nstyles; i++) p->sel_ids[p->nsel] = p->styles[i]->id, p->sel[p->nsel++] = i;
         return PM_OK;
     }
     char *copy = pm_strdup(maps), *save = NULL;
@@ -50,7 +54,7 @@ static pm_status select_maps(pm_project *p, const char *maps, pm_diag *diag)
             continue;
         }
         for (size_t i = 0; i < p->nstyles; i++) /* a style that failed to load is reported */
-            if (strcmp(p->styles[i]->id, tok) == 0) { p->sel[p->nsel++] = i; break; }
+            if (strcmp(p->styles[i]->id, tok) == 0) { p->sel_ids[p->nsel] = p->styles[i]->id; p->sel[p->nsel++] = i; break; }
     }
     free(copy);
     return st;
@@ -79,6 +83,64 @@ static pm_status load_styles(pm_project *p, const char *maps, pm_diag *diag)
     }
     if (st) return st;
     return select_maps(p, maps, diag);
+}
+
+/* The input an indicator needs, for the message when it has no value anywhere. */
+static const char *needed_input(const char *ind, char *buf, size_t len)
+{
+    static const char *const suffix[] = { "_rank_change", "_change", "_rank", NULL };
+    if (!strcmp(ind, "running_per_1000") || !strcmp(ind, "density")) return "population";
+    if (!strcmp(ind, "running_per_100_needs")) return "needs";
+    size_t n = strlen(ind);
+    for (const char *const *sf = suffix; *sf; sf++) {
+        size_t k = strlen(*sf);
+        if (n > k && !strcmp(ind + n - k, *sf)) {
+            snprintf(buf, len, "%.*s", (int)(n - k), ind);
+            return buf;
+        }
+    }
+    return ind;
+}
+
+/* Maps whose indicator has no value for any committee in any year (the place lacks the
+ * field it needs) are left out, each with an error naming the map and the field; the
+ * other maps are drawn. */
+static pm_status drop_unavailable(pm_project *p, pm_diag *diag)
+{
+    const pm_indtab *t = &p->an.tab;
+    size_t kept = 0;
+    for (size_t i = 0; i < p->nstyles; i++) {
+        pm_style *s = p->styles[i];
+        long k = pm_indtab_find(t, s->indicator);
+        int any = k < 0; /* an unknown indicator is reported by the results */
+        for (size_t y = 0; !any && y < t->nyears; y++)
+            for (size_t c = 0; !any && c < t->ncommittees; c++) any = !isnan(pm_indtab_get(t, y, c, (size_t)k));
+        if (any || t->ncommittees == 0) { p->styles[kept++] = s; continue; }
+        char buf[128], *file = pm_asprintf("%s.json", s->id);
+        const char *need = needed_input(s->indicator, buf, sizeof buf);
+        pm_diag_add(diag, PM_SEV_ERROR, file ? file : s->id, "", "indicator", "the map %s (%s) cannot be "
+                    "drawn: its indicator %s has no value for any committee in any year, as no source "
+                    "gives %s (add a %s column to the committees, the evaluation table or "
+                    "sources.statistics); the other maps are drawn", s->id, s->title, s->indicator, need, need);
+        free(file);
+        pm_style_free(s);
+        p->ndropped++;
+    }
+    p->nstyles = kept;
+    return PM_OK;
+}
+
+/* The --maps selection again, by id, after maps were left out. */
+static pm_status reselect(pm_project *p)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < p->nsel; k++) {
+        const char *id = p->sel_ids[k];
+        for (size_t i = 0; i < p->nstyles; i++)
+            if (strcmp(p->styles[i]->id, id) == 0) { p->sel[n++] = i; break; }
+    }
+    p->nsel = n;
+    return PM_OK;
 }
 
 /* Replaces one source's files with one file; its field mapping and settings stay unless
@@ -141,14 +203,18 @@ pm_status pm_project_open_ex(const char *config_path, const char *maps, const pm
     if ((st = apply_overrides(p->cfg, ov)) != PM_OK) return st;
     st = load_styles(p, maps, diag);
     if (st == PM_ENOMEM) return st;
-    pm_status ds = pm_dataset_load(p->cfg, diag, &p->ds);
+    pm_status ds = pm_dataset_load_ex(p->cfg, diag, &p->ds, &p->sources, &p->nsources);
     if (ds == PM_ENOMEM || ds == PM_EIO) return ds;
     if (st) return st;
     if (ds) return ds;
     st = pm_analysis_run(p->ds, p->cfg, diag, &p->an);
-    if (!st) st = pm_results_build((const pm_style *const *)p->styles, p->nstyles, &p->an.tab, diag,
-                                   &p->res);
-    if (!st && diag->errors > errors0) st = PM_EDATA;
+    if (!st) st = drop_unavailable(p, diag);
+    size_t map_errors = p->ndropped;
+    if (!st) st = pm_results_build((const pm_style *const *)p->styles, p->nstyles, &p->an.tab,
+                                   p->ds->parent_of, p->ds->nparents, diag, &p->res);
+    if (!st) st = reselect(p);
+    /* a map that cannot be drawn is its own error: the others are still drawn */
+    if (!st && diag->errors > errors0 + map_errors) st = PM_EDATA;
     return st;
 }
 
@@ -158,6 +224,8 @@ void pm_project_fini(pm_project *p)
     for (size_t i = 0; i < p->nstyles; i++) pm_style_free(p->styles[i]);
     free(p->styles);
     free(p->sel);
+    free(p->sel_ids);
+    pm_sourceinfo_free(p->sources, p->nsources);
     pm_results_fini(&p->res);
     pm_analysis_fini(&p->an);
     pm_dataset_free(p->ds);

@@ -21,6 +21,11 @@ typedef struct {
                           * and tiles: indices into styles, in the order asked; every map
                           * in config order when none were named */
     size_t nsel;
+    const char **sel_ids; /* the selected maps' ids (borrowed from their styles) */
+    size_t ndropped;      /* maps left out: their indicator has no value anywhere (each
+                           * is an error problem; the rest of the run goes on) */
+    pm_sourceinfo *sources; /* what was read of each source (also when loading failed) */
+    size_t nsources;
 } pm_project;
 
 /* Loads config_path (NULL = the bundled sample), every source and every style the

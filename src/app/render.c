@@ -84,6 +84,11 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
     clean_stale(ro.out, o->quiet, err);
     st = run_all(&rc, o, err);
     if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_clock_now() - t0);
+    if (!st && p.ndropped) {
+        fprintf(err, "partymap: %zu map(s) could not be drawn (see the problems above); the others were\n",
+                p.ndropped);
+        st = PM_EDATA;
+    }
     if (st == PM_ECANCEL) fprintf(err, "partymap: stopped by a signal; the outputs written so far are "
                                        "complete, the rest were not started\n");
 done:

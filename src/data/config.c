@@ -187,7 +187,7 @@ static void parse_paths(ctx *c, pm_config *cfg, json_t *v, const char *key, pm_s
             if (!json_is_string(e) || !json_string_length(e)) { bad(c, key, "every entry must be a file name"); continue; }
             add_path(c, cfg, json_string_value(e), key, s);
         }
-        s->path_spec = pm_asprintf("%zu files", json_array_size(v));
+        s->path_spec = NULL; /* messages name each file */
     } else {
         bad(c, key, "must be a file name, a pattern or a list of 1 to 4096 file names");
     }
@@ -359,8 +359,14 @@ static void parse_maps(ctx *c, pm_config *cfg, json_t *o)
         int ok = s && *s && strlen(s) <= 32;
         for (const char *p = s; ok && *p; p++)
             ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
+        int dup = 0;
+        for (size_t k = 0; ok && k < cfg->nmaps; k++) dup |= strcmp(cfg->maps[k], s) == 0;
         if (!ok) bad(c, "maps", "map ids are 1-32 characters of a-z, 0-9, _ and -");
-        else cfg->maps[cfg->nmaps++] = pm_strdup(s);
+        else if (dup) {
+            char *m = pm_asprintf("\"%s\" is listed twice (each map is one style file and one set of outputs)", s);
+            bad(c, "maps", m ? m : "a map is listed twice");
+            free(m);
+        } else cfg->maps[cfg->nmaps++] = pm_strdup(s);
     }
 }
 

@@ -74,6 +74,8 @@ static pm_status build_parents(pm_diag *d, pm_dataset *ds, char **parent_of, con
         ds->parents[k].ncommittees++;
     }
     free(order);
+    if (!(ds->parent_of = calloc(n + 1, sizeof *ds->parent_of))) return PM_ENOMEM;
+    for (size_t c = 0; c < n; c++) ds->parent_of[c] = ds->committees[c].parent;
     const pm_geom **polys = calloc(n + 1, sizeof *polys);
     if (!polys) return PM_ENOMEM;
     pm_status st = PM_OK;
@@ -283,7 +285,20 @@ done:
 
 pm_status pm_dataset_load(const pm_config *cfg, pm_diag *d, pm_dataset **out)
 {
+    return pm_dataset_load_ex(cfg, d, out, NULL, NULL);
+}
+
+void pm_sourceinfo_free(pm_sourceinfo *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++) { free(s[i].role); free(s[i].files); free(s[i].crs); }
+    free(s);
+}
+
+pm_status pm_dataset_load_ex(const pm_config *cfg, pm_diag *d, pm_dataset **out,
+                             pm_sourceinfo **sources, size_t *nsources)
+{
     *out = NULL;
+    if (sources) { *sources = NULL; *nsources = 0; }
     pm_dataset *ds = calloc(1, sizeof *ds);
     if (!ds) return PM_ENOMEM;
     size_t errors0 = d->errors;
@@ -301,6 +316,12 @@ pm_status pm_dataset_load(const pm_config *cfg, pm_diag *d, pm_dataset **out)
     }
     if (!st && committees_ok) pm_load_check_extents(cfg, d, ds);
     if (!st && d->errors > errors0) st = PM_EDATA;
+    if (sources) { /* the caller's, also when the data have errors: check reports them */
+        *sources = ds->sources;
+        *nsources = ds->nsources;
+        ds->sources = NULL;
+        ds->nsources = 0;
+    }
     if (st) { pm_dataset_free(ds); return st; }
     *out = ds;
     return PM_OK;
@@ -335,8 +356,8 @@ void pm_dataset_free(pm_dataset *ds)
     free(ds->years);
     for (size_t i = 0; i < ds->nparents; i++) { free(ds->parents[i].name); pm_geom_fini(&ds->parents[i].geom); }
     free(ds->parents);
-    for (size_t i = 0; i < ds->nsources; i++) { free(ds->sources[i].role); free(ds->sources[i].files); free(ds->sources[i].crs); }
-    free(ds->sources);
+    free(ds->parent_of);
+    pm_sourceinfo_free(ds->sources, ds->nsources);
     for (size_t i = 0; i < ds->ncommittee_files; i++) free(ds->committee_files[i]);
     free(ds->committee_files);
     free(ds);

@@ -80,6 +80,8 @@ typedef struct {
     size_t nyears;
     pm_parent *parents; /* in the order of their first committee by code; NULL, 0 without */
     size_t nparents;
+    long *parent_of;    /* per committee: its parent's index (as committees[c].parent);
+                         * NULL without parents */
     pm_sourceinfo *sources; /* every source read, in config order */
     size_t nsources;
     char **committee_files; /* base names of the committees files (feature file index) */
@@ -98,6 +100,14 @@ typedef struct {
  * caller (pm_dataset_free). */
 pm_status pm_dataset_load(const pm_config *cfg, pm_diag *diag, pm_dataset **out);
 void pm_dataset_free(pm_dataset *d);
+
+/* pm_dataset_load that also hands over what was read of each source (the CRS and
+ * extent found, the feature counts) in *sources, also when the data have errors (then
+ * *out is NULL): check reports them.  The caller frees them with pm_sourceinfo_free;
+ * *out then has none (NULL, 0). */
+pm_status pm_dataset_load_ex(const pm_config *cfg, pm_diag *d, pm_dataset **out,
+                             pm_sourceinfo **sources, size_t *nsources);
+void pm_sourceinfo_free(pm_sourceinfo *s, size_t n);
 
 /* Index of the committee with this code, or -1. */
 long pm_dataset_find(const pm_dataset *d, const char *code);

@@ -104,8 +104,9 @@ pm_status pm_load_note_source(pm_dataset *ds, const char *role, const pm_source 
     pm_sourceinfo *i = &ds->sources[ds->nsources];
     memset(i, 0, sizeof *i);
     i->role = pm_strdup(role);
-    i->files = s->npaths > 1 ? pm_asprintf("%s (%zu files)", s->path_spec ? s->path_spec : "", s->npaths)
-                             : pm_strdup(l->file ? l->file : "");
+    i->files = s->npaths <= 1 ? pm_strdup(l->file ? l->file : "")
+             : s->path_spec ? pm_asprintf("%s (%zu files)", s->path_spec, s->npaths)
+             : pm_asprintf("%s and %zu more files", l->file ? l->file : "", s->npaths - 1);
     i->crs = l->crs ? pm_strdup(l->crs) : NULL;
     i->crs_origin = l->crs ? l->crs_origin : NULL;
     i->extent = l->crs ? l->extent : pm_bbox_empty();
