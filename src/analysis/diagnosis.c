@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-pm_status pm_diagnosis_build(const pm_results *r, int year, pm_diag *diag, pm_diagnosis *out)
+pm_status pm_diagnosis_build(const pm_results *r, int year, const pm_terms *terms, pm_diag *diag,
+                             pm_diagnosis *out)
 {
     memset(out, 0, sizeof *out);
+    out->terms = *terms;
     long y = pm_results_year(r, year);
     if (y < 0) {
         pm_diag_add(diag, PM_SEV_ERROR, "", "", "year", "no evaluation data for %d", year);
@@ -25,7 +27,8 @@ pm_status pm_diagnosis_build(const pm_results *r, int year, pm_diag *diag, pm_di
         const pm_mapyear *cur = pm_results_at(r, m, (size_t)y);
         const pm_mapyear *prev = y > 0 ? pm_results_at(r, m, (size_t)y - 1) : NULL;
         out->idx[m] = (pm_diagnosis_index){ &cur->th, prev ? &prev->th : NULL, cur->rank,
-                                           prev ? prev->rank : out->zero, cur->nvalid, cur->median };
+                                           prev ? prev->rank : out->zero, cur->nvalid, cur->median,
+                                           cur->rank_in_parent, cur->parent_median };
     }
     return PM_OK;
 }
@@ -75,11 +78,11 @@ void pm_diagnosis_standing(const pm_diagnosis *d, size_t c, size_t best[2], size
     *nworst = nw;
 }
 
-void pm_diagnosis_position(int rank, size_t n, char *buf, size_t len)
+void pm_diagnosis_position(const pm_terms *t, int rank, size_t n, char *buf, size_t len)
 {
     double top = n ? (double)rank / (double)n : 1;
     double bottom = n ? (double)(n - (size_t)rank + 1) / (double)n : 1;
-    if (top > 0.5 && bottom > 0.5) { snprintf(buf, len, "街道中游"); return; }
+    if (top > 0.5 && bottom > 0.5) { snprintf(buf, len, "%s中游", t->median); return; }
     int front = top <= 0.5;
     /* slack for rounding error: 7 of 35 (exactly 20%) stays in the 20% bucket */
     int pct = (int)ceil((front ? top : bottom) * 10 - 1e-9) * 10;
@@ -87,20 +90,22 @@ void pm_diagnosis_position(int rank, size_t n, char *buf, size_t len)
 }
 
 /* The verdict; a middle rank (in neither half) is neither upper nor lower half. */
-static const char *conclusion(int strength, double top, double bottom)
+static void conclusion(const pm_terms *t, int strength, double top, double bottom, char *buf, size_t len)
 {
+    const char *u = t->unit, *m = t->median;
     if (strength) {
-        if (top <= 0.10) return "是该居民区的突出优势";
-        if (top <= 0.30) return "是该居民区的优势所在";
-        if (top <= 0.50) return "在该居民区各项指数中表现较好";
-        if (bottom > 0.50) return "在该居民区各项指数中表现相对较好";
-        return "虽处于街道中下游，但已是该居民区各项指数中相对较好的一项";
+        if (top <= 0.10) snprintf(buf, len, "是该%s的突出优势", u);
+        else if (top <= 0.30) snprintf(buf, len, "是该%s的优势所在", u);
+        else if (top <= 0.50) snprintf(buf, len, "在该%s各项指数中表现较好", u);
+        else if (bottom > 0.50) snprintf(buf, len, "在该%s各项指数中表现相对较好", u);
+        else snprintf(buf, len, "虽处于%s中下游，但已是该%s各项指数中相对较好的一项", m, u);
+        return;
     }
-    if (bottom <= 0.10) return "是最需要补齐的短板，建议作为下一年度的工作重点";
-    if (bottom <= 0.30) return "是需要重点提升的短板";
-    if (bottom <= 0.50) return "仍有较大提升空间";
-    if (top > 0.50) return "在该居民区各项指数中相对靠后，可进一步提升";
-    return "虽处于街道中上游，但在该居民区各项指数中相对靠后，可进一步巩固提升";
+    if (bottom <= 0.10) snprintf(buf, len, "是最需要补齐的短板，建议作为下一年度的工作重点");
+    else if (bottom <= 0.30) snprintf(buf, len, "是需要重点提升的短板");
+    else if (bottom <= 0.50) snprintf(buf, len, "仍有较大提升空间");
+    else if (top > 0.50) snprintf(buf, len, "在该%s各项指数中相对靠后，可进一步提升", u);
+    else snprintf(buf, len, "虽处于%s中上游，但在该%s各项指数中相对靠后，可进一步巩固提升", m, u);
 }
 
 char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int strength)
@@ -112,16 +117,17 @@ char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int stren
     if (isnan(v) || r <= 0) return NULL;
     int signed_ = s->classify.method == PM_CLASSIFY_DIVERGING, tied = 0;
     for (size_t k = 0; k < d->n; k++) tied |= k != c && x->rank[k] == r;
-    char val[48], dif[48], pos[32], cmp[128];
+    const pm_terms *t = &d->terms;
+    char val[48], dif[48], pos[96], cmp[192], verdict[256];
     pm_thematic_format(x->th, v, signed_, val, sizeof val);
-    pm_diagnosis_position(r, x->nvalid, pos, sizeof pos);
+    pm_diagnosis_position(t, r, x->nvalid, pos, sizeof pos);
     double dd = v - x->median;
     pm_thematic_format(x->th, fabs(dd), 0, dif, sizeof dif);
-    if (isnan(dd) || fabs(dd) < 0.5 * pow(10, -s->decimals)) snprintf(cmp, sizeof cmp, "与街道中位数持平");
-    else snprintf(cmp, sizeof cmp, "%s街道中位数%s%s", dd > 0 ? "高于" : "低于", dif, s->unit);
+    if (isnan(dd) || fabs(dd) < 0.5 * pow(10, -s->decimals)) snprintf(cmp, sizeof cmp, "与%s中位数持平", t->median);
+    else snprintf(cmp, sizeof cmp, "%s%s中位数%s%s", dd > 0 ? "高于" : "低于", t->median, dif, s->unit);
     double top = (double)r / (double)x->nvalid;
     double bottom = (double)(x->nvalid - (size_t)r + 1) / (double)x->nvalid;
-    return pm_asprintf("%s为%s%s，%s全街道第%d名（共%zu个居民区），处于%s，%s，%s。", s->title, val,
-                       s->unit, tied ? "并列" : "位列", r, x->nvalid, pos, cmp,
-                       conclusion(strength, top, bottom));
+    conclusion(t, strength, top, bottom, verdict, sizeof verdict);
+    return pm_asprintf("%s为%s%s，%s%s第%d名（共%zu个%s），处于%s，%s，%s。", s->title, val,
+                       s->unit, tied ? "并列" : "位列", t->whole, r, x->nvalid, t->unit, pos, cmp, verdict);
 }

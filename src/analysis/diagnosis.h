@@ -6,6 +6,7 @@
 #include "analysis/results.h"
 #include "analysis/thematic.h"
 #include "core/status.h"
+#include "data/config.h"
 #include "style/style.h"
 
 /* One index (map) of the diagnosis, this year and the year before: views into the
@@ -17,6 +18,8 @@ typedef struct {
     const int *prev_rank;    /* the same for the year before; all 0 without one */
     size_t nvalid;           /* committees with a value this year */
     double median;           /* of this year's values; NAN if there are none */
+    const int *rank_in_parent;   /* per committee: rank within its parent, 0 = none */
+    const double *parent_median; /* per parent: the median there; NULL without parents */
 } pm_diagnosis_index;
 
 /* Everything the atlas and the report say about a year.  Immutable once built. */
@@ -26,6 +29,7 @@ typedef struct {
     pm_diagnosis_index *idx;   /* one per map of the results, same order (owned) */
     size_t nidx;
     int *zero;                 /* n zeros: prev_rank without a year before (owned) */
+    pm_terms terms;            /* the place's words (borrowed from the config) */
 } pm_diagnosis;
 
 /* The diagnosis of year from the run's results r (which must outlive it): every map,
@@ -33,7 +37,8 @@ typedef struct {
  * map in the sample).  PM_EDATA (recorded in diag) if the results have no such year,
  * PM_ENOMEM.  out is initialised, free with pm_diagnosis_fini.  Thread-safe given its
  * own out. */
-pm_status pm_diagnosis_build(const pm_results *r, int year, pm_diag *diag, pm_diagnosis *out);
+pm_status pm_diagnosis_build(const pm_results *r, int year, const pm_terms *terms, pm_diag *diag,
+                             pm_diagnosis *out);
 void pm_diagnosis_fini(pm_diagnosis *d);
 
 /* Short name of class k of th: the style's label (优秀) for manual classes, else
@@ -60,6 +65,6 @@ char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int stren
 /* Where rank stands among n: "前10%" when in the top half (rank / n rounded up to
  * tens of percent), "后30%" in the bottom half ((n - rank + 1) / n likewise), and
  * "街道中游" for the middle rank that is in neither (18 of 35). */
-void pm_diagnosis_position(int rank, size_t n, char *buf, size_t len);
+void pm_diagnosis_position(const pm_terms *t, int rank, size_t n, char *buf, size_t len);
 
 #endif

@@ -42,7 +42,7 @@ static json_t *classes_json(const pm_thematic *th)
 
 /* ranks (by the first map, as every output ranks) and summary (the selected maps'
  * classes) of year index y, from the run's results. */
-static void year_json(const pm_project *p, size_t y, json_t *ranks, json_t *summary)
+static void year_json(const pm_project *p, size_t y, json_t *ranks, json_t *in_parent, json_t *summary)
 {
     const pm_results *res = &p->res;
     char key[16];
@@ -53,6 +53,14 @@ static void year_json(const pm_project *p, size_t y, json_t *ranks, json_t *summ
         json_object_set_new(r, p->ds->committees[c].code, rank ? json_integer(rank) : json_null());
     }
     json_object_set_new(ranks, key, r);
+    if (in_parent && res->nmaps) {
+        json_t *rp = json_object();
+        for (size_t c = 0; c < res->ncommittees; c++) {
+            int rank = pm_results_at(res, 0, y)->rank_in_parent[c];
+            json_object_set_new(rp, p->ds->committees[c].code, rank ? json_integer(rank) : json_null());
+        }
+        json_object_set_new(in_parent, key, rp);
+    }
     json_t *s = json_object();
     for (size_t k = 0; k < p->nsel; k++)
         json_object_set_new(s, p->styles[p->sel[k]]->id, classes_json(&pm_results_at(res, p->sel[k], y)->th));
@@ -123,17 +131,29 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
     }
     json_t *root = json_object(), *names = json_object(), *years = json_array();
     json_t *ranks = json_object(), *summary = json_object();
+    json_t *in_parent = p.ds && p.ds->nparents ? json_object() : NULL, *parents = NULL;
+    if (in_parent) {
+        parents = json_object();
+        for (size_t c = 0; c < p.ds->ncommittees; c++) {
+            long k = p.ds->committees[c].parent;
+            json_object_set_new(parents, p.ds->committees[c].code, k >= 0 ? json_string(p.ds->parents[k].name) : json_null());
+        }
+    }
     if (p.ds) {
         for (size_t c = 0; c < p.ds->ncommittees; c++)
             json_object_set_new(names, p.ds->committees[c].code, json_string(p.ds->committees[c].name));
         for (size_t y = 0; y < p.ds->nyears; y++) json_array_append_new(years, json_integer(p.ds->years[y]));
     }
     if (p.ds && p.res.my)
-        for (size_t y = 0; y < p.res.nyears; y++) year_json(&p, y, ranks, summary);
+        for (size_t y = 0; y < p.res.nyears; y++) year_json(&p, y, ranks, in_parent, summary);
     json_object_set_new(root, "committees", json_integer(p.ds ? (json_int_t)p.ds->ncommittees : 0));
     json_object_set_new(root, "years", years);
     json_object_set_new(root, "names", names);
     json_object_set_new(root, "ranks", ranks);
+    if (in_parent) { /* only where there is a parent level */
+        json_object_set_new(root, "parents", parents);
+        json_object_set_new(root, "rank_in_parent", in_parent);
+    }
     json_object_set_new(root, "summary", summary);
     json_object_set_new(root, "sources", sources_json(&p));
     json_object_set_new(root, "problems", problems_json(&d));

@@ -115,7 +115,7 @@ static void class_changes(const pm_project *p, const pm_diagnosis_index *x, size
 {
     size_t count = 0;
     for (size_t c = 0; c < n; c++) count += x->prev->cls[c] >= 0 && x->th->cls[c] >= 0 && x->prev->cls[c] != x->th->cls[c];
-    fprintf(out, "%s分级发生变化的居民区：%zu个\n", x->th->style->title, count);
+    fprintf(out, "%s分级发生变化的%s：%zu个\n", x->th->style->title, p->cfg->term_unit, count);
     char a[48], b[48];
     for (int up = 1; up >= 0; up--)
         for (size_t c = 0; c < n; c++) {
@@ -174,7 +174,8 @@ pm_status pm_cmd_report(const pm_cmd_opts *o, FILE *out, FILE *err)
     }
     pm_diag_fini(&d);
     pm_diag_init(&d);
-    st = pm_diagnosis_build(&p.res, year, &d, &dx);
+    pm_terms terms = pm_config_terms(p.cfg, p.ds->nparents > 0);
+    st = pm_diagnosis_build(&p.res, year, &terms, &d, &dx);
     pm_diag_print(&d, err);
     if (!st && dx.nidx == 0) {
         fprintf(err, "partymap: report: the config has no maps\n");

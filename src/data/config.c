@@ -420,9 +420,10 @@ static int set_defaults(pm_config *cfg)
     if (!cfg->term_unit) cfg->term_unit = pm_strdup("居民区");
     if (!cfg->term_parent) cfg->term_parent = pm_strdup("街道");
     if (!cfg->term_area) cfg->term_area = pm_strdup(cfg->name ? cfg->name : "");
+    if (!cfg->term_whole && cfg->term_parent) cfg->term_whole = pm_asprintf("全%s", cfg->term_parent);
     return cfg->print_crs && cfg->page && cfg->font && cfg->styles_dir && cfg->output
            && cfg->name && cfg->title_prefix && cfg->credits && cfg->term_unit && cfg->term_parent
-           && cfg->term_area;
+           && cfg->term_area && cfg->term_whole;
 }
 
 static void parse_root(ctx *c, pm_config *cfg, json_t *root)
@@ -520,7 +521,7 @@ void pm_config_free(pm_config *c)
     free(c->path); free(c->dir); free(c->name); free(c->title_prefix); free(c->credits);
     source_fini(&c->committees); source_fini(&c->platforms);
     source_fini(&c->projects); source_fini(&c->evaluations); source_fini(&c->statistics);
-    free(c->term_unit); free(c->term_parent); free(c->term_area);
+    free(c->term_unit); free(c->term_parent); free(c->term_area); free(c->term_whole);
     for (size_t i = 0; i < c->ncontext; i++) source_fini(&c->context[i]);
     free(c->context);
     for (size_t i = 0; i < c->nranges; i++) free(c->ranges[i].indicator);
@@ -580,4 +581,12 @@ char *pm_config_unit_title(const pm_config *c, const char *name)
         if (n > k && strcmp(name + n - k, *u) == 0) return pm_strdup(name);
     }
     return pm_asprintf("%s%s", name, term);
+}
+
+pm_terms pm_config_terms(const pm_config *c, int has_parents)
+{
+    pm_terms t = { c->term_unit, c->term_parent, c->term_area,
+                   has_parents ? c->term_area : c->term_whole,
+                   has_parents ? c->term_area : c->term_parent };
+    return t;
 }

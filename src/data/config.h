@@ -53,6 +53,7 @@ typedef struct {
     char *term_unit;      /* "terms": what a unit is called: 居民区 (default), 社区, 居委会, 村 */
     char *term_parent;    /* the unit above: 街道 (default), 镇, 园区 */
     char *term_area;      /* the whole area's name in sentences; default: name */
+    char *term_whole;     /* "全" + term_parent: the whole area when it is one parent unit */
     pm_source committees, platforms, projects, evaluations;
     pm_source statistics; /* optional (path NULL): per-committee numbers by code, and
                            * by year where the table has a year column ("columns" maps
@@ -82,6 +83,19 @@ typedef struct {
  * message) and the call returns PM_EDATA; unknown keys are errors.  *out is owned by
  * the caller (pm_config_free).  Thread-safe. */
 pm_status pm_config_load(const char *path, pm_diag *diag, pm_config **out);
+
+/* The words a place uses, as outputs need them.  All borrowed from the config. */
+typedef struct {
+    const char *unit;    /* a unit: 居民区, 社区, 居委会, 村 */
+    const char *parent;  /* the level above: 街道, 镇, 园区 */
+    const char *area;    /* the whole area's name: 长寿路街道, 澜湖园区 */
+    const char *whole;   /* the whole area in "位列X第5名": 全街道 when the area is one parent
+                          * unit (no parent field), else its name (a park of five 街道) */
+    const char *median;  /* whose median "X中位数" is: 街道, or the area's name */
+} pm_terms;
+
+/* The terms of c for a dataset with (has_parents 1) or without a parent level. */
+pm_terms pm_config_terms(const pm_config *c, int has_parents);
 
 /* Validates a CRS string through PROJ: 1 if PROJ knows it, 0 if not (then *why, when
  * not NULL, gets PROJ's reason; caller frees).  want_projected 1 also refuses a

@@ -9,7 +9,8 @@
 #include "export/export.h"
 #include "export/qml.h"
 
-typedef enum { F_CODE, F_NAME, F_YEAR, F_IND, F_VALUE, F_CLASS, F_LABEL, F_RANK } field_kind;
+typedef enum { F_CODE, F_NAME, F_PARENT, F_YEAR, F_IND, F_VALUE, F_CLASS, F_LABEL, F_RANK,
+               F_RANK_IN_PARENT } field_kind;
 
 typedef struct {
     char *name;       /* owned */
@@ -36,13 +37,13 @@ static const char *const status_names[] = { "running", "planned", "finished", "o
 /* 1 if name is taken by an earlier field or by a map's fields (which win). */
 static int field_taken(const db *d, const char *name)
 {
-    static const char *const suffix[] = { "_value", "_class", "_label", "_rank" };
+    static const char *const suffix[] = { "_value", "_class", "_label", "_rank", "_rank_in_parent" };
     for (size_t i = 0; i < d->nfields; i++)
         if (strcasecmp(d->fields[i].name, name) == 0) return 1;
     for (size_t m = 0; m < d->nm; m++) {
         const char *id = d->p->res->styles[m]->id;
         size_t n = strlen(id);
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 5; k++)
             if (strncasecmp(name, id, n) == 0 && strcasecmp(name + n, suffix[k]) == 0) return 1;
     }
     return 0;
@@ -85,10 +86,11 @@ static pm_status build_fields(db *d)
 {
     const pm_indtab *t = &d->p->an->tab;
     static const char *const lead[] = { "population", "households", "area_km2" };
-    d->fields = calloc(t->nind + 4 * d->nm + 8, sizeof *d->fields);
+    d->fields = calloc(t->nind + 5 * d->nm + 9, sizeof *d->fields);
     if (!d->fields) return PM_ENOMEM;
     pm_status st = add_field(d, pm_strdup("code"), PM_COL_TEXT, F_CODE, 0);
     if (!st) st = add_field(d, pm_strdup("name"), PM_COL_TEXT, F_NAME, 0);
+    if (!st && d->p->ds->nparents) st = add_field(d, pm_strdup("parent"), PM_COL_TEXT, F_PARENT, 0);
     if (!st) st = add_field(d, pm_strdup("year"), PM_COL_INT, F_YEAR, 0);
     for (int i = 0; !st && i < 3; i++) {
         long k = pm_indtab_find(t, lead[i]);
@@ -103,6 +105,8 @@ static pm_status build_fields(db *d)
         if (!st) st = add_field(d, pm_asprintf("%s_class", id), PM_COL_INT, F_CLASS, m);
         if (!st) st = add_field(d, pm_asprintf("%s_label", id), PM_COL_TEXT, F_LABEL, m);
         if (!st) st = add_field(d, pm_asprintf("%s_rank", id), PM_COL_INT, F_RANK, m);
+        if (!st && d->p->ds->nparents)
+            st = add_field(d, pm_asprintf("%s_rank_in_parent", id), PM_COL_INT, F_RANK_IN_PARENT, m);
     }
     return st;
 }
@@ -114,6 +118,16 @@ static pm_cell field_cell(const db *d, const db_field *f, size_t y, size_t c)
     switch (f->kind) {
     case F_CODE: v.text = d->p->ds->committees[c].code; break;
     case F_NAME: v.text = d->p->ds->committees[c].name; break;
+    case F_PARENT: {
+        long p = d->p->ds->committees[c].parent;
+        v.text = p >= 0 ? d->p->ds->parents[p].name : NULL;
+        break;
+    }
+    case F_RANK_IN_PARENT: {
+        int r = pm_results_at(d->p->res, f->idx, y)->rank_in_parent[c];
+        if (r) v.num = r;
+        break;
+    }
     case F_YEAR: v.num = d->p->an->tab.years[y]; break;
     case F_IND: v.num = pm_indtab_get(&d->p->an->tab, y, c, f->idx); break;
     case F_VALUE: v.num = th->value[c]; break;

@@ -7,8 +7,8 @@
 #include "data/vwriter.h"
 #include "export/export.h"
 
-typedef enum { C_NAME, C_CODE, C_EVAL, C_MAPVALUE, C_CLASS, C_RANK, C_RANK_CHANGE,
-               C_RUNNING, C_PLATFORMS } col_kind;
+typedef enum { C_NAME, C_CODE, C_PARENT, C_EVAL, C_MAPVALUE, C_CLASS, C_RANK, C_RANK_IN_PARENT,
+               C_RANK_CHANGE, C_RUNNING, C_PLATFORMS } col_kind;
 
 typedef struct {
     char *header;     /* owned */
@@ -57,10 +57,11 @@ static pm_status build_columns(sheet *s)
     const pm_export_src *x = s->s;
     const pm_evaltable *ev = &x->ds->eval;
     const pm_results *r = x->res;
-    s->cols = calloc(ev->ncols + 2 * r->nmaps + 8, sizeof *s->cols);
+    s->cols = calloc(ev->ncols + 2 * r->nmaps + 10, sizeof *s->cols);
     if (!s->cols) return PM_ENOMEM;
     pm_status st = add_col(s, pm_strdup("名称"), PM_COL_TEXT, C_NAME, 0);
     if (!st) st = add_col(s, pm_strdup("编码"), PM_COL_TEXT, C_CODE, 0);
+    if (!st && x->ds->nparents) st = add_col(s, pm_asprintf("所属%s", x->cfg->term_parent), PM_COL_TEXT, C_PARENT, 0);
     for (size_t i = 0; !st && i < ev->ncols; i++) {
         long k = pm_indtab_find(&x->an->tab, ev->cols[i]);
         if (k >= 0) st = add_col(s, eval_header(x->cfg, ev->cols[i]), PM_COL_REAL, C_EVAL, (size_t)k);
@@ -74,6 +75,8 @@ static pm_status build_columns(sheet *s)
     for (size_t m = 0; !st && m < r->nmaps; m++)
         st = add_col(s, pm_asprintf("%s分级", r->styles[m]->title), PM_COL_TEXT, C_CLASS, m);
     if (!st) st = add_col(s, pm_asprintf("%s排名", r->styles[0]->title), PM_COL_INT, C_RANK, 0);
+    if (!st && x->ds->nparents)
+        st = add_col(s, pm_asprintf("%s内排名", x->cfg->term_parent), PM_COL_INT, C_RANK_IN_PARENT, 0);
     if (!st) st = add_col(s, pm_strdup("较上年排名变化"), PM_COL_INT, C_RANK_CHANGE, 0);
     if (!st) st = add_col(s, pm_strdup("运行中共建项目"), PM_COL_INT, C_RUNNING, 0);
     if (!st) st = add_col(s, pm_strdup("党建平台"), PM_COL_INT, C_PLATFORMS, 0);
@@ -95,6 +98,12 @@ static pm_cell cell_of(const sheet *s, const sheet_col *col, size_t c)
     switch (col->kind) {
     case C_NAME: v.text = x->ds->committees[c].name; break;
     case C_CODE: v.text = x->ds->committees[c].code; break;
+    case C_PARENT: {
+        long p = x->ds->committees[c].parent;
+        v.text = p >= 0 ? x->ds->parents[p].name : NULL;
+        break;
+    }
+    case C_RANK_IN_PARENT: if (s->head->rank_in_parent[c]) v.num = s->head->rank_in_parent[c]; break;
     case C_EVAL: v.num = pm_indtab_get(&x->an->tab, s->yi, c, col->idx); break;
     case C_MAPVALUE: v.num = round_to(th->value[c], th->style->decimals); break;
     case C_CLASS: v.text = th->cls[c] >= 0 ? th->labels[th->cls[c]] : NULL; break;

@@ -62,12 +62,15 @@ static pm_pt seg_end(const pm_pt *pts, size_t m, size_t k)
     return pts[(k + 1) % m];
 }
 
-static int in_set(const table *t, uint32_t id, int outer)
+enum { SET_ALL, SET_OUTER, SET_INNER };
+
+static int in_set(const table *t, uint32_t id, int set)
 {
     uint32_t si = t->seg_slot[id];
     if (si == UINT32_MAX) return 1; /* a repeated vertex: carried along */
     const slot *s = &t->slots[si];
-    return outer ? s->count == 1 : s->owner == id;
+    return set == SET_OUTER ? s->count == 1 : set == SET_INNER ? s->count >= 2 && s->owner == id
+                                                               : s->owner == id;
 }
 
 /* Appends the runs of ring (pts, m), whose first segment has id first, to g. */
@@ -131,6 +134,7 @@ pm_status pm_edges_build(const pm_geom *polys, size_t n, pm_edges *e)
     memset(e, 0, sizeof *e);
     pm_geom_init(&e->all, PM_GEOM_LINE);
     pm_geom_init(&e->outer, PM_GEOM_LINE);
+    pm_geom_init(&e->inner, PM_GEOM_LINE);
     size_t nseg = 0;
     for (size_t p = 0; p < n; p++)
         if (polys[p].kind == PM_GEOM_POLYGON) nseg += polys[p].npts;
@@ -168,8 +172,9 @@ pm_status pm_edges_build(const pm_geom *polys, size_t n, pm_edges *e)
             const pm_pt *pts = g->pts + g->ring_off[r];
             size_t m = g->ring_off[r + 1] - g->ring_off[r];
             if (m >= 2) {
-                st = emit_ring(&t, pts, m, id, 0, &e->all);
-                if (!st) st = emit_ring(&t, pts, m, id, 1, &e->outer);
+                st = emit_ring(&t, pts, m, id, SET_ALL, &e->all);
+                if (!st) st = emit_ring(&t, pts, m, id, SET_OUTER, &e->outer);
+                if (!st) st = emit_ring(&t, pts, m, id, SET_INNER, &e->inner);
             }
             id += (uint32_t)m;
         }
@@ -177,11 +182,14 @@ pm_status pm_edges_build(const pm_geom *polys, size_t n, pm_edges *e)
     if (st) goto done;
     drop_points(&e->all);
     drop_points(&e->outer);
+    drop_points(&e->inner);
     pm_geom_finish(&e->all);
     pm_geom_finish(&e->outer);
+    pm_geom_finish(&e->inner);
     e->all_bbox = ring_boxes(&e->all);
     e->outer_bbox = ring_boxes(&e->outer);
-    if (!e->all_bbox || !e->outer_bbox) st = PM_ENOMEM;
+    e->inner_bbox = ring_boxes(&e->inner);
+    if (!e->all_bbox || !e->outer_bbox || !e->inner_bbox) st = PM_ENOMEM;
 done:
     free(t.slots);
     free(t.seg_slot);
@@ -194,7 +202,9 @@ void pm_edges_fini(pm_edges *e)
     if (!e) return;
     pm_geom_fini(&e->all);
     pm_geom_fini(&e->outer);
+    pm_geom_fini(&e->inner);
     free(e->all_bbox);
     free(e->outer_bbox);
+    free(e->inner_bbox);
     memset(e, 0, sizeof *e);
 }

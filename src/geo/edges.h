@@ -23,7 +23,8 @@
  * polyline (its first vertex repeated at the end). */
 typedef struct {
     pm_geom all, outer;
-    pm_bbox *all_bbox, *outer_bbox; /* one per polyline (ring) of all / outer */
+    pm_geom inner;                  /* the segments two rings share, once: all but outer */
+    pm_bbox *all_bbox, *outer_bbox, *inner_bbox; /* one per polyline of all / outer / inner */
 } pm_edges;
 
 /* Builds the network of the polygon geometries polys[0..n) (other kinds are

@@ -23,6 +23,45 @@ size_t pm_atlas_page_count(const pm_atlas *a)
     return 1 + (n + rows - 1) / rows + n;
 }
 
+/* Page order: by parent (in the dataset's order of parents), then by code. */
+typedef struct { long parent; const char *code; size_t c; } order_key;
+
+static int by_parent_code(const void *x, const void *y)
+{
+    const order_key *a = x, *b = y;
+    if (a->parent != b->parent) return a->parent < b->parent ? -1 : 1;
+    return strcmp(a->code, b->code);
+}
+
+static pm_status sort_order(const pm_dataset *ds, size_t **order, size_t **pos)
+{
+    size_t n = ds->ncommittees;
+    order_key *k = malloc((n + 1) * sizeof *k);
+    *order = malloc((n + 1) * sizeof **order);
+    *pos = malloc((n + 1) * sizeof **pos);
+    if (!k || !*order || !*pos) { free(k); return PM_ENOMEM; }
+    for (size_t c = 0; c < n; c++) k[c] = (order_key){ ds->committees[c].parent, ds->committees[c].code, c };
+    qsort(k, n, sizeof *k, by_parent_code);
+    for (size_t i = 0; i < n; i++) {
+        (*order)[i] = k[i].c;
+        (*pos)[k[i].c] = i;
+    }
+    free(k);
+    return PM_OK;
+}
+
+size_t pm_atlas_page_of(const pm_atlas *a, size_t c)
+{
+    size_t *order = NULL, *pos = NULL, page = 0;
+    if (sort_order(a->ds, &order, &pos) == PM_OK) {
+        size_t rows = pm_atlas_contents_rows(), n = a->ds->ncommittees;
+        page = 1 + (n + rows - 1) / rows + pos[c] + 1;
+    }
+    free(order);
+    free(pos);
+    return page;
+}
+
 pm_status pm_atlas_doc_init(pm_atlas_doc *d, const pm_atlas *a, char **err)
 {
     memset(d, 0, sizeof *d);
@@ -33,10 +72,12 @@ pm_status pm_atlas_doc_init(pm_atlas_doc *d, const pm_atlas *a, char **err)
     }
     pm_diag diag;
     pm_diag_init(&diag);
-    pm_status st = pm_diagnosis_build(a->results, a->year, &diag, &d->dx);
+    pm_terms terms = pm_config_terms(a->cfg, a->ds->nparents > 0);
+    pm_status st = pm_diagnosis_build(a->results, a->year, &terms, &diag, &d->dx);
     if (st && err) *err = diag.count ? pm_problem_format(&diag.items[0]) : NULL;
     pm_diag_fini(&diag);
     if (!st) st = pm_mapsym_build(d->dx.idx[0].th, a->scene, a->ds, &a->an->tab, &d->sym);
+    if (!st) st = sort_order(a->ds, &d->order, &d->pos);
     if (st) { pm_atlas_doc_fini(d); return st; }
     pm_view centre = pm_view_fit(a->scene->extent, 0, 0, 1, 1);
     d->north = pm_panel_north_angle(a->scene->crs, &centre);
@@ -47,6 +88,9 @@ pm_status pm_atlas_doc_init(pm_atlas_doc *d, const pm_atlas *a, char **err)
 
 void pm_atlas_doc_fini(pm_atlas_doc *d)
 {
+    free(d->order);
+    free(d->pos);
+    d->order = d->pos = NULL;
     pm_mapsym_fini(&d->sym);
     pm_diagnosis_fini(&d->dx);
 }
@@ -77,7 +121,13 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
     md.labels = &labels;
     md.cands = d->sym.cands;
     md.label_opts = &lo;
-    pm_status st = pm_labels_place(t, d->sym.cands, d->sym.n, v.scale, &lo, &labels);
+    size_t nc = d->sym.n;
+    if (d->sym.nparents) { /* the whole area at A4: its parents are named, not its committees */
+        pm_house_parent_labels(PM_HOUSE_ATLAS_OVERVIEW, 0, 0, &lo);
+        md.cands = d->sym.parent_cands;
+        nc = d->sym.nparents;
+    }
+    pm_status st = pm_labels_place(t, md.cands, nc, v.scale, &lo, &labels);
     if (!st) st = pm_draw_map(cr, t, &v, sc, &md);
     pm_labelset_fini(&labels);
     if (st) return st;
@@ -121,14 +171,14 @@ static void cover_figures(const pm_atlas_doc *d, figure f[5])
     for (size_t i = 0; i < a->ds->nprojects; i++) run += a->ds->projects[i].status == PM_SITE_RUNNING;
     snprintf(f[0].value, sizeof f[0].value, "%zu", a->ds->ncommittees);
     snprintf(f[0].unit, sizeof f[0].unit, "个");
-    snprintf(f[0].label, sizeof f[0].label, "居民区");
+    snprintf(f[0].label, sizeof f[0].label, "%s", d->dx.terms.unit);
     snprintf(f[0].note, sizeof f[0].note, "%zu个有测评结果", x->nvalid);
     snprintf(f[1].value, sizeof f[1].value, "%zu", top);
     snprintf(f[1].unit, sizeof f[1].unit, "个");
     size_t nc = x->th->classes.n;
     if (s->class_labels && nc >= 2 && nc <= s->nthresholds + 1)
-        snprintf(f[1].label, sizeof f[1].label, "%s、%s居民区", s->class_labels[nc - 1], s->class_labels[nc - 2]);
-    else snprintf(f[1].label, sizeof f[1].label, "最高两档居民区");
+        snprintf(f[1].label, sizeof f[1].label, "%s、%s%s", s->class_labels[nc - 1], s->class_labels[nc - 2], d->dx.terms.unit);
+    else snprintf(f[1].label, sizeof f[1].label, "最高两档%s", d->dx.terms.unit);
     if (d->dx.prev_year) {
         long dl = (long)top - (long)pm_diagnosis_count_top(x->prev, 2);
         snprintf(f[1].note, sizeof f[1].note, "较%d年%s%ld个", d->dx.prev_year, dl >= 0 ? "+" : "−", labs(dl));
@@ -192,10 +242,10 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
     text(t, cr, a->cfg->name, 14, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 6);
-    snprintf(buf, sizeof buf, "%d年度居民区诊断图集", a->year);
+    snprintf(buf, sizeof buf, "%d年度%s诊断图集", a->year, d->dx.terms.unit);
     text(t, cr, buf, 28, 1, PM_INK, PM_ALIGN_LEFT, m, m + 26);
-    snprintf(buf, sizeof buf, "%s第三方测评结果 · %zu个居民区的个性化诊断书", d->dx.idx[0].th->style->title,
-             a->ds->ncommittees);
+    snprintf(buf, sizeof buf, "%s第三方测评结果 · %zu个%s的个性化诊断书", d->dx.idx[0].th->style->title,
+             a->ds->ncommittees, d->dx.terms.unit);
     text(t, cr, buf, 10, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 70);
     cairo_new_path(cr);
     cairo_rectangle(cr, m, m + 92, w, 1.2);
@@ -206,11 +256,14 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     pm_status st = overview(d, t, cr, map);
     if (st) return st;
     cover_legend(d, t, cr, m, map.y + map.h + 8);
-    snprintf(buf, sizeof buf, "本图集依据%d年度第三方测评结果编制，每个居民区一页：左上为位置图（本居民区以红色粗线标出，"
-             "周边居民区淡化显示，叠加党建服务平台和共建项目点位），右上为%s得分、分级和排名；"
-             "中部列出%zu项指数的得分、分级、排名及街道中位数，并由数据自动生成优势与短板的诊断意见；"
-             "下部为历年得分走势和在推进的共建项目。目录按居民区代码排序。",
-             a->year, d->dx.idx[0].th->style->title, d->dx.nidx);
+    const pm_terms *tm = &d->dx.terms;
+    snprintf(buf, sizeof buf, "本图集依据%d年度第三方测评结果编制，每个%s一页：左上为位置图（本%s以红色粗线标出，"
+             "周边%s淡化显示，叠加党建服务平台和共建项目点位），右上为%s得分、分级和排名；"
+             "中部列出%zu项指数的得分、分级、排名及%s中位数，并由数据自动生成优势与短板的诊断意见；"
+             "下部为历年得分走势和在推进的共建项目。%s%s%s",
+             a->year, tm->unit, tm->unit, tm->unit, d->dx.idx[0].th->style->title, d->dx.nidx, tm->median,
+             a->ds->nparents ? "页面和目录按所属" : "页面和目录按", a->ds->nparents ? tm->parent : tm->unit,
+             a->ds->nparents ? "、再按代码排列。" : "代码排序。");
     pm_textstyle st_ = { .size = 8.5, .color = PM_INK, .max_width = w };
     double y = map.y + map.h + 32;
     y += pm_atlas_text(t, cr, buf, &st_, m, y) + 8;
@@ -236,10 +289,12 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     size_t page = pm_atlas_committee_page(d, c);
     snprintf(link, sizeof link, "page=%zu", page + 1);
     cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
-    snprintf(buf, sizeof buf, "%zu", c + 1);
+    snprintf(buf, sizeof buf, "%zu", d->pos[c] + 1);
     text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m + col[0], y);
     text(t, cr, d->a->ds->committees[c].name, 9.5, 1, PM_INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
-    text(t, cr, d->a->ds->committees[c].code, 8, 0, PM_GREY, PM_ALIGN_LEFT, m + col[2], y + 0.5);
+    const pm_committee *cm = &d->a->ds->committees[c]; /* with parents, the parent beside the name */
+    text(t, cr, cm->parent >= 0 ? d->a->ds->parents[cm->parent].name : cm->code, 8, 0, PM_GREY,
+         PM_ALIGN_LEFT, m + col[2], y + 0.5);
     pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
     text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[3], y);
     pm_atlas_swatch(cr, th, th->cls[c], m + col[4], y + 1.5, 12, 8);
@@ -263,13 +318,19 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
     pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
     text(t, cr, k ? "目录（续）" : "目录", 20, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
-    snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s，排名变化为较%d年", d->a->year,
+    char order[96];
+    if (d->a->ds->nparents) snprintf(order, sizeof order, "按所属%s、再按代码排列", d->dx.terms.parent);
+    else snprintf(order, sizeof order, "按%s代码排序", d->dx.terms.unit);
+    snprintf(buf, sizeof buf, "%s；分级与排名为%d年%s，排名变化为较%d年", order, d->a->year,
              d->dx.idx[0].th->style->title, d->dx.prev_year);
     if (!d->dx.prev_year)
-        snprintf(buf, sizeof buf, "按居民区代码排序；分级与排名为%d年%s（首个测评年度）", d->a->year,
+        snprintf(buf, sizeof buf, "%s；分级与排名为%d年%s（首个测评年度）", order, d->a->year,
                  d->dx.idx[0].th->style->title);
     text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 26);
-    static const char *const head[8] = { "序号", "居民区", "居民区代码", "得分", "分级", "排名", "排名变化", "页码" };
+    char unit_code[64];
+    if (d->a->ds->nparents) snprintf(unit_code, sizeof unit_code, "所属%s", d->dx.terms.parent);
+    else snprintf(unit_code, sizeof unit_code, "%s代码", d->dx.terms.unit);
+    const char *const head[8] = { "序号", d->dx.terms.unit, unit_code, "得分", "分级", "排名", "排名变化", "页码" };
     static const double col[8] = { 0, 30, 130, 262, 274, 380, 430, 523 };
     double y = m + 50;
     for (int i = 0; i < 8; i++)
@@ -288,7 +349,7 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
             pm_set_rgba(cr, PM_ROW_SHADE);
             cairo_fill(cr);
         }
-        contents_row(d, t, cr, c, ry + 4.5);
+        contents_row(d, t, cr, d->order[c], ry + 4.5);
     }
     pm_atlas_footer(d, t, cr, 1 + k);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
@@ -300,7 +361,7 @@ static pm_status draw_page(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_
 {
     if (page == 0) return page_cover(d, t, cr);
     if (page <= d->ncontents) return page_contents(d, t, cr, page - 1);
-    return pm_atlas_page_committee(d, t, cr, page - 1 - d->ncontents);
+    return pm_atlas_page_committee(d, t, cr, d->order[page - 1 - d->ncontents]);
 }
 
 pm_status pm_atlas_draw_page(const pm_atlas *a, pm_text *t, cairo_t *cr, size_t page, char **err)
@@ -326,12 +387,21 @@ static pm_status render_pdf(const pm_atlas_doc *d, pm_text *t, pm_pdfdoc *doc)
     cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, "目录", "page=2", 0);
     cairo_t *cr = cairo_create(surf);
     pm_status st = PM_OK;
+    int parent_item = CAIRO_PDF_OUTLINE_ROOT;
+    long last_parent = -1;
     for (size_t p = 0; !st && p < d->npages; p++) {
         if (p > d->ncontents) {
             char link[32];
-            size_t c = p - 1 - d->ncontents;
+            size_t c = d->order[p - 1 - d->ncontents];
+            const pm_committee *cm = &a->ds->committees[c];
             snprintf(link, sizeof link, "page=%zu", p + 1);
-            cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, a->ds->committees[c].name, link, 0);
+            if (cm->parent >= 0 && cm->parent != last_parent) { /* the outline groups by parent */
+                parent_item = cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT,
+                                                            a->ds->parents[cm->parent].name, link, 0);
+                last_parent = cm->parent;
+            }
+            cairo_pdf_surface_add_outline(surf, cm->parent >= 0 ? parent_item : CAIRO_PDF_OUTLINE_ROOT,
+                                          cm->name, link, 0);
         }
         st = draw_page(d, t, cr, p);
         cairo_show_page(cr);
@@ -348,7 +418,7 @@ pm_status pm_atlas_write(const pm_atlas *a, pm_text *t, const char *path, int *u
     pm_pdfdoc doc;
     pm_status st = pm_atlas_doc_init(&d, a, err);
     if (st) return st;
-    char *title = pm_asprintf("%s %d年度居民区诊断图集", a->cfg->name, a->year);
+    char *title = pm_asprintf("%s %d年度%s诊断图集", a->cfg->name, a->year, a->cfg->term_unit);
     st = title ? pm_pdfdoc_begin(&doc, PM_A4_W, PM_A4_H, title, a->year) : PM_ENOMEM;
     free(title);
     if (!st && (st = render_pdf(&d, t, &doc)) != PM_OK) {

@@ -24,8 +24,11 @@ typedef struct {
 } pm_atlas;
 
 /* Pages of the atlas: cover, contents (as many pages as the committees need), one
- * page per committee in the dataset's order. */
+ * page per committee, by parent (where there are parents) and then by code. */
 size_t pm_atlas_page_count(const pm_atlas *a);
+
+/* The 1-based page of committee c (for links such as atlas.pdf#page=N), 0 on OOM. */
+size_t pm_atlas_page_of(const pm_atlas *a, size_t c);
 
 /* Writes the atlas to path (A4 portrait, fonts embedded as subsets, text kept as
  * text, an outline and contents links to the committee pages).  The bytes depend

@@ -43,7 +43,7 @@ static pm_status collect(const pm_atlas_doc *d, size_t c, chart *ch)
     }
     if (head < 0) return PM_OK;
     size_t s = ch->ns++;
-    snprintf(ch->median_name, sizeof ch->median_name, "街道中位数（%s）", d->dx.idx[0].th->style->title);
+    snprintf(ch->median_name, sizeof ch->median_name, "%s中位数（%s）", d->dx.terms.median, d->dx.idx[0].th->style->title);
     ch->name[s] = ch->median_name;
     ch->color[s] = PM_GREY;
     ch->has_median = 1;

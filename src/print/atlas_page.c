@@ -47,7 +47,7 @@ void pm_atlas_footer(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page
     pm_set_rgba(cr, PM_RULE);
     cairo_fill(cr);
     char left[256], right[64];
-    snprintf(left, sizeof left, "%s · %d年度居民区诊断图集", d->a->cfg->name, d->a->year);
+    snprintf(left, sizeof left, "%s · %d年度%s诊断图集", d->a->cfg->name, d->a->year, d->dx.terms.unit);
     snprintf(right, sizeof right, "第 %zu 页 / 共 %zu 页", page + 1, d->npages);
     text(t, cr, left, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, m, y);
     text(t, cr, right, 7.5, 0, PM_GREY, PM_ALIGN_RIGHT, PM_A4_W - m, y);
@@ -66,12 +66,11 @@ void pm_atlas_swatch(cairo_t *cr, const pm_thematic *th, int k, double x, double
     cairo_stroke(cr);
 }
 
-void pm_atlas_committee_title(const char *name, char *buf, size_t len)
+void pm_atlas_committee_title(const pm_config *cfg, const char *name, char *buf, size_t len)
 {
-    size_t n = strlen(name);
-    const char *suffix = "居民区";
-    int has = (n >= 9 && (strcmp(name + n - 9, "居民区") == 0 || strcmp(name + n - 9, "居委会") == 0));
-    snprintf(buf, len, "%s%s", name, has ? "" : suffix);
+    char *t = pm_config_unit_title(cfg, name);
+    snprintf(buf, len, "%s", t ? t : name);
+    free(t);
 }
 
 /* ---- the locator map ---------------------------------------------------- */
@@ -166,7 +165,9 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
     pm_set_rgba(cr, PM_RED);
     cairo_set_line_width(cr, 1.4);
     cairo_stroke(cr);
-    text_w(t, cr, "本居民区", 7, 0, PM_INK, cx + 15, y2);
+    char self[64];
+    snprintf(self, sizeof self, "本%s", d->dx.terms.unit);
+    text_w(t, cr, self, 7, 0, PM_INK, cx + 15, y2);
 }
 
 /* ---- key figures, index table, diagnosis, projects ---------------------- */
@@ -241,10 +242,19 @@ static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     text_w(t, cr, th->style->unit, 11, 0, PM_INK, r.x + w + 3, y + 33);
     badge(t, cr, th, th->cls[c], r.x + r.w, y + 22);
     y += 58;
-    if (x->rank[c] > 0) snprintf(buf, sizeof buf, "全街道第%d名（共%zu个居民区）", x->rank[c], x->nvalid);
+    if (x->rank[c] > 0) snprintf(buf, sizeof buf, "%s第%d名（共%zu个%s）", d->dx.terms.whole, x->rank[c], x->nvalid, d->dx.terms.unit);
     else snprintf(buf, sizeof buf, "本年无测评数据");
     text_w(t, cr, buf, 10.5, 1, PM_INK, r.x, y);
     y += 17;
+    long par = d->a->ds->committees[c].parent;
+    if (par >= 0 && x->rank_in_parent[c] > 0) { /* and within its parent */
+        size_t np = 0;
+        for (size_t k = 0; k < d->dx.n; k++) np += d->a->ds->committees[k].parent == par && x->rank_in_parent[k] > 0;
+        snprintf(buf, sizeof buf, "%s第%d名（共%zu个%s）", d->a->ds->parents[par].name, x->rank_in_parent[c], np,
+                 d->dx.terms.unit);
+        text_w(t, cr, buf, 9.5, 1, PM_INK, r.x, y);
+        y += 15;
+    }
     char mv[96];
     pm_rgba col = rank_move(x->prev_rank[c], x->rank[c], 1, mv, sizeof mv);
     if (d->dx.prev_year) snprintf(buf, sizeof buf, "较%d年：%s", d->dx.prev_year, mv);
@@ -278,11 +288,19 @@ static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
 static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, double x,
                           double y, double w)
 {
-    static const char *const head[6] = { "指数", "本居民区", "分级", "街道中位数", "排名", "较上年排名" };
-    const double col[6] = { 0, 212, 226, 392, 404, 452 }; /* value and median: right edges */
+    char self[64], med[96], pmed[96];
+    long par = d->a->ds->committees[c].parent;
+    snprintf(self, sizeof self, "本%s", d->dx.terms.unit);
+    snprintf(med, sizeof med, "%s中位数", d->dx.terms.median);
+    snprintf(pmed, sizeof pmed, "%s中位数", par >= 0 ? d->a->ds->parents[par].name : "");
+    const char *const head[7] = { "指数", self, "分级", med, "排名", "较上年排名", pmed };
+    /* value and medians: right edges; with a parent, its median takes the middle */
+    const double col1[7] = { 0, 212, 226, 392, 404, 452, 0 }, col2[7] = { 0, 190, 204, 326, 404, 452, 392 };
+    const double *col = par >= 0 ? col2 : col1;
     double rowh = 16.5;
-    for (int k = 0; k < 6; k++)
-        text(t, cr, head[k], 7.5, 0, PM_GREY, k == 1 || k == 3 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, x + col[k], y);
+    for (int k = 0; k < (par >= 0 ? 7 : 6); k++)
+        text(t, cr, head[k], 7.5, 0, PM_GREY, k == 1 || k == 3 || k == 6 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT,
+             x + col[k], y);
     y += 13;
     cairo_new_path(cr);
     cairo_rectangle(cr, x, y, w, 0.6);
@@ -310,6 +328,10 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
         text(t, cr, cls, 8, 0, PM_INK, PM_ALIGN_LEFT, x + col[2] + 16, ty);
         pm_thematic_format(th, xi->median, signed_, med, sizeof med);
         text(t, cr, med, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, x + col[3], ty);
+        if (par >= 0 && xi->parent_median) {
+            pm_thematic_format(th, xi->parent_median[par], signed_, med, sizeof med);
+            text(t, cr, med, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, x + col[6], ty);
+        }
         if (xi->rank[c] > 0) snprintf(buf, sizeof buf, "%d / %zu", xi->rank[c], xi->nvalid);
         else snprintf(buf, sizeof buf, "—");
         text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, x + col[4], ty);
@@ -416,7 +438,7 @@ size_t pm_atlas_contents_rows(void)
 
 size_t pm_atlas_committee_page(const pm_atlas_doc *d, size_t c)
 {
-    return 1 + d->ncontents + c;
+    return 1 + d->ncontents + d->pos[c];
 }
 
 static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c)
@@ -424,12 +446,18 @@ static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     const pm_committee *cm = &d->a->ds->committees[c];
     double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
     char buf[256];
-    pm_atlas_committee_title(cm->name, buf, sizeof buf);
+    pm_atlas_committee_title(d->a->cfg, cm->name, buf, sizeof buf);
     text(t, cr, buf, 22, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
     snprintf(buf, sizeof buf, "%d年度诊断书", d->dx.year);
     text(t, cr, buf, 11, 1, PM_RED, PM_ALIGN_RIGHT, m + w, m + 6);
-    snprintf(buf, sizeof buf, "%s · 居民区代码 %s · %.0f户 · %.0f人 · %.2f平方千米", d->a->cfg->name,
-             cm->code, cm->households, cm->population, d->a->an->area_km2[c]);
+    /* the year's households and residents (from the evaluations or statistics), when known */
+    double hh = ind(d, c, "households"), pop = ind(d, c, "population");
+    char hhs[32] = "", pops[32] = "";
+    if (isfinite(hh)) snprintf(hhs, sizeof hhs, " · %.0f户", hh);
+    if (isfinite(pop)) snprintf(pops, sizeof pops, " · %.0f人", pop);
+    snprintf(buf, sizeof buf, "%s%s%s · %s代码 %s%s%s · %.2f平方千米", d->a->cfg->name, cm->parent >= 0 ? " · " : "",
+             cm->parent >= 0 ? d->a->ds->parents[cm->parent].name : "", d->dx.terms.unit, cm->code, hhs, pops,
+             d->a->an->area_km2[c]);
     text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 27);
     cairo_new_path(cr);
     cairo_rectangle(cr, m, m + 43, w, 1.2);

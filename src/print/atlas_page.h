@@ -20,6 +20,8 @@ typedef struct {
     double north;        /* angle of true north on the page (grid convergence), radians */
     size_t ncontents;    /* contents pages */
     size_t npages;
+    size_t *order;       /* the committees in page order: by parent, then code (owned) */
+    size_t *pos;         /* each committee's place in that order (owned) */
 } pm_atlas_doc;
 
 /* Builds the document for a->year (diagnosis, symbolisation, page numbering).  PM_EDATA
@@ -51,6 +53,6 @@ void pm_atlas_footer(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page
 void pm_atlas_swatch(cairo_t *cr, const pm_thematic *th, int k, double x, double y, double w,
                      double h);
 /* The committee's display name: "X居民区" unless the name already ends so. */
-void pm_atlas_committee_title(const char *name, char *buf, size_t len);
+void pm_atlas_committee_title(const pm_config *cfg, const char *name, char *buf, size_t len);
 
 #endif

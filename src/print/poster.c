@@ -56,8 +56,8 @@ static void draw_text(pm_text *t, cairo_t *cr, const char *s, double size, int b
 static pm_status draw_header(const pm_poster *p, pm_text *t, cairo_t *cr, double m, double w)
 {
     char *title = pm_asprintf("%s%s图", p->cfg->title_prefix, p->th->style->title);
-    char *sub = pm_asprintf("%d年度 · %zu个居民区 · 第三方测评结果%s%s", p->th->year,
-                            p->th->n, *p->th->style->description ? " · " : "",
+    char *sub = pm_asprintf("%d年度 · %zu个%s · 第三方测评结果%s%s", p->th->year,
+                            p->th->n, p->cfg->term_unit, *p->th->style->description ? " · " : "",
                             p->th->style->description);
     if (!title || !sub) { free(title); free(sub); return PM_ENOMEM; }
     double ts = w / 34;

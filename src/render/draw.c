@@ -193,6 +193,15 @@ static void draw_committees(cairo_t *cr, const pm_view *v, const pm_scene *s, co
         cairo_stroke(cr);
     }
     pm_lines_fini(&net);
+    if (s->nparents && m->parent_width > 0) { /* the level above: over the committees' lines */
+        cairo_new_path(cr);
+        lines_path(cr, NULL, v, &s->parent_edges.inner, s->parent_edges.inner_bbox, 2 * m->parent_width);
+        pm_set_rgba(cr, m->boundary);
+        cairo_set_line_width(cr, m->parent_width);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+    }
 }
 
 void pm_draw_platform_symbol(cairo_t *cr, double x, double y, double size)

@@ -22,6 +22,7 @@ typedef struct {
     double outline_width;
     pm_rgba boundary;             /* the subdistrict's outer boundary */
     double boundary_width;
+    double parent_width;          /* the parents' boundaries (in the boundary colour; 0: none) */
     unsigned context;             /* context layers to draw: PM_CTX_* bits */
     int roads_inside;             /* clip roads to the committees (no base map around) */
     int show_points;              /* platforms and projects */

@@ -15,6 +15,7 @@ static void poster(const pm_style *s, double w, pm_mapdraw *md, pm_label_opts *l
                            .obstacle_size = ls * 1.3 };
     md->outline_width = w / 2400;
     md->boundary_width = w / 900;
+    md->parent_width = w / 1500;
     md->context = PM_CTX_ALL;
     md->show_points = s->show_points;
     md->point_size = w / 420;
@@ -33,12 +34,22 @@ static void tile(const pm_style *s, double px, int z, pm_mapdraw *md, pm_label_o
                            .obstacle_size = pts ? point * 3.2 : 0 };
     md->outline_width = (z >= 15 ? 1.0 : 0.7) * px;
     md->boundary_width = 1.6 * px;
+    md->parent_width = 1.3 * px;
     md->context = PM_CTX_RIVERS | PM_CTX_ROADS;
     md->roads_inside = 1;
     md->show_points = pts;
     md->point_size = point;
     md->context_label_size = 0;
     *on = z >= 14;
+}
+
+void pm_house_parent_labels(pm_house_use use, double unit, int z, pm_label_opts *lo)
+{
+    double size = use == PM_HOUSE_TILE ? (z >= 13 ? 15 : z >= 12 ? 13 : 11) * unit
+                : use == PM_HOUSE_POSTER ? unit / 90 : 9;
+    *lo = (pm_label_opts){ .size = size, .min_size = size * 0.75, .sub_ratio = 0.8, .padding = size * 0.3,
+                           .text = { .color = PM_BOUNDARY, .bold = 1, .halo = { 1, 1, 1, 0.9 },
+                                     .halo_width = size * 0.25, .align = PM_ALIGN_CENTER } };
 }
 
 void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_mapdraw *md,
@@ -58,6 +69,7 @@ void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_
                                .text = { .color = PM_INK, .halo = HALO, .halo_width = 2 } };
         md->outline_width = 0.5;
         md->boundary_width = 1.3;
+        md->parent_width = 0.9;
         md->context = PM_CTX_ALL;
         md->show_points = s->show_points;
         md->point_size = 2.5;
@@ -68,6 +80,7 @@ void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_
                                .text = { .color = PM_INK, .halo = HALO, .halo_width = 2.2 } };
         md->outline_width = 0.6;
         md->boundary_width = 1.2;
+        md->parent_width = 0.9;
         md->context = PM_CTX_ALL;
         md->show_points = 1;
         md->point_size = 3.4;

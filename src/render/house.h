@@ -54,4 +54,9 @@ typedef enum {
 void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_mapdraw *md,
                     pm_label_opts *lo, int *labels_on);
 
+/* Label options for the parents' names (subdistricts over their committees), for the
+ * scales where committees are too small to be named: bold, in the boundary colour,
+ * with a halo.  unit and z as pm_house_setup.  Pure. */
+void pm_house_parent_labels(pm_house_use use, double unit, int z, pm_label_opts *lo);
+
 #endif

@@ -47,6 +47,16 @@ pm_status pm_mapsym_build(const pm_thematic *th, const pm_scene *scene, const pm
                                        scene->room[c], pm_geom_area(&scene->committees[c]) };
     }
     if (th->style->show_rank_change) rank_subs(th, tab, m);
+    if (scene->nparents) {
+        if (!(m->parent_cands = calloc(scene->nparents, sizeof *m->parent_cands))) {
+            pm_mapsym_fini(m);
+            return PM_ENOMEM;
+        }
+        m->nparents = scene->nparents;
+        for (size_t p = 0; p < scene->nparents; p++)
+            m->parent_cands[p] = (pm_label_cand){ scene->parent_info[p].name, NULL, scene->parent_centre[p],
+                                                  scene->parent_room[p], pm_geom_area(&scene->parents[p]) };
+    }
     return PM_OK;
 }
 
@@ -57,5 +67,6 @@ void pm_mapsym_fini(pm_mapsym *m)
     free(m->nodata);
     free(m->cands);
     free(m->subs);
+    free(m->parent_cands);
     memset(m, 0, sizeof *m);
 }

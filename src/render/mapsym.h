@@ -17,6 +17,8 @@ typedef struct {
     unsigned char *nodata;  /* 1 = no value: hatched (owned) */
     pm_label_cand *cands;   /* committee name, visual centre, room, priority (owned) */
     char (*subs)[32];       /* sub lines such as "20→7" (owned; cands point into it) */
+    size_t nparents;
+    pm_label_cand *parent_cands; /* the parents' names at their visual centres (owned) */
 } pm_mapsym;
 
 /* Builds the symbolisation of th on scene (names from ds, rank changes from tab

@@ -33,6 +33,26 @@ static pm_status build_ctx(pm_proj *p, const pm_dataset *ds, pm_scene *s)
     return PM_OK;
 }
 
+/* The parents' dissolved outlines, their visual centres and boundary network. */
+static pm_status build_parents(pm_proj *p, const pm_dataset *ds, pm_scene *s)
+{
+    if (!ds->nparents) return PM_OK;
+    s->parents = calloc(ds->nparents, sizeof *s->parents);
+    s->parent_centre = calloc(ds->nparents, sizeof *s->parent_centre);
+    s->parent_room = calloc(ds->nparents, sizeof *s->parent_room);
+    if (!s->parents || !s->parent_centre || !s->parent_room) return PM_ENOMEM;
+    s->parent_info = ds->parents;
+    for (; s->nparents < ds->nparents; s->nparents++) {
+        size_t i = s->nparents;
+        pm_status st = project_copy(p, &ds->parents[i].geom, &s->parents[i]);
+        if (st) { s->nparents++; return st; }
+        const pm_bbox *b = &s->parents[i].bbox;
+        double prec = (b->maxx - b->minx + b->maxy - b->miny) / 400;
+        s->parent_centre[i] = pm_geom_visual_centre(&s->parents[i], prec > 0 ? prec : 1e-9, &s->parent_room[i]);
+    }
+    return pm_edges_build(s->parents, s->nparents, &s->parent_edges);
+}
+
 static pm_status build_points(pm_proj *p, const pm_site *src, size_t n, pm_pt **out)
 {
     *out = malloc((n + 1) * sizeof **out);
@@ -67,6 +87,7 @@ pm_status pm_scene_build(const pm_dataset *ds, const char *crs, pm_scene *s, cha
         s->centre[i] = pm_geom_visual_centre(&s->committees[i], prec > 0 ? prec : 1e-9, &s->room[i]);
     }
     if ((st = pm_edges_build(s->committees, s->ncommittees, &s->edges)) != PM_OK) goto fail;
+    if ((st = build_parents(p, ds, s)) != PM_OK) goto fail;
     if ((st = build_ctx(p, ds, s)) != PM_OK) goto fail;
     s->nplatforms = ds->nplatforms;
     s->nprojects = ds->nprojects;
@@ -92,6 +113,9 @@ void pm_scene_fini(pm_scene *s)
     }
     free(s->ctx);
     pm_edges_fini(&s->edges);
+    for (size_t i = 0; i < s->nparents; i++) pm_geom_fini(&s->parents[i]);
+    if (s->parents) pm_edges_fini(&s->parent_edges);
+    free(s->parents); free(s->parent_centre); free(s->parent_room);
     free(s->committees); free(s->centre); free(s->room);
     free(s->platforms); free(s->projects); free(s->crs);
     memset(s, 0, sizeof *s);

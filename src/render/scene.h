@@ -31,6 +31,12 @@ typedef struct {
     const pm_site *project_sites; /* borrowed: status of each project */
     pm_bbox extent;         /* bbox of the committees */
     pm_edges edges;         /* the committees' boundary network, each edge once (owned) */
+    size_t nparents;        /* units above the committees (0 without a parent field) */
+    pm_geom *parents;       /* their dissolved outlines, projected (owned) */
+    pm_pt *parent_centre;   /* visual centre of each (owned) */
+    double *parent_room;    /* its distance to the boundary (owned) */
+    const pm_parent *parent_info; /* names, borrowed from the dataset */
+    pm_edges parent_edges;  /* the parents' boundary network, each edge once (owned) */
 } pm_scene;
 
 /* Projects the dataset into crs, finds each committee's visual centre and their

@@ -45,6 +45,12 @@ static pm_status zoom_init(zoomctx *zc, const pm_gridmap *m, int z, pm_text *t)
     zc->md.nodata = m->sym->nodata;
     zc->md.cands = m->sym->cands;
     zc->md.label_opts = &zc->lo;
+    if (!labels_on && m->sym->nparents) { /* committees too small: their parents' names */
+        pm_house_parent_labels(PM_HOUSE_TILE, m->scale, z, &zc->lo);
+        zc->md.labels = &zc->labels;
+        zc->md.cands = m->sym->parent_cands;
+        return pm_labels_place(t, m->sym->parent_cands, m->sym->nparents, zc->scale, &zc->lo, &zc->labels);
+    }
     if (!labels_on) return PM_OK;
     zc->md.labels = &zc->labels;
     return pm_labels_place(t, m->sym->cands, m->sym->n, zc->scale, &zc->lo, &zc->labels);

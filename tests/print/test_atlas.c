@@ -181,7 +181,8 @@ Test(atlas, first_year_has_no_rank_change)
 Test(atlas, yufocheng_strengths_and_weaknesses)
 {
     pm_diagnosis dx;
-    cr_assert_eq(pm_diagnosis_build(&P.res, 2016, &D, &dx), PM_OK);
+    pm_terms terms = pm_config_terms(P.cfg, 0);
+    cr_assert_eq(pm_diagnosis_build(&P.res, 2016, &terms, &D, &dx), PM_OK);
     size_t c = (size_t)committee("玉佛城");
     cr_assert_eq(dx.prev_year, 2015);
     int want[5] = { 7, 9, 24, 4, 6 };
@@ -222,7 +223,8 @@ Test(atlas, position_buckets)
         { 33, 35, "后10%" }, { 35, 35, "后10%" }, { 1, 2, "前50%" }, { 2, 2, "后50%" }, { 2, 4, "前50%" }, { 3, 4, "后50%" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        pm_diagnosis_position(cases[i].rank, cases[i].n, b, sizeof b);
+        pm_terms terms = pm_config_terms(P.cfg, 0);
+        pm_diagnosis_position(&terms, cases[i].rank, cases[i].n, b, sizeof b);
         cr_assert_str_eq(b, cases[i].want, "%d of %zu", cases[i].rank, cases[i].n);
     }
 }
