@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "app/outputs.h"
+#include "app/print_prod.h"
 #include "print/atlas.h"
 #include "render/scene.h"
 #include "render/text.h"
@@ -16,10 +17,11 @@ pm_status pm_out_atlas(const pm_project *p, int year, const char *out, const pm_
     char *msg = NULL, *path = NULL;
     pm_status st = pm_out_print_tools(p, &scene, &text, err);
     if (st) return st;
-    pm_atlas a = { p->cfg, p->ds, &p->an, &scene, (const pm_style *const *)p->styles, p->nstyles, year };
+    pm_atlas a = { p->cfg, p->ds, &p->an, &scene, (const pm_style *const *)p->styles, p->nstyles, year, 0 };
     int same = 0;
     path = pm_asprintf("%s/%d/atlas.pdf", out, year);
-    st = path ? pm_atlas_write(&a, text, path, &same, &msg) : PM_ENOMEM;
+    /* the screen PDF, its preflight, the print PDF with production */
+    st = path ? pm_prod_atlas(p, &a, text, path, &same, o, &msg, err) : PM_ENOMEM;
     if (st) {
         fprintf(err, "partymap: atlas: %s\n", msg ? msg : pm_strerror(st));
     } else if (!o->quiet) {

@@ -6,6 +6,7 @@
 
 #include "analysis/thematic.h"
 #include "app/commands.h"
+#include "app/print_prod.h"
 #include "app/project.h"
 
 static json_t *problems_json(const pm_diag *d)
@@ -80,6 +81,7 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
                         o->encoding, o->assume_crs };
     pm_status st = pm_project_open_ex(o->config, o->maps, &ov, &d, &p);
     if (!o->json) {
+        if (!st) pm_prod_check(&p, NULL, &d, err); /* the posters' and atlas's preflight */
         pm_diag_print(&d, err);
         if (!st) print_text(&p, out);
         pm_project_fini(&p);
@@ -95,6 +97,7 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
     }
     if (!st)
         for (size_t y = 0; y < p.an.tab.nyears; y++) year_json(&p, y, ranks, summary, &d);
+    if (!st) pm_prod_check(&p, root, &d, err); /* the posters' and atlas's preflight */
     if (!st && d.errors) st = PM_EDATA;
     json_object_set_new(root, "committees", json_integer(p.ds ? (json_int_t)p.ds->ncommittees : 0));
     json_object_set_new(root, "years", years);

@@ -26,7 +26,8 @@ static const char *const usage_main =
 
 static const char *const usage_render =
     "usage: partymap render [-c CONFIG] [--year YEAR] [--maps ID,...] [--out DIR]\n"
-    "                       [--only KINDS] [--jobs N] [--shard K/N] [--dry-run] [--quiet]\n"
+    "                       [--only KINDS] [--jobs N] [--shard K/N] [--dry-run] [--production]\n"
+    "                       [--quiet]\n"
     "\n"
     "  -c, --config FILE  project file (default: the bundled Changshou Road sample)\n"
     "  --year YEAR|all    evaluation year to draw (default: the latest in the data)\n"
@@ -37,6 +38,9 @@ static const char *const usage_render =
     "  -j, --jobs N       rendering threads (default: the number of cores)\n"
     "  --shard K/N        render only shard K of N of the tiles (packages only)\n"
     "  --dry-run          list the files that would be written; write nothing\n"
+    "  --production       also write the print files for the press: DIR/YEAR/print/ID.print.pdf\n"
+    "                     and DIR/YEAR/atlas.print.pdf, CMYK PDF/X-3 with bleed (as the\n"
+    "                     config's \"print\": {\"production\": true}); needs print or atlas\n"
     "  -q, --quiet        no progress messages\n"
     "\n"
     "Writes DIR/YEAR/print/ID.pdf and .png, DIR/YEAR/tiles/ID/{z}/{x}/{y}[@2x].png,\n"
@@ -116,7 +120,7 @@ static int parse_year(const char *s, int *year)
 static int run(const char *cmd, int argc, char **argv)
 {
     enum { O_YEAR = 256, O_MAPS, O_OUT, O_ONLY, O_JSON, O_SHARD, O_MAP, O_ZOOM, O_BBOX, O_SCALE,
-           O_FCOMM, O_FPLAT, O_FPROJ, O_FEVAL, O_ENC, O_CRS, O_DRY };
+           O_FCOMM, O_FPLAT, O_FPROJ, O_FEVAL, O_ENC, O_CRS, O_DRY, O_PROD };
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' }, { "year", required_argument, NULL, O_YEAR },
         { "maps", required_argument, NULL, O_MAPS }, { "out", required_argument, NULL, O_OUT },
@@ -129,7 +133,7 @@ static int run(const char *cmd, int argc, char **argv)
         { "committees", required_argument, NULL, O_FCOMM }, { "platforms", required_argument, NULL, O_FPLAT },
         { "projects", required_argument, NULL, O_FPROJ }, { "evaluations", required_argument, NULL, O_FEVAL },
         { "encoding", required_argument, NULL, O_ENC }, { "assume-crs", required_argument, NULL, O_CRS },
-        { "dry-run", no_argument, NULL, O_DRY },
+        { "dry-run", no_argument, NULL, O_DRY }, { "production", no_argument, NULL, O_PROD },
         { 0, 0, 0, 0 },
     };
     int render = strcmp(cmd, "render") == 0, snap = strcmp(cmd, "snapshot") == 0;
@@ -191,6 +195,7 @@ static int run(const char *cmd, int argc, char **argv)
         case O_CRS: if (!check) goto bad; o.assume_crs = optarg; break;
         case O_OUT: if (!render && !report) goto bad; o.out = optarg; break;
         case O_DRY: if (!render) goto bad; o.dry_run = 1; break;
+        case O_PROD: if (!render) goto bad; o.production = 1; break;
         case O_ONLY:
             if (!render || !parse_kinds(optarg, &o.kinds)) {
                 fprintf(stderr, "partymap: --only: expected a comma list of print, tiles, site, atlas, data\n");
@@ -208,6 +213,11 @@ static int run(const char *cmd, int argc, char **argv)
     if (snap && (!o.map || o.zoom < 0 || !o.output)) {
         fprintf(stderr, "partymap: snapshot needs --map, --zoom and -o\n");
         goto bad;
+    }
+    if (o.production && o.kinds && !(o.kinds & (PM_KIND_PRINT | PM_KIND_ATLAS))) {
+        fprintf(stderr, "partymap: --production makes the print files of posters and the atlas: "
+                        "use it with --only print or atlas\n");
+        return 2;
     }
     if (snap) return pm_exit_code(pm_cmd_snapshot(&o, stderr));
     if (report) return pm_exit_code(pm_cmd_report(&o, stdout, stderr));

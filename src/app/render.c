@@ -7,6 +7,7 @@
 #include "analysis/thematic.h"
 #include "app/commands.h"
 #include "app/outputs.h"
+#include "app/print_prod.h"
 #include "app/project.h"
 #include "core/fileio.h"
 #include "print/poster.h"
@@ -66,16 +67,14 @@ pm_status pm_out_print_tools(const pm_project *p, pm_scene *scene, pm_text **tex
 pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_cmd_opts *o,
                        FILE *err)
 {
-    int quiet = o->quiet;
     pm_scene scene;
     pm_text *text = NULL;
-    char *msg = NULL, made[32];
+    char made[32];
     made_date(p->cfg, made, sizeof made);
     pm_status st = pm_out_print_tools(p, &scene, &text, err);
     if (st) return st;
     for (size_t k = 0; !st && k < p->nsel; k++) {
         size_t i = p->sel[k];
-        double t0 = pm_out_now();
         pm_diag d;
         pm_diag_init(&d);
         pm_thematic th;
@@ -85,18 +84,14 @@ pm_status pm_out_print(const pm_project *p, int year, const char *out, const pm_
         if (st) break;
         char *pdf = pm_asprintf("%s/%d/print/%s.pdf", out, year, p->styles[i]->id);
         char *png = pm_asprintf("%s/%d/print/%s.png", out, year, p->styles[i]->id);
-        pm_poster poster = { p->cfg, p->ds, &p->an, &scene, &th, made };
-        st = pdf && png ? pm_poster_write(&poster, text, pdf, png, &msg) : PM_ENOMEM;
-        if (st) fprintf(err, "partymap: %s\n", msg ? msg : pm_strerror(st));
-        else if (!quiet) fprintf(err, "partymap: %d %-12s %s (+ .png) %.2f s\n", year,
-                                 p->styles[i]->id, pdf, pm_out_now() - t0);
-        free(msg);
-        msg = NULL;
+        pm_poster poster = { p->cfg, p->ds, &p->an, &scene, &th, made, 0 };
+        /* the screen PDF and preview, the preflight, the print PDF with production */
+        st = pdf && png ? pm_prod_poster(p, &poster, text, pdf, png, o, err) : PM_ENOMEM;
+        if (!pdf || !png) fprintf(err, "partymap: %s\n", pm_strerror(st));
         free(pdf);
         free(png);
         pm_thematic_fini(&th);
     }
-    free(msg);
     pm_text_free(text);
     pm_scene_fini(&scene);
     return st;
