@@ -23,11 +23,13 @@ OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
 
-# Debian packages the build, the sample and the tests need.
+# Debian packages the build, the sample and the tests need (ghostscript makes the print
+# PDFs and brings its CMYK profile, libgs-common's default_cmyk.icc; qpdf checks them).
 DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-data \
             libcairo2-dev libpango1.0-dev libpng-dev libjansson-dev libcriterion-dev \
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
-            libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev
+            libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev \
+            ghostscript qpdf
 
 .PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample
 all: $(BUILD)/partymap
@@ -107,7 +109,7 @@ valgrind: deps
 	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/run
 	rm -f build/vg/*.vglog
 	PM_BIN=$(CURDIR)/build/vg/partymap valgrind --trace-children=yes \
-	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep' \
+	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/gs,*/qpdf,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep' \
 	  --log-file=build/vg/%p.vglog \
 	  --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
 	  build/vg/tests/run --jobs 1

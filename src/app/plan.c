@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "app/outputs.h"
+#include "app/print_prod.h"
 #include "tiles/tilemath.h"
 
 /* Tiles of the committees' extent per zoom: the pyramid skips empty tiles and the
@@ -42,12 +43,16 @@ static void plan_tiles(const pm_project *p, int year, const char *out, const pm_
 pm_status pm_out_plan(const pm_project *p, int year, const char *out, unsigned kinds,
                       const pm_cmd_opts *o, FILE *f)
 {
+    int prod = pm_prod_enabled(p, o);
     for (size_t k = 0; (kinds & PM_KIND_PRINT) && k < p->nsel; k++) {
         fprintf(f, "%s/%d/print/%s.pdf\n", out, year, p->styles[p->sel[k]]->id);
         fprintf(f, "%s/%d/print/%s.png\n", out, year, p->styles[p->sel[k]]->id);
+        if (prod) fprintf(f, "%s/%d/print/%s.print.pdf\t(PDF/X-3, CMYK)\n", out, year, p->styles[p->sel[k]]->id);
     }
     if (kinds & PM_KIND_ATLAS)
         fprintf(f, "%s/%d/atlas.pdf\t(left alone when unchanged)\n", out, year);
+    if ((kinds & PM_KIND_ATLAS) && prod)
+        fprintf(f, "%s/%d/atlas.print.pdf\t(PDF/X-3, CMYK; left alone when unchanged)\n", out, year);
     if (kinds & PM_KIND_TILES) plan_tiles(p, year, out, o, f);
     if (kinds & PM_KIND_DATA) {
         fprintf(f, "%s/%d/evaluation.xlsx\n", out, year);
