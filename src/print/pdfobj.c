@@ -227,7 +227,8 @@ pm_pdfv *pm_pdfv_get(const pm_pdfv *d, const char *key)
 
 pm_status pm_pdfv_set(pm_pdfv *d, const char *key, pm_pdfv *v)
 {
-    if (!d || d->kind != PM_PDF_DICT || !v) { pm_pdfv_free(v); return v ? PM_EINTERNAL : PM_ENOMEM; }
+    if (!v) return PM_ENOMEM; /* the value could not be made */
+    if (!d || d->kind != PM_PDF_DICT) { pm_pdfv_free(v); return PM_EINTERNAL; }
     long i = find_key(d, key);
     if (i >= 0) {
         pm_pdfv_free(d->items[i]);
