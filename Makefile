@@ -31,11 +31,13 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_OBJS := $(UNIT_TEST_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_TEST_SRCS:%.c=$(BUILD)/%.o)
 
-# Debian packages the build, the sample and the tests need.
+# Debian packages the build, the sample and the tests need (ghostscript makes the print
+# PDFs and brings its CMYK profile, libgs-common's default_cmyk.icc; qpdf checks them).
 DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-data \
             libcairo2-dev libpango1.0-dev libpng-dev libjansson-dev libcriterion-dev \
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
-            libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev
+            libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev \
+            ghostscript qpdf
 
 .PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample park
 all: $(BUILD)/partymap
@@ -145,7 +147,7 @@ valgrind: deps
 	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/unit $(PARK_STAMP)
 	rm -rf build/vg/*.vglog build/vg/render
 	$(VG) --trace-children=yes \
-	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/xmllint,*/cat,*/mkdir,*/python3*' \
+	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/gs,*/qpdf,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/xmllint,*/cat,*/mkdir,*/python3*' \
 	  --log-file=build/vg/%p.vglog build/vg/tests/unit --jobs 2
 	SOURCE_DATE_EPOCH=1700000000 $(VG) --log-file=build/vg/render-%p.vglog \
 	  build/vg/partymap render --year 2016 --maps service --jobs 2 --out build/vg/render --quiet

@@ -6,6 +6,7 @@
 
 #include "analysis/thematic.h"
 #include "app/commands.h"
+#include "app/print_prod.h"
 #include "app/project.h"
 
 static json_t *problems_json(const pm_diag *d)
@@ -122,6 +123,7 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
     pm_status st = pm_project_open_ex(o->config, o->maps, &ov, &d, &p);
     if (!st && p.ndropped) st = PM_EDATA; /* the other maps are fine, but one cannot be drawn */
     if (!o->json) {
+        if (!st) pm_prod_check(&p, NULL, &d, err); /* the posters' and atlas's preflight */
         pm_diag_print(&d, err);
         if (p.ds) print_text(&p, out);
         print_sources(&p, out);
@@ -146,6 +148,8 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
     }
     if (p.ds && p.res.my)
         for (size_t y = 0; y < p.res.nyears; y++) year_json(&p, y, ranks, in_parent, summary);
+    if (!st) pm_prod_check(&p, root, &d, err); /* the posters' and atlas's preflight */
+    if (!st && d.errors) st = PM_EDATA;
     json_object_set_new(root, "committees", json_integer(p.ds ? (json_int_t)p.ds->ncommittees : 0));
     json_object_set_new(root, "years", years);
     json_object_set_new(root, "names", names);

@@ -16,6 +16,7 @@ typedef struct {
     size_t jobs;         /* worker threads; 0 = number of cores */
     unsigned shard_k, shard_n; /* --shard K/N; 0 = no sharding */
     int dry_run;         /* render: list the files that would be written, write nothing */
+    int production;      /* render --production: also the CMYK PDF/X print files */
     /* snapshot */
     const char *map;     /* --map ID */
     int zoom;            /* --zoom Z */

@@ -14,6 +14,8 @@ typedef struct {
     size_t jobs;               /* rendering threads (>= 1) */
     unsigned shard_k, shard_n; /* --shard K/N; n <= 1: no sharding */
     int dry_run;               /* list what would be written, write nothing */
+    int production;            /* also the print PDFs (--production or the config's
+                                * "print": {"production": true}) */
 } pm_runopts;
 
 /* Scenes a stage needs: bits of pm_stage.needs. */

@@ -16,6 +16,11 @@ char *pm_layout_atlas(const char *out, int year)
     return pm_asprintf("%s/%d/atlas.pdf", out, year);
 }
 
+char *pm_layout_atlas_print(const char *out, int year)
+{
+    return pm_asprintf("%s/%d/atlas.print.pdf", out, year);
+}
+
 char *pm_layout_year_tiles(const char *out, int year)
 {
     return pm_asprintf("%s/%d/tiles", out, year);

@@ -12,6 +12,9 @@
 char *pm_layout_poster(const char *out, int year, const char *map, const char *ext);
 /* out/YEAR/atlas.pdf */
 char *pm_layout_atlas(const char *out, int year);
+/* out/YEAR/atlas.print.pdf: the atlas for the press (posters: pm_layout_poster with
+ * ext "print.pdf") */
+char *pm_layout_atlas_print(const char *out, int year);
 /* out/YEAR/tiles: every tile tree and package of the year. */
 char *pm_layout_year_tiles(const char *out, int year);
 /* out/YEAR/tiles/MAP: the tree of {z}/{x}/{y}SUFFIX.png. */

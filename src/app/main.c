@@ -32,7 +32,8 @@ static const char *const usage_main =
 
 static const char *const usage_render =
     "usage: partymap render [-c CONFIG] [--year YEAR] [--maps ID,...] [--out DIR]\n"
-    "                       [--only KINDS] [--jobs N] [--shard K/N] [--dry-run] [--quiet]\n"
+    "                       [--only KINDS] [--jobs N] [--shard K/N] [--dry-run] [--production]\n"
+    "                       [--quiet]\n"
     "\n"
     "  -c, --config FILE  project file (default: the bundled Changshou Road sample)\n"
     "  --year YEAR|all    evaluation year to draw (default: the latest in the data)\n"
@@ -43,6 +44,9 @@ static const char *const usage_render =
     "  -j, --jobs N       rendering threads (default: the number of cores)\n"
     "  --shard K/N        render only shard K of N of the tiles (packages only)\n"
     "  --dry-run          list the files that would be written; write nothing\n"
+    "  --production       also write the print files for the press: DIR/YEAR/print/ID.print.pdf\n"
+    "                     and DIR/YEAR/atlas.print.pdf, CMYK PDF/X-3 with bleed (as the\n"
+    "                     config's \"print\": {\"production\": true}); needs print or atlas\n"
     "  -q, --quiet        no progress messages\n"
     "\n"
     "Writes DIR/YEAR/print/ID.pdf and .png, DIR/YEAR/tiles/ID/{z}/{x}/{y}[@2x].png,\n"
@@ -171,7 +175,7 @@ static const struct { const char *name; unsigned cmds; } takes[] = {
     { "map", C_SNAPSHOT }, { "zoom", C_SNAPSHOT }, { "bbox", C_SNAPSHOT }, { "scale", C_SNAPSHOT },
     { "output", C_SNAPSHOT }, { "committees", C_CHECK }, { "platforms", C_CHECK }, { "projects", C_CHECK },
     { "evaluations", C_CHECK }, { "encoding", C_CHECK }, { "assume-crs", C_CHECK }, { "crs", C_CHECK },
-    { "dry-run", C_RENDER },
+    { "dry-run", C_RENDER }, { "production", C_RENDER },
 };
 
 static int allowed(const char *opt, unsigned cmd)
@@ -199,7 +203,7 @@ static int bad_value(const char *opt, const char *val, const char *want)
 static int run(const char *cmd, int argc, char **argv)
 {
     enum { O_YEAR = 256, O_MAPS, O_OUT, O_ONLY, O_JSON, O_SHARD, O_MAP, O_ZOOM, O_BBOX, O_SCALE,
-           O_FCOMM, O_FPLAT, O_FPROJ, O_FEVAL, O_ENC, O_ACRS, O_DRY, O_CRS };
+           O_FCOMM, O_FPLAT, O_FPROJ, O_FEVAL, O_ENC, O_ACRS, O_DRY, O_CRS, O_PROD };
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' }, { "year", required_argument, NULL, O_YEAR },
         { "maps", required_argument, NULL, O_MAPS }, { "out", required_argument, NULL, O_OUT },
@@ -213,6 +217,7 @@ static int run(const char *cmd, int argc, char **argv)
         { "projects", required_argument, NULL, O_FPROJ }, { "evaluations", required_argument, NULL, O_FEVAL },
         { "encoding", required_argument, NULL, O_ENC }, { "assume-crs", required_argument, NULL, O_ACRS },
         { "crs", required_argument, NULL, O_CRS }, { "dry-run", no_argument, NULL, O_DRY },
+        { "production", no_argument, NULL, O_PROD },
         { 0, 0, 0, 0 },
     };
     unsigned cm = !strcmp(cmd, "render") ? C_RENDER : !strcmp(cmd, "snapshot") ? C_SNAPSHOT
@@ -296,6 +301,7 @@ static int run(const char *cmd, int argc, char **argv)
         }
         case O_OUT: o.out = optarg; break;
         case O_DRY: o.dry_run = 1; break;
+        case O_PROD: o.production = 1; break;
         case O_ONLY:
             if (!parse_kinds(optarg, &o.kinds)) {
                 char kinds[128];
@@ -315,6 +321,11 @@ static int run(const char *cmd, int argc, char **argv)
     if (snap && (!o.map || o.zoom < 0 || !o.output)) {
         fprintf(stderr, "partymap: snapshot needs --map, --zoom and -o\n");
         goto bad;
+    }
+    if (o.production && o.kinds && !(o.kinds & (pm_stage_kind_bit("print", 5) | pm_stage_kind_bit("atlas", 5)))) {
+        fprintf(stderr, "partymap: --production makes the print files of posters and the atlas: "
+                        "use it with --only print or atlas\n");
+        return 2;
     }
     if (snap) return pm_exit_code(pm_cmd_snapshot(&o, stderr));
     if (cm == C_REPORT) return pm_exit_code(pm_cmd_report(&o, stdout, stderr));

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "app/layout.h"
+#include "app/print_prod.h"
 #include "app/stage.h"
 #include "core/clock.h"
 #include "print/atlas.h"
@@ -11,6 +12,8 @@
 static void plan(const pm_runctx *rc, int year, pm_plan *pl)
 {
     pm_plan_add(pl, pm_layout_atlas(rc->o.out, year), "(left alone when unchanged)");
+    if (rc->o.production)
+        pm_plan_add(pl, pm_layout_atlas_print(rc->o.out, year), "(PDF/X-3, CMYK; left alone when unchanged)");
 }
 
 static pm_status run(const pm_runctx *rc, int year, FILE *err)
@@ -23,10 +26,14 @@ static pm_status run(const pm_runctx *rc, int year, FILE *err)
     if (!st && (st = pm_text_new(p->cfg->font, &text, &msg)) != PM_OK)
         fprintf(err, "partymap: font: %s\n", msg ? msg : pm_strerror(st));
     if (st) { free(msg); return st; }
-    pm_atlas a = { p->cfg, p->ds, &p->an, &rc->print, &p->res, year };
+    pm_atlas a = { p->cfg, p->ds, &p->an, &rc->print, &p->res, year, 0 };
     int same = 0;
     path = pm_layout_atlas(rc->o.out, year);
-    st = path ? pm_atlas_write(&a, text, path, &same, &msg) : PM_ENOMEM;
+    char *prn = pm_layout_atlas_print(rc->o.out, year);
+    pm_prod_paths to = { path, NULL, prn };
+    /* the screen PDF, its preflight, the print PDF with production */
+    st = path && prn ? pm_prod_atlas(rc, &a, text, &to, &same, &msg, err) : PM_ENOMEM;
+    free(prn);
     if (st) {
         fprintf(err, "partymap: atlas: %s\n", msg ? msg : pm_strerror(st));
     } else if (!rc->o.quiet) {

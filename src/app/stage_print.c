@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "app/layout.h"
+#include "app/print_prod.h"
 #include "app/stage.h"
 #include "core/clock.h"
 #include "print/poster.h"
@@ -13,6 +14,9 @@ static void plan(const pm_runctx *rc, int year, pm_plan *pl)
     for (size_t k = 0; k < p->nsel; k++) {
         pm_plan_add(pl, pm_layout_poster(rc->o.out, year, p->styles[p->sel[k]]->id, "pdf"), NULL);
         pm_plan_add(pl, pm_layout_poster(rc->o.out, year, p->styles[p->sel[k]]->id, "png"), NULL);
+        if (rc->o.production)
+            pm_plan_add(pl, pm_layout_poster(rc->o.out, year, p->styles[p->sel[k]]->id, "print.pdf"),
+                        "(PDF/X-3, CMYK)");
     }
 }
 
@@ -36,15 +40,15 @@ static pm_status run(const pm_runctx *rc, int year, FILE *err)
         const pm_thematic *th = &pm_results_at(&p->res, i, (size_t)yi)->th;
         char *pdf = pm_layout_poster(rc->o.out, year, p->styles[i]->id, "pdf");
         char *png = pm_layout_poster(rc->o.out, year, p->styles[i]->id, "png");
-        pm_poster poster = { p->cfg, p->ds, &p->an, &rc->print, th, rc->made };
-        st = pdf && png ? pm_poster_write(&poster, text, pdf, png, &msg) : PM_ENOMEM;
-        if (st) fprintf(err, "partymap: %s\n", msg ? msg : pm_strerror(st));
-        else if (!rc->o.quiet) fprintf(err, "partymap: %d %-12s %s (+ .png) %.2f s\n", year,
-                                       p->styles[i]->id, pdf, pm_clock_now() - t0);
-        free(msg);
-        msg = NULL;
+        char *prn = pm_layout_poster(rc->o.out, year, p->styles[i]->id, "print.pdf");
+        pm_poster poster = { p->cfg, p->ds, &p->an, &rc->print, th, rc->made, 0 };
+        pm_prod_paths to = { pdf, png, prn };
+        /* the screen PDF and preview, the preflight, the print PDF with production */
+        st = pdf && png && prn ? pm_prod_poster(rc, &poster, text, &to, err) : PM_ENOMEM;
+        (void)t0;
         free(pdf);
         free(png);
+        free(prn);
     }
     pm_text_free(text);
     return st;

@@ -274,7 +274,8 @@ static void parse_sources(ctx *c, pm_config *cfg, json_t *o)
 
 static void parse_print(ctx *c, pm_config *cfg, json_t *o)
 {
-    static const char *const keys[] = { "crs", "page", "orientation", "preview_dpi", NULL };
+    static const char *const keys[] = { "crs", "page", "orientation", "preview_dpi", "production",
+                                        "bleed_mm", "crop_marks", NULL };
     if (!o) return;
     if (!json_is_object(o)) { bad(c, "print", "must be an object"); return; }
     check_keys(c, o, "print", keys);
@@ -295,6 +296,29 @@ static void parse_print(ctx *c, pm_config *cfg, json_t *o)
             bad(c, "print.preview_dpi", "must be a number from 10 to 300");
         else cfg->preview_dpi = json_number_value(d);
     }
+    json_t *pr = json_object_get(o, "production"), *cm = json_object_get(o, "crop_marks");
+    if (pr && !json_is_boolean(pr)) bad(c, "print.production", "must be true or false");
+    else if (pr) cfg->print_production = json_is_true(pr);
+    if (cm && !json_is_boolean(cm)) bad(c, "print.crop_marks", "must be true or false");
+    else if (cm) cfg->crop_marks = json_is_true(cm);
+    json_t *b = json_object_get(o, "bleed_mm");
+    if (b) {
+        if (!json_is_number(b) || json_number_value(b) < 0 || json_number_value(b) > 20)
+            bad(c, "print.bleed_mm", "must be a number of millimetres from 0 to 20 (shops ask for 3)");
+        else cfg->bleed_mm = json_number_value(b);
+    }
+}
+
+/* "approval": {"number": "沪S（2026）012号", "issuer": "..."}: the map approval number
+ * (审图号) that published maps in China carry, and its issuing line. */
+static void parse_approval(ctx *c, pm_config *cfg, json_t *o)
+{
+    static const char *const keys[] = { "number", "issuer", NULL };
+    if (!o) return;
+    if (!json_is_object(o)) { bad(c, "approval", "must be an object with number and issuer"); return; }
+    check_keys(c, o, "approval", keys);
+    get_str(c, o, "number", "approval.number", &cfg->approval_number);
+    get_str(c, o, "issuer", "approval.issuer", &cfg->approval_issuer);
 }
 
 static int get_int(ctx *c, json_t *o, const char *key, const char *path, int lo, int hi, int *dst)
@@ -430,7 +454,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
 {
     static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
                                         "print", "font", "maps", "styles", "output", "ranges",
-                                        "tiles", "strict", "terms", NULL };
+                                        "tiles", "strict", "terms", "approval", NULL };
     check_keys(c, root, "", keys);
     get_str(c, root, "name", "name", &cfg->name);
     get_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
@@ -446,6 +470,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
     parse_ranges(c, cfg, json_object_get(root, "ranges"));
     parse_tiles(c, cfg, json_object_get(root, "tiles"));
     parse_terms(c, cfg, json_object_get(root, "terms"));
+    parse_approval(c, cfg, json_object_get(root, "approval"));
     json_t *strict = json_object_get(root, "strict");
     if (strict && !json_is_boolean(strict)) bad(c, "strict", "must be true or false");
     int st = json_is_true(strict);
@@ -471,6 +496,7 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     if (!cfg) { json_decref(root); return PM_ENOMEM; }
     cfg->landscape = 1;
     cfg->preview_dpi = 40;
+    cfg->bleed_mm = 3;
     cfg->minzoom = 12;
     cfg->maxzoom = 18;
     cfg->metatile = 4; /* PM_METATILE (tiles/pyramid.h) */
@@ -527,6 +553,7 @@ void pm_config_free(pm_config *c)
     for (size_t i = 0; i < c->nranges; i++) free(c->ranges[i].indicator);
     free(c->ranges);
     free(c->years); free(c->print_crs); free(c->page); free(c->font);
+    free(c->approval_number); free(c->approval_issuer);
     for (size_t i = 0; i < c->nmaps; i++) free(c->maps[i]);
     free(c->maps); free(c->styles_dir); free(c->output);
     free(c);

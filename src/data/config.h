@@ -68,6 +68,13 @@ typedef struct {
     char *page;           /* "A0".."A4", default "A1" */
     int landscape;        /* default 1 */
     double preview_dpi;   /* PNG preview resolution, default 40 */
+    int print_production; /* "print": {"production": true}: also the CMYK PDF/X files
+                           * print/<map>.print.pdf and atlas.print.pdf; default 0 */
+    double bleed_mm;      /* "print": {"bleed_mm"}: bleed of the print PDFs, default 3 */
+    int crop_marks;       /* "print": {"crop_marks"}: crop marks on them, default 0 */
+    char *approval_number; /* "approval": {"number"}: the map approval number (审图号)
+                            * printed on posters and the atlas; NULL when unset */
+    char *approval_issuer; /* "approval": {"issuer"}: its issuing line; NULL when unset */
     char *font;           /* default "Noto Sans CJK SC" */
     int minzoom, maxzoom; /* tile pyramid zooms, default 12–18 */
     int metatile;         /* tiles per metatile side, default 4 */

@@ -208,3 +208,40 @@ char *pm_proj_crs_name(const char *crs)
     proj_context_destroy(ctx);
     return name;
 }
+
+pm_status pm_proj_crs_describe(const char *crs, int *epsg, char **wkt1, char **geog)
+{
+    *epsg = 0;
+    *wkt1 = *geog = NULL;
+    proj_log l;
+    PJ *pj = NULL, *base = NULL;
+    PJ_CONTEXT *ctx = ctx_new(&l);
+    if (!ctx) return PM_ENOMEM;
+    pm_status st = crs_new(ctx, crs, &pj);
+    const char *auth = st ? NULL : proj_get_id_auth_name(pj, 0);
+    const char *code = st ? NULL : proj_get_id_code(pj, 0);
+    if (auth && code && strcmp(auth, "EPSG") == 0) *epsg = atoi(code);
+    if (!st && !*epsg) { /* "+proj=..." or WKT without an ID: ask the registry */
+        PJ_OBJ_LIST *cands = NULL;
+        int *conf = NULL;
+        cands = proj_identify(ctx, pj, "EPSG", NULL, &conf);
+        if (cands && proj_list_get_count(cands) > 0 && conf && conf[0] >= 90) {
+            PJ *c = proj_list_get(ctx, cands, 0);
+            const char *cc = c ? proj_get_id_code(c, 0) : NULL;
+            if (cc) *epsg = atoi(cc);
+            proj_destroy(c);
+        }
+        proj_int_list_destroy(conf);
+        proj_list_destroy(cands);
+    }
+    const char *w = st ? NULL : proj_as_wkt(ctx, pj, PJ_WKT1_GDAL, NULL);
+    if (!st && !(base = proj_crs_get_geodetic_crs(ctx, pj))) st = PM_EDATA;
+    const char *g = st ? NULL : proj_as_wkt(ctx, base, PJ_WKT2_2019, NULL);
+    if (!st && (!w || !g)) st = PM_EDATA;
+    if (!st && (!(*wkt1 = pm_strdup(w)) || !(*geog = pm_strdup(g)))) st = PM_ENOMEM;
+    if (st) { free(*wkt1); free(*geog); *wkt1 = *geog = NULL; }
+    proj_destroy(base);
+    proj_destroy(pj);
+    proj_context_destroy(ctx);
+    return st;
+}

@@ -35,4 +35,10 @@ int pm_proj_is_geographic(const char *crs);
  * string (caller frees) or NULL if unknown.  Thread-safe like pm_proj_is_geographic. */
 char *pm_proj_crs_name(const char *crs);
 
+/* What a geospatial PDF records of a CRS: its EPSG code (0 if it has none), its OGC
+ * WKT 1 (*wkt1) and the definition of its geographic base CRS (*geog, WKT 2: the CRS
+ * of the latitudes and longitudes of its points).  New strings (caller frees).
+ * PM_EDATA if the CRS is unknown, PM_ENOMEM.  Thread-safe like pm_proj_is_geographic. */
+pm_status pm_proj_crs_describe(const char *crs, int *epsg, char **wkt1, char **geog);
+
 #endif

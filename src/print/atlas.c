@@ -12,6 +12,7 @@
 #include "print/pdfdoc.h"
 #include "geo/proj.h"
 #include "print/atlas_page.h"
+#include "print/poster.h"
 #include "render/draw.h"
 #include "render/house.h"
 
@@ -121,6 +122,7 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
     md.labels = &labels;
     md.cands = d->sym.cands;
     md.label_opts = &lo;
+    md.print = d->a->print;
     size_t nc = d->sym.n;
     if (d->sym.nparents) { /* the whole area at A4: its parents are named, not its committees */
         pm_house_parent_labels(PM_HOUSE_ATLAS_OVERVIEW, 0, 0, &lo);
@@ -129,6 +131,7 @@ static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rec
     }
     pm_status st = pm_labels_place(t, md.cands, nc, v.scale, &lo, &labels);
     if (!st) st = pm_draw_map(cr, t, &v, sc, &md);
+    if (!st) st = pm_atlas_viewport(d, &v, d->a->cfg->name);
     pm_labelset_fini(&labels);
     if (st) return st;
     cairo_new_path(cr);
@@ -152,7 +155,7 @@ static void cover_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double 
     pm_text_draw(t, cr, buf, &st, x, y);
     x += w + 4;
     for (size_t k = th->classes.n; k-- > 0;) {
-        pm_atlas_swatch(cr, th, (int)k, x, y + 1.5, 14, 9);
+        pm_atlas_swatch(cr, th, (int)k, x, y + 1.5, 14, 9, d->a->print);
         snprintf(buf, sizeof buf, "%s %zu个", th->labels[k], th->classes.counts[k]);
         pm_text_measure(t, buf, &st, &w, &h);
         pm_text_draw(t, cr, buf, &st, x + 17, y);
@@ -237,8 +240,8 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     char buf[512];
     pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
-    cairo_new_path(cr);
-    cairo_rectangle(cr, 0, 0, PM_A4_W, 8);
+    cairo_new_path(cr); /* the red band at the top edge: into the bleed on a print page */
+    cairo_rectangle(cr, -d->bleed, -d->bleed, PM_A4_W + 2 * d->bleed, 8 + d->bleed);
     pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
     text(t, cr, a->cfg->name, 14, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 6);
@@ -267,10 +270,12 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     pm_textstyle st_ = { .size = 8.5, .color = PM_INK, .max_width = w };
     double y = map.y + map.h + 32;
     y += pm_atlas_text(t, cr, buf, &st_, m, y) + 8;
-    char *crs = pm_proj_crs_name(a->cfg->print_crs);
-    snprintf(buf, sizeof buf, "数据来源：%s　坐标系：%s（%s）　制图：partymap",
-             *a->cfg->credits ? a->cfg->credits : "评估数据", crs ? crs : a->cfg->print_crs, a->cfg->print_crs);
+    char *crs = pm_proj_crs_name(a->cfg->print_crs), *ap = pm_poster_approval(a->cfg);
+    snprintf(buf, sizeof buf, "数据来源：%s　坐标系：%s（%s）　制图：partymap%s%s",
+             *a->cfg->credits ? a->cfg->credits : "评估数据", crs ? crs : a->cfg->print_crs, a->cfg->print_crs,
+             ap ? "　" : "", ap ? ap : "");
     free(crs);
+    free(ap);
     pm_textstyle cs = { .size = 7, .color = PM_GREY, .max_width = w };
     pm_atlas_text(t, cr, buf, &cs, m, y);
     pm_atlas_footer(d, t, cr, 0);
@@ -288,7 +293,8 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     char buf[160], link[32];
     size_t page = pm_atlas_committee_page(d, c);
     snprintf(link, sizeof link, "page=%zu", page + 1);
-    cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
+    int links = !d->a->print; /* PDF/X allows no link annotations: paper has no links */
+    if (links) cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
     snprintf(buf, sizeof buf, "%zu", d->pos[c] + 1);
     text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m + col[0], y);
     text(t, cr, d->a->ds->committees[c].name, 9.5, 1, PM_INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
@@ -297,7 +303,7 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
          PM_ALIGN_LEFT, m + col[2], y + 0.5);
     pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
     text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[3], y);
-    pm_atlas_swatch(cr, th, th->cls[c], m + col[4], y + 1.5, 12, 8);
+    pm_atlas_swatch(cr, th, th->cls[c], m + col[4], y + 1.5, 12, 8, d->a->print);
     text(t, cr, pm_diagnosis_class_name(th, th->cls[c]), 8.5, 0, PM_INK, PM_ALIGN_LEFT, m + col[4] + 16, y);
     snprintf(buf, sizeof buf, x->rank[c] > 0 ? "%d" : "—", x->rank[c]);
     text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, m + col[5], y);
@@ -308,7 +314,7 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     text(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, m + col[6], y);
     snprintf(buf, sizeof buf, "%zu", page + 1);
     text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[7], y);
-    cairo_tag_end(cr, CAIRO_TAG_LINK);
+    if (links) cairo_tag_end(cr, CAIRO_TAG_LINK);
 }
 
 static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t k)
@@ -386,6 +392,7 @@ static pm_status render_pdf(const pm_atlas_doc *d, pm_text *t, pm_pdfdoc *doc)
     cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, "封面", "page=1", 0);
     cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT, "目录", "page=2", 0);
     cairo_t *cr = cairo_create(surf);
+    pm_pdfdoc_setup(doc, cr);
     pm_status st = PM_OK;
     int parent_item = CAIRO_PDF_OUTLINE_ROOT;
     long last_parent = -1;
@@ -404,9 +411,30 @@ static pm_status render_pdf(const pm_atlas_doc *d, pm_text *t, pm_pdfdoc *doc)
                                           cm->name, link, 0);
         }
         st = draw_page(d, t, cr, p);
-        cairo_show_page(cr);
+        pm_pdfdoc_show_page(doc, cr);
     }
     cairo_destroy(cr);
+    return st;
+}
+
+pm_status pm_atlas_render(const pm_atlas *a, pm_text *t, const pm_printbox *pb, pm_pdfdoc *doc,
+                          char **err)
+{
+    pm_atlas_doc d;
+    memset(doc, 0, sizeof *doc);
+    pm_status st = pm_atlas_doc_init(&d, a, err);
+    if (st) return st;
+    char *title = pm_asprintf("%s %d年度%s诊断图集", a->cfg->name, a->year, a->cfg->term_unit);
+    st = !title ? PM_ENOMEM : pb ? pm_pdfdoc_begin_print(doc, PM_A4_W, PM_A4_H, title, a->year, pb)
+                                 : pm_pdfdoc_begin(doc, PM_A4_W, PM_A4_H, title, a->year);
+    free(title);
+    d.doc = doc;
+    d.bleed = pb ? pb->bleed : 0;
+    if (!st && (st = render_pdf(&d, t, doc)) != PM_OK && err && !*err)
+        *err = pm_asprintf("cannot draw the atlas: %s", pm_strerror(st));
+    if (!st) st = pm_pdfdoc_finish(doc, err);
+    if (st) pm_pdfdoc_abort(doc);
+    pm_atlas_doc_fini(&d);
     return st;
 }
 
@@ -414,19 +442,11 @@ pm_status pm_atlas_write(const pm_atlas *a, pm_text *t, const char *path, int *u
                          char **err)
 {
     if (unchanged) *unchanged = 0;
-    pm_atlas_doc d;
     pm_pdfdoc doc;
-    pm_status st = pm_atlas_doc_init(&d, a, err);
-    if (st) return st;
-    char *title = pm_asprintf("%s %d年度%s诊断图集", a->cfg->name, a->year, a->cfg->term_unit);
-    st = title ? pm_pdfdoc_begin(&doc, PM_A4_W, PM_A4_H, title, a->year) : PM_ENOMEM;
-    free(title);
-    if (!st && (st = render_pdf(&d, t, &doc)) != PM_OK) {
-        if (err && !*err) *err = pm_asprintf("%s: cannot draw the atlas: %s", path, pm_strerror(st));
-        pm_pdfdoc_abort(&doc);
-    } else if (!st) {
-        st = pm_pdfdoc_end(&doc, path, unchanged, err);
-    }
-    pm_atlas_doc_fini(&d);
+    char *msg = NULL;
+    pm_status st = pm_atlas_render(a, t, NULL, &doc, &msg);
+    if (!st) return pm_pdfdoc_write(&doc, path, unchanged, err);
+    if (err) *err = pm_asprintf("%s: %s", path, msg ? msg : pm_strerror(st));
+    free(msg);
     return st;
 }

@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "data/config.h"
 #include "data/dataset.h"
+#include "print/pdfdoc.h"
 #include "render/scene.h"
 #include "render/text.h"
 #include "style/style.h"
@@ -21,6 +22,7 @@ typedef struct {
     const pm_results *results;     /* every map of every year; the first map is the
                                     * headline index (service) */
     int year;
+    int print;                     /* draw for the press: nothing translucent */
 } pm_atlas;
 
 /* Pages of the atlas: cover, contents (as many pages as the committees need), one
@@ -40,6 +42,14 @@ size_t pm_atlas_page_of(const pm_atlas *a, size_t c);
  * (caller frees).  Thread-safe given its own t. */
 pm_status pm_atlas_write(const pm_atlas *a, pm_text *t, const char *path, int *unchanged,
                          char **err);
+
+/* Draws the atlas into a new document *doc (finished: pm_pdfdoc_bytes, then
+ * pm_pdfdoc_write or pm_pdfdoc_abort): the screen PDF when pb is NULL, else the print
+ * pages of pb (a->print should then be set; the cover's red band runs into the
+ * bleed).  The cover's overview and every locator map carry a geospatial viewport.
+ * Errors as pm_atlas_write. */
+pm_status pm_atlas_render(const pm_atlas *a, pm_text *t, const pm_printbox *pb, pm_pdfdoc *doc,
+                          char **err);
 
 /* Draws page `page` (0 = cover) onto cr, whose user space is an A4 portrait page
  * in points; for previews and tests.  Errors as pm_atlas_write. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "geo/proj.h"
+#include "print/poster.h"
 #include "render/draw.h"
 
 
@@ -51,14 +52,23 @@ void pm_atlas_footer(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page
     snprintf(right, sizeof right, "第 %zu 页 / 共 %zu 页", page + 1, d->npages);
     text(t, cr, left, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, m, y);
     text(t, cr, right, 7.5, 0, PM_GREY, PM_ALIGN_RIGHT, PM_A4_W - m, y);
+    char *ap = page > d->ncontents ? pm_poster_approval(d->a->cfg) : NULL; /* the locator pages */
+    if (ap) text(t, cr, ap, 7, 0, PM_INK, PM_ALIGN_CENTER, PM_A4_W / 2, y + 0.5);
+    free(ap);
+}
+
+pm_status pm_atlas_viewport(const pm_atlas_doc *d, const pm_view *v, const char *name)
+{
+    return d->doc ? pm_pdfdoc_viewport(d->doc, v, d->a->cfg->print_crs, name, NULL) : PM_OK;
 }
 
 void pm_atlas_swatch(cairo_t *cr, const pm_thematic *th, int k, double x, double y, double w,
-                     double h)
+                     double h, int print)
 {
     cairo_new_path(cr);
     cairo_rectangle(cr, x, y, w, h);
-    if (k < 0) pm_draw_hatch_fill(cr, th->style->nodata, h / 3);
+    if (k < 0 && print) pm_draw_hatch_fill_opaque(cr, th->style->nodata, h / 3);
+    else if (k < 0) pm_draw_hatch_fill(cr, th->style->nodata, h / 3);
     else { pm_set_rgba(cr, th->colors[k]); cairo_fill(cr); }
     cairo_rectangle(cr, x, y, w, h);
     pm_set_rgba(cr, PM_RULE);
@@ -106,23 +116,29 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     md.cands = cands;
     md.label_opts = &lo;
     md.highlight = hl;
+    md.print = d->a->print;
     if ((st = pm_labels_place(t, cands, n, v.scale, &lo, &labels)) != PM_OK) goto done;
     if ((st = pm_draw_map(cr, t, &v, sc, &md)) != PM_OK) goto done;
+    char vpname[160];
+    snprintf(vpname, sizeof vpname, "位置图 %s", d->a->ds->committees[c].name);
+    if ((st = pm_atlas_viewport(d, &v, vpname)) != PM_OK) goto done;
     cairo_new_path(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
     pm_set_rgba(cr, PM_GREY);
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
-    cairo_new_path(cr); /* a white card keeps the arrow clear of the labels under it */
+    /* a white card keeps the arrow clear of the labels under it (opaque in print) */
+    double card = d->a->print ? 1 : 0.85;
+    cairo_new_path(cr);
     cairo_rectangle(cr, r.x + r.w - 26, r.y + 4, 22, 32);
-    pm_set_rgba(cr, PM_CARD);
+    pm_set_rgba(cr, (pm_rgba){ PM_CARD.r, PM_CARD.g, PM_CARD.b, card });
     cairo_fill(cr);
     if ((st = pm_panel_north(t, cr, r.x + r.w - 15, r.y + 24, 20, d->north)) != PM_OK) goto done;
     cairo_new_path(cr);
-    cairo_rectangle(cr, r.x + 3, r.y + r.h - 21, 112, 17);
-    pm_set_rgba(cr, PM_CARD);
+    cairo_rectangle(cr, r.x + 3, r.y + r.h - 22, 124, 18);
+    pm_set_rgba(cr, (pm_rgba){ PM_CARD.r, PM_CARD.g, PM_CARD.b, card });
     cairo_fill(cr);
-    st = pm_panel_scalebar(t, cr, &v, r.x + 8, r.y + r.h - 9, 88);
+    st = pm_panel_scalebar(t, cr, &v, r.x + 8, r.y + r.h - 9, 96); /* its text 6 pt */
 done:
     pm_labelset_fini(&labels);
     free(cands);
@@ -149,7 +165,7 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
     snprintf(buf, sizeof buf, "%s：", th->style->title);
     double cx = x + text_w(t, cr, buf, 7, 0, PM_GREY, x, y);
     for (size_t k = th->classes.n; k-- > 0;) {
-        pm_atlas_swatch(cr, th, (int)k, cx, y + 1.5, 10, 7);
+        pm_atlas_swatch(cr, th, (int)k, cx, y + 1.5, 10, 7, d->a->print);
         cx += 13 + text_w(t, cr, pm_diagnosis_class_name(th, (int)k), 7, 0, PM_INK, cx + 13, y) + 6;
     }
     double y2 = y + 12;
@@ -157,7 +173,9 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
     cx = x + 10;
     const char *lbl[3] = { "党建服务平台", "在推进的共建项目", "计划或已完成的项目" };
     for (int k = 0; k < 3; k++) {
-        if (k > 0) { pm_draw_project_symbol(cr, cx + 3, y2 + 5, 4.2, k == 1); cx += 8; }
+        if (k > 0 && d->a->print) pm_draw_project_symbol_on(cr, cx + 3, y2 + 5, 4.2, k == 1, (pm_rgba){ 1, 1, 1, 1 });
+        else if (k > 0) pm_draw_project_symbol(cr, cx + 3, y2 + 5, 4.2, k == 1);
+        if (k > 0) cx += 8;
         cx += text_w(t, cr, lbl[k], 7, 0, PM_INK, cx, y2) + 9;
     }
     cairo_new_path(cr);
@@ -323,7 +341,7 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
         text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, x + col[0], ty);
         pm_thematic_format(th, th->value[c], signed_, buf, sizeof buf);
         text(t, cr, buf, 8.5, 1, PM_INK, PM_ALIGN_RIGHT, x + col[1], ty);
-        pm_atlas_swatch(cr, th, th->cls[c], x + col[2], ty + 1.5, 12, 8);
+        pm_atlas_swatch(cr, th, th->cls[c], x + col[2], ty + 1.5, 12, 8, d->a->print);
         const char *cls = th->cls[c] >= 0 ? th->labels[th->cls[c]] : "无数据";
         text(t, cr, cls, 8, 0, PM_INK, PM_ALIGN_LEFT, x + col[2] + 16, ty);
         pm_thematic_format(th, xi->median, signed_, med, sizeof med);

@@ -22,6 +22,8 @@ typedef struct {
     size_t npages;
     size_t *order;       /* the committees in page order: by parent, then code (owned) */
     size_t *pos;         /* each committee's place in that order (owned) */
+    pm_pdfdoc *doc;      /* the PDF being written, for viewports (NULL: a preview) */
+    double bleed;        /* points of bleed edge bands reach past the page (print) */
 } pm_atlas_doc;
 
 /* Builds the document for a->year (diagnosis, symbolisation, page numbering).  PM_EDATA
@@ -49,9 +51,12 @@ double pm_atlas_text(pm_text *t, cairo_t *cr, const char *s, const pm_textstyle 
 double pm_atlas_heading(pm_text *t, cairo_t *cr, const char *title, double x, double y);
 /* The running footer of page (0-based) with the page number. */
 void pm_atlas_footer(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page);
-/* A colour swatch (class colour, or hatched no-data when k < 0) of th's class k. */
+/* A colour swatch (class colour, or hatched no-data when k < 0) of th's class k;
+ * print: the hatch opaque. */
 void pm_atlas_swatch(cairo_t *cr, const pm_thematic *th, int k, double x, double y, double w,
-                     double h);
+                     double h, int print);
+/* Records v as the current page's geospatial viewport when d writes a PDF. */
+pm_status pm_atlas_viewport(const pm_atlas_doc *d, const pm_view *v, const char *name);
 /* The committee's display name: "X居民区" unless the name already ends so. */
 void pm_atlas_committee_title(const pm_config *cfg, const char *name, char *buf, size_t len);
 

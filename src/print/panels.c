@@ -23,11 +23,12 @@ static double text_at(pm_text *t, cairo_t *cr, const char *s, double size, int b
 }
 
 static void swatch(cairo_t *cr, double x, double y, double w, double h, pm_rgba c, int hatch,
-                   pm_rgba nodata)
+                   pm_rgba nodata, int print)
 {
     cairo_new_path(cr);
     cairo_rectangle(cr, x, y, w, h);
-    if (hatch) pm_draw_hatch_fill(cr, nodata, h / 4);
+    if (hatch && print) pm_draw_hatch_fill_opaque(cr, nodata, h / 4);
+    else if (hatch) pm_draw_hatch_fill(cr, nodata, h / 4);
     else { pm_set_rgba(cr, c); cairo_fill(cr); }
     cairo_rectangle(cr, x, y, w, h);
     pm_set_rgba(cr, PM_RULE_PANEL);
@@ -47,6 +48,7 @@ static void points_legend(const pm_poster *p, pm_text *t, cairo_t *cr, double x,
     for (int k = 0; k < 3; k++) {
         double cy = *y + fs * 0.8;
         if (k == 0) pm_draw_platform_symbol(cr, x + fs * 1.2, cy, fs * 1.3);
+        else if (p->print) pm_draw_project_symbol_on(cr, x + fs * 1.2, cy, fs * 0.55, k == 1, (pm_rgba){ 1, 1, 1, 1 });
         else pm_draw_project_symbol(cr, x + fs * 1.2, cy, fs * 0.55, k == 1);
         text_at(t, cr, buf[k], fs, 0, PM_INK, PM_ALIGN_LEFT, x + fs * 2.6, *y);
         *y += fs * 1.8;
@@ -64,14 +66,14 @@ pm_status pm_panel_legend(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r
     text_at(t, cr, head, fs * 1.15, 1, PM_INK, PM_ALIGN_LEFT, r.x, y);
     y += fs * 2.2;
     for (size_t k = th->classes.n; k-- > 0;) { /* highest class on top */
-        swatch(cr, r.x, y, sw, sh, th->colors[k], 0, st->nodata);
+        swatch(cr, r.x, y, sw, sh, th->colors[k], 0, st->nodata, p->print);
         text_at(t, cr, th->labels[k], fs, 0, PM_INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
         char cnt[32];
         snprintf(cnt, sizeof cnt, "%zu个", th->classes.counts[k]);
         text_at(t, cr, cnt, fs, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
         y += sh * 1.35;
     }
-    swatch(cr, r.x, y, sw, sh, st->nodata, 1, st->nodata);
+    swatch(cr, r.x, y, sw, sh, st->nodata, 1, st->nodata, p->print);
     text_at(t, cr, "无数据", fs, 0, PM_INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
     char cnt[32];
     snprintf(cnt, sizeof cnt, "%zu个", th->classes.nodata);
@@ -149,9 +151,10 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
         int k = th->cls[c];
         cairo_new_path(cr);
         cairo_rectangle(cr, x0, y + rowh * 0.12, fmax(x1 - x0, 0.5), rowh * 0.7);
-        pm_set_rgba(cr, th->colors[k >= 0 ? k : 0]);
+        pm_rgba bar = th->colors[k >= 0 ? k : 0], edge = PM_BAR_EDGE;
+        pm_set_rgba(cr, bar);
         cairo_fill_preserve(cr);
-        pm_set_rgba(cr, PM_BAR_EDGE);
+        pm_set_rgba(cr, p->print ? pm_rgba_over(edge, bar) : edge);
         cairo_set_line_width(cr, rowh / 60);
         cairo_stroke(cr);
     }

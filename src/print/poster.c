@@ -71,6 +71,8 @@ static pm_status draw_header(const pm_poster *p, pm_text *t, cairo_t *cr, double
     return PM_OK;
 }
 
+/* The credits line under the map, and the map approval number (审图号) with its
+ * issuing line at the right end of it when the config has one. */
 static pm_status draw_credits(const pm_poster *p, pm_text *t, cairo_t *cr, double m, double y,
                               double w, double size)
 {
@@ -79,21 +81,64 @@ static pm_status draw_credits(const pm_poster *p, pm_text *t, cairo_t *cr, doubl
                           *p->cfg->credits ? p->cfg->credits : "评估数据",
                           crsname ? crsname : p->cfg->print_crs, p->cfg->print_crs, p->made);
     free(crsname);
-    if (!s) return PM_ENOMEM;
+    char *ap = pm_poster_approval(p->cfg);
+    if (!s || (p->cfg->approval_number && !ap)) { free(s); free(ap); return PM_ENOMEM; }
     pm_textstyle st = { .size = size, .color = PM_GREY, .max_width = w - 2 * m };
-    pm_status r = pm_text_draw(t, cr, s, &st, m, y);
+    double aw = 0, ah = 0;
+    pm_status r = PM_OK;
+    if (ap) {
+        pm_textstyle as = { .size = size, .color = PM_INK };
+        r = pm_text_measure(t, ap, &as, &aw, &ah);
+        if (!r) r = pm_text_draw(t, cr, ap, &as, w - m - aw, y);
+        st.max_width = fmax(w * 0.2, w - 2 * m - aw - size * 2);
+    }
+    if (!r) r = pm_text_draw(t, cr, s, &st, m, y);
     free(s);
+    free(ap);
     return r;
+}
+
+char *pm_poster_approval(const pm_config *cfg)
+{
+    if (!cfg->approval_number) return NULL;
+    return pm_asprintf("审图号：%s%s%s", cfg->approval_number, cfg->approval_issuer ? "　" : "",
+                       cfg->approval_issuer ? cfg->approval_issuer : "");
+}
+
+typedef struct {
+    double m, ts, header, credit_size, credits_h, gap;
+    pm_rect frame, panel;
+    pm_view v;
+} layout;
+
+static layout poster_layout(const pm_poster *p, double w, double h)
+{
+    layout l;
+    l.m = w * 0.025;
+    l.ts = w / 34;
+    l.header = l.ts * 2.7;
+    l.credit_size = w / 170;
+    l.credits_h = l.credit_size * 2.2;
+    l.gap = l.m * 0.6;
+    double panel_w = w * 0.25;
+    l.frame = (pm_rect){ l.m, l.m + l.header, w - 2 * l.m - panel_w - l.gap, 0 };
+    l.frame.h = h - l.frame.y - l.m - l.credits_h - l.gap;
+    l.panel = (pm_rect){ l.frame.x + l.frame.w + l.gap, l.frame.y, panel_w, l.frame.h };
+    l.v = pm_view_fit(map_extent(p->scene), l.frame.x, l.frame.y, l.frame.w, l.frame.h);
+    return l;
+}
+
+pm_view pm_poster_frame(const pm_poster *p, double w, double h)
+{
+    return poster_layout(p, w, h).v;
 }
 
 pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, double h)
 {
-    double m = w * 0.025, ts = w / 34, header = ts * 2.7, credit_size = w / 170;
-    double credits_h = credit_size * 2.2, panel_w = w * 0.25, gap = m * 0.6;
-    pm_rect frame = { m, m + header, w - 2 * m - panel_w - gap, 0 };
-    frame.h = h - frame.y - m - credits_h - gap;
-    pm_rect panel = { frame.x + frame.w + gap, frame.y, panel_w, frame.h };
-    pm_view v = pm_view_fit(map_extent(p->scene), frame.x, frame.y, frame.w, frame.h);
+    layout l = poster_layout(p, w, h);
+    double m = l.m;
+    pm_rect frame = l.frame, panel = l.panel;
+    pm_view v = l.v;
     pm_label_opts lo;
     pm_mapdraw md;
     pm_mapsym sym = { 0 };
@@ -103,6 +148,7 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     pm_status st = prepare(p, t, v.scale, w, &md, &lo, &sym, &labels);
     if (st) goto done;
     if ((st = draw_header(p, t, cr, m, w)) != PM_OK) goto done;
+    md.print = p->print;
     if ((st = pm_draw_map(cr, t, &v, p->scene, &md)) != PM_OK) goto done;
     cairo_rectangle(cr, frame.x, frame.y, frame.w, frame.h);
     pm_set_rgba(cr, PM_GREY);
@@ -115,9 +161,9 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
                                 frame.w * 0.22)) != PM_OK) goto done;
     double used = 0;
     if ((st = pm_panel_legend(p, t, cr, panel, &used)) != PM_OK) goto done;
-    pm_rect rank = { panel.x, panel.y + used + gap, panel.w, panel.h - used - gap };
+    pm_rect rank = { panel.x, panel.y + used + l.gap, panel.w, panel.h - used - l.gap };
     if ((st = pm_panel_ranking(p, t, cr, rank)) != PM_OK) goto done;
-    st = draw_credits(p, t, cr, m, h - m - credits_h, w, credit_size);
+    st = draw_credits(p, t, cr, m, h - m - l.credits_h, w, l.credit_size);
 done:
     pm_labelset_fini(&labels);
     pm_mapsym_fini(&sym);
@@ -125,35 +171,53 @@ done:
     return st;
 }
 
-static pm_status write_pdf(const pm_poster *p, pm_text *t, const char *path, double w, double h,
+pm_status pm_poster_render(const pm_poster *p, pm_text *t, const pm_printbox *pb, pm_pdfdoc *doc,
                            char **err)
 {
-    pm_pdfdoc doc;
-    char *title = pm_asprintf("%s%s图 %d", p->cfg->title_prefix, p->th->style->title, p->th->year);
-    pm_status st = title ? pm_pdfdoc_begin(&doc, w, h, title, p->th->year) : PM_ENOMEM;
-    free(title);
-    if (st) return st;
-    cairo_t *cr = cairo_create(doc.surface);
-    st = pm_poster_draw(p, t, cr, w, h);
-    cairo_destroy(cr);
-    if (st) {
-        if (err) *err = pm_asprintf("%s: cannot draw the poster: %s", path, pm_strerror(st));
-        pm_pdfdoc_abort(&doc);
-        return st;
+    double w, h;
+    memset(doc, 0, sizeof *doc);
+    if (!pm_page_size(p->cfg->page, p->cfg->landscape, &w, &h)) {
+        if (err) *err = pm_asprintf("unknown page size %s", p->cfg->page);
+        return PM_EDATA;
     }
-    return pm_pdfdoc_end(&doc, path, NULL, err);
+    char *title = pm_asprintf("%s%s图 %d", p->cfg->title_prefix, p->th->style->title, p->th->year);
+    pm_status st = !title ? PM_ENOMEM : pb ? pm_pdfdoc_begin_print(doc, w, h, title, p->th->year, pb)
+                                           : pm_pdfdoc_begin(doc, w, h, title, p->th->year);
+    if (st) { free(title); return st; }
+    cairo_t *cr = cairo_create(doc->surface);
+    pm_pdfdoc_setup(doc, cr);
+    st = pm_poster_draw(p, t, cr, w, h);
+    if (st && err) *err = pm_asprintf("cannot draw the poster: %s", pm_strerror(st));
+    pm_view v = pm_poster_frame(p, w, h);
+    if (!st) st = pm_pdfdoc_viewport(doc, &v, p->cfg->print_crs, title, err);
+    if (!st) pm_pdfdoc_show_page(doc, cr);
+    cairo_destroy(cr);
+    free(title);
+    if (!st) st = pm_pdfdoc_finish(doc, err);
+    if (st) pm_pdfdoc_abort(doc);
+    return st;
 }
 
 pm_status pm_poster_write(const pm_poster *p, pm_text *t, const char *pdf_path,
                           const char *png_path, char **err)
 {
-    double w, h;
-    if (!pm_page_size(p->cfg->page, p->cfg->landscape, &w, &h)) {
-        if (err) *err = pm_asprintf("unknown page size %s", p->cfg->page);
-        return PM_EDATA;
+    pm_pdfdoc doc;
+    char *msg = NULL;
+    pm_status st = pm_poster_render(p, t, NULL, &doc, &msg);
+    if (st) {
+        if (err) *err = pm_asprintf("%s: %s", pdf_path, msg ? msg : pm_strerror(st));
+        free(msg);
+        return st;
     }
-    pm_status st = write_pdf(p, t, pdf_path, w, h, err);
-    if (st || !png_path) return st;
+    if ((st = pm_pdfdoc_write(&doc, pdf_path, NULL, err)) != PM_OK || !png_path) return st;
+    return pm_poster_preview(p, t, png_path, err);
+}
+
+pm_status pm_poster_preview(const pm_poster *p, pm_text *t, const char *png_path, char **err)
+{
+    double w, h;
+    pm_status st;
+    pm_page_size(p->cfg->page, p->cfg->landscape, &w, &h);
     double k = p->cfg->preview_dpi / 72.0;
     cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w * k), (int)ceil(h * k));
     cairo_t *cr = cairo_create(img);

@@ -36,6 +36,14 @@ typedef struct {
      * committees get a red outline 2 × boundary_width wide, under points and labels.
      * NULL: no highlight (posters, tiles). */
     const unsigned char *highlight;
+    /* Print (a PDF for the press): nothing translucent.  Every colour with alpha is
+     * drawn opaque, blended against what lies under it (a fill against the outline
+     * backing, a hatch over its base, roads inside each committee against its fill,
+     * halos against the label's committee, a symbol's rim against the committee
+     * under it), and the highlight's veil is drawn by blending the layers under it
+     * with white.  Roads outside the committees blend against the context areas'
+     * colour.  0: the screen drawing, with alpha. */
+    int print;
 } pm_mapdraw;
 
 /* Draws the map clipped to v's device rectangle: context, fills (hatched where no
@@ -48,8 +56,16 @@ pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene 
 /* Symbols shared with legends, centred at (x, y). */
 void pm_draw_platform_symbol(cairo_t *cr, double x, double y, double size);
 void pm_draw_project_symbol(cairo_t *cr, double x, double y, double size, int running);
+/* The same drawn opaque for print over the colour under (see pm_mapdraw.print). */
+void pm_draw_project_symbol_on(cairo_t *cr, double x, double y, double size, int running,
+                               pm_rgba under);
 /* Fills the current path with a no-data hatch of the given colour. */
 void pm_draw_hatch_fill(cairo_t *cr, pm_rgba base, double spacing);
+/* The same with opaque hatch lines (print). */
+void pm_draw_hatch_fill_opaque(cairo_t *cr, pm_rgba base, double spacing);
+
+/* top composited over an opaque under (top's alpha); the result is opaque. */
+pm_rgba pm_rgba_over(pm_rgba top, pm_rgba under);
 
 static inline void pm_set_rgba(cairo_t *cr, pm_rgba c)
 {

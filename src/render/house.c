@@ -65,7 +65,7 @@ void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_
     case PM_HOUSE_POSTER: poster(s, unit, md, lo); break;
     case PM_HOUSE_TILE: tile(s, unit, z, md, lo, labels_on); break;
     case PM_HOUSE_ATLAS_OVERVIEW:
-        *lo = (pm_label_opts){ .size = 7.5, .min_size = 5, .sub_ratio = 0.8, .padding = 1,
+        *lo = (pm_label_opts){ .size = 7.5, .min_size = 6, .sub_ratio = 0.8, .padding = 1,
                                .text = { .color = PM_INK, .halo = HALO, .halo_width = 2 } };
         md->outline_width = 0.5;
         md->boundary_width = 1.3;
@@ -76,7 +76,7 @@ void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_
         md->context_label_size = 7;
         break;
     case PM_HOUSE_ATLAS_LOCATOR:
-        *lo = (pm_label_opts){ .size = 8, .min_size = 5.5, .sub_ratio = 0.8, .padding = 1.5,
+        *lo = (pm_label_opts){ .size = 8, .min_size = 6, .sub_ratio = 0.8, .padding = 1.5,
                                .text = { .color = PM_INK, .halo = HALO, .halo_width = 2.2 } };
         md->outline_width = 0.6;
         md->boundary_width = 1.2;

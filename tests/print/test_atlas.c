@@ -41,7 +41,7 @@ TestSuite(atlas, .init = setup, .fini = teardown, .timeout = 120);
 
 static pm_atlas atlas_of(int year)
 {
-    return (pm_atlas){ P.cfg, P.ds, &P.an, &S, &P.res, year };
+    return (pm_atlas){ P.cfg, P.ds, &P.an, &S, &P.res, year, 0 };
 }
 
 static long committee(const char *name)

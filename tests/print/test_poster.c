@@ -49,7 +49,7 @@ static const pm_style *style(const char *id)
 static cairo_surface_t *draw(const char *id, double dpi, pm_thematic *th)
 {
     cr_assert_eq(pm_thematic_build(style(id), &P.an.tab, 2016, &D, th), PM_OK);
-    pm_poster p = { P.cfg, P.ds, &P.an, &S, th, "2016-12-31" };
+    pm_poster p = { P.cfg, P.ds, &P.an, &S, th, "2016-12-31", 0 };
     double w, h;
     pm_page_size(P.cfg->page, P.cfg->landscape, &w, &h);
     double k = dpi / 72;
@@ -126,7 +126,7 @@ Test(poster, pdf_fonts_text_page_size)
     char *pdf = pm_asprintf("%s/progress.pdf", dir), *png = pm_asprintf("%s/progress.png", dir);
     pm_thematic th;
     cr_assert_eq(pm_thematic_build(style("progress"), &P.an.tab, 2016, &D, &th), PM_OK);
-    pm_poster p = { P.cfg, P.ds, &P.an, &S, &th, "2016-12-31" };
+    pm_poster p = { P.cfg, P.ds, &P.an, &S, &th, "2016-12-31", 0 };
     char *err = NULL;
     cr_assert_eq(pm_poster_write(&p, T, pdf, png, &err), PM_OK, "%s", err ? err : "");
     struct stat sb;
