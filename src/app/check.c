@@ -104,13 +104,13 @@ static json_t *sources_json(const pm_project *p)
     return a;
 }
 
-static void print_text(const pm_project *p, FILE *out)
+static void print_text(const pm_project *p, pm_status st, FILE *out)
 {
     fprintf(out, "%s: %zu committees", p->cfg->name, p->ds->ncommittees);
     if (p->ds->nparents) fprintf(out, " in %zu %s", p->ds->nparents, p->cfg->term_parent);
     fprintf(out, ", %zu platforms, %zu projects, years", p->ds->nplatforms, p->ds->nprojects);
     for (size_t y = 0; y < p->ds->nyears; y++) fprintf(out, " %d", p->ds->years[y]);
-    fprintf(out, ", %zu maps: %s\n", p->nsel, p->ndropped ? "problems above" : "OK");
+    fprintf(out, ", %zu maps: %s\n", p->nsel, st ? "problems above" : "OK");
 }
 
 pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
@@ -125,7 +125,7 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
     if (!o->json) {
         if (!st) pm_prod_check(&p, NULL, &d, err); /* the posters' and atlas's preflight */
         pm_diag_print(&d, err);
-        if (p.ds) print_text(&p, out);
+        if (p.ds) print_text(&p, st, out);
         print_sources(&p, out);
         pm_project_fini(&p);
         pm_diag_fini(&d);
