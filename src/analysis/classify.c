@@ -229,6 +229,24 @@ fail:
     return st;
 }
 
+pm_status pm_classes_apply(const pm_classes *breaks, const double *values, size_t n, pm_classes *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t nc = breaks->n;
+    out->n = nc;
+    out->bounds = malloc((nc + 1) * sizeof *out->bounds);
+    out->vmin = malloc((nc + 1) * sizeof *out->vmin);
+    out->vmax = malloc((nc + 1) * sizeof *out->vmax);
+    out->counts = malloc((nc + 1) * sizeof *out->counts);
+    if (!out->bounds || !out->vmin || !out->vmax || !out->counts) {
+        pm_classes_fini(out);
+        return PM_ENOMEM;
+    }
+    memcpy(out->bounds, breaks->bounds, (nc + 1) * sizeof *out->bounds);
+    tally(out, values, n);
+    return PM_OK;
+}
+
 void pm_classes_fini(pm_classes *c)
 {
     if (!c) return;

@@ -33,6 +33,11 @@ pm_status pm_classify(const pm_classify_spec *spec, const double *values, size_t
                       pm_classes *out);
 void pm_classes_fini(pm_classes *c);
 
+/* The classes of breaks (their bounds) with the counts and member ranges of the n
+ * values: a year classified with breaks computed once from every year.  out is
+ * initialised; free with pm_classes_fini.  PM_ENOMEM.  Thread-safe. */
+pm_status pm_classes_apply(const pm_classes *breaks, const double *values, size_t n, pm_classes *out);
+
 /* Index of the class holding v, or -1 for NAN or ±INF.  Values outside [bounds[0],
  * bounds[n]] go to the first/last class. */
 int pm_classes_find(const pm_classes *c, double v);

@@ -1,5 +1,6 @@
 /* Results: classes, ranks and medians of every map and year, built once per run. */
 #include "analysis/results.h"
+#include "analysis/breaks.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -58,10 +59,11 @@ static pm_status by_parent(const pm_results *r, const pm_style *s, double *buf, 
 }
 
 static pm_status build_one(const pm_results *r, const pm_style *s, const pm_indtab *tab, int year,
-                           pm_diag *diag, double *buf, pm_mapyear *my)
+                           const pm_classes *breaks, const char *note, pm_diag *diag, double *buf,
+                           pm_mapyear *my)
 {
     size_t n = tab->ncommittees;
-    pm_status st = pm_thematic_build(s, tab, year, diag, &my->th);
+    pm_status st = pm_thematic_build_with(s, tab, year, breaks, note, diag, &my->th);
     if (st) return st;
     my->rank = calloc(n + 1, sizeof *my->rank);
     my->rank_in_parent = calloc(n + 1, sizeof *my->rank_in_parent);
@@ -70,6 +72,49 @@ static pm_status build_one(const pm_results *r, const pm_style *s, const pm_indt
     for (size_t c = 0; c < n; c++) my->nvalid += my->rank[c] > 0;
     my->median = median_of(my->th.value, n, buf);
     return r->parent && r->nparents ? by_parent(r, s, buf, my) : PM_OK;
+}
+
+/* The breaks of map m pooled over the years (none for manual or per-year styles), and
+ * whether the latest year moved them. */
+static pm_status pooled(pm_results *r, size_t m, const pm_indtab *tab, pm_diag *diag, pm_classes *breaks,
+                        char **note)
+{
+    const pm_style *s = r->styles[m];
+    long k = pm_indtab_find(tab, s->indicator);
+    if (!pm_breaks_pooled(s) || k < 0 || tab->nyears == 0) return PM_OK; /* unknown: reported by thematic */
+    pm_status st = pm_breaks_compute(s, tab, (size_t)k, tab->nyears - 1, breaks, note);
+    if (st == PM_EDATA)
+        pm_diag_add(diag, PM_SEV_ERROR, s->id, "", "classify", "cannot classify: %s", pm_strerror(st));
+    if (st || s->nref_years || tab->nyears < 2) return st;
+    pm_classes before;
+    char *nb = NULL, buf[512];
+    if (pm_breaks_compute(s, tab, (size_t)k, tab->nyears - 2, &before, &nb) == PM_OK
+        && pm_breaks_differ(&before, breaks, s->decimals, buf, sizeof buf))
+        r->moved[m] = pm_strdup(buf);
+    pm_classes_fini(&before);
+    free(nb);
+    return PM_OK;
+}
+
+/* Map m in year index y against the year before: each committee's class move, and
+ * whether nothing changed at all. */
+static pm_status compare_prev(pm_results *r, size_t m, size_t y)
+{
+    pm_mapyear *my = &r->my[y * r->nmaps + m];
+    size_t n = r->ncommittees;
+    if (!(my->move = malloc(n + 1))) return PM_ENOMEM;
+    const pm_mapyear *pv = y > 0 ? &r->my[(y - 1) * r->nmaps + m] : NULL;
+    int dir = r->styles[m]->higher_is_better ? 1 : -1, same = pv != NULL;
+    for (size_t c = 0; c < n; c++) {
+        int a = pv ? pv->th.cls[c] : -1, b = my->th.cls[c];
+        my->move[c] = a < 0 || b < 0 ? PM_MOVE_NONE : (signed char)((b > a) - (b < a)) * dir;
+        if (pv) {
+            double x = pv->th.value[c], v = my->th.value[c];
+            same &= (isnan(x) && isnan(v)) || x == v;
+        }
+    }
+    my->same_as_prev = same && my->nvalid > 0;
+    return PM_OK;
 }
 
 pm_status pm_results_build(const pm_style *const *styles, size_t nmaps, const pm_indtab *tab,
@@ -86,13 +131,22 @@ pm_status pm_results_build(const pm_style *const *styles, size_t nmaps, const pm
     out->my = calloc(nmaps * tab->nyears + 1, sizeof *out->my);
     double *buf = malloc((tab->ncommittees + 1) * sizeof *buf);
     pm_status st = out->my && buf ? PM_OK : PM_ENOMEM;
+    out->moved = calloc(nmaps + 1, sizeof *out->moved);
+    if (!out->moved) st = PM_ENOMEM;
     /* every style, even after one failed: all their problems are reported at once */
     for (size_t m = 0; st != PM_ENOMEM && m < nmaps; m++) {
-        for (size_t y = 0; y < tab->nyears; y++) {
-            pm_status s2 = build_one(out, styles[m], tab, tab->years[y], diag, buf, &out->my[y * nmaps + m]);
-            if (s2 && !st) st = s2;
-            if (s2) break; /* the same problem in every year: report it once */
+        pm_classes breaks = { 0 };
+        char *note = NULL;
+        pm_status s2 = pooled(out, m, tab, diag, &breaks, &note);
+        if (s2 == PM_ENOMEM) st = s2;
+        for (size_t y = 0; !s2 && y < tab->nyears; y++) {
+            s2 = build_one(out, styles[m], tab, tab->years[y], breaks.n ? &breaks : NULL, note, diag, buf,
+                           &out->my[y * nmaps + m]);
+            if (!s2) s2 = compare_prev(out, m, y);
         }
+        if (s2 && !st) st = s2; /* the same problem in every year: reported once */
+        pm_classes_fini(&breaks);
+        free(note);
     }
     free(buf);
     if (st) pm_results_fini(out);
@@ -107,8 +161,11 @@ void pm_results_fini(pm_results *r)
         free(r->my[i].rank);
         free(r->my[i].rank_in_parent);
         free(r->my[i].parent_median);
+        free(r->my[i].move);
     }
     free(r->my);
+    for (size_t m = 0; r->moved && m < r->nmaps; m++) free(r->moved[m]);
+    free(r->moved);
     memset(r, 0, sizeof *r);
 }
 

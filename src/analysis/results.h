@@ -17,6 +17,11 @@ typedef struct {
     double median;   /* of the values; NAN if there are none */
     int *rank_in_parent;    /* per committee: the rank among its parent's committees, 0 =
                              * no value or no parent (owned; all 0 without parents) */
+    signed char *move;      /* per committee: its class against the year before, 1 better,
+                             * -1 worse, 0 the same (in the style's direction), PM_MOVE_NONE
+                             * without a class in either year or in the first year (owned) */
+    int same_as_prev;       /* every value equals the year before's (e.g. projects without
+                             * years): drawing it again shows nothing new */
     double *parent_median;  /* per parent: the median of its committees' values (owned;
                              * NULL without parents) */
 } pm_mapyear;
@@ -25,6 +30,8 @@ typedef struct {
  * read it, and every output takes its classes and ranks from here, so a committee has
  * the same class and rank on a poster, in the atlas, the spreadsheets, the GeoPackage,
  * the site and check --json. */
+enum { PM_MOVE_NONE = -128 };
+
 typedef struct {
     const pm_style *const *styles; /* borrowed, nmaps */
     size_t nmaps, nyears, ncommittees;
@@ -33,6 +40,9 @@ typedef struct {
                                     * without parents) */
     size_t nparents;
     pm_mapyear *my;                /* nyears * nmaps, [y * nmaps + m] (owned) */
+    char **moved;                  /* per map: with breaks pooled over every year, how the
+                                    * latest year moved them ("87.1 / 91.2 → 87.5 / 91.6"),
+                                    * or NULL (owned): earlier years' outputs change too */
 } pm_results;
 
 /* Builds the results of every style for every year of tab; with parent (per committee,

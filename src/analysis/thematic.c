@@ -21,9 +21,9 @@ static char *range_text(const pm_thematic *t, size_t i)
     const pm_classes *c = &t->classes;
     int signed_ = t->style->classify.method == PM_CLASSIFY_DIVERGING;
     char a[64], b[64];
-    int data_driven = t->style->classify.method == PM_CLASSIFY_QUANTILE
-                   || t->style->classify.method == PM_CLASSIFY_EQUAL
-                   || t->style->classify.method == PM_CLASSIFY_JENKS;
+    int data_driven = !t->fixed && (t->style->classify.method == PM_CLASSIFY_QUANTILE
+                                    || t->style->classify.method == PM_CLASSIFY_EQUAL
+                                    || t->style->classify.method == PM_CLASSIFY_JENKS);
     double lo = data_driven ? c->vmin[i] : c->bounds[i];
     double hi = data_driven ? c->vmax[i] : c->bounds[i + 1];
     if (data_driven && isnan(lo)) { lo = c->bounds[i]; hi = c->bounds[i + 1]; }
@@ -38,7 +38,16 @@ static char *range_text(const pm_thematic *t, size_t i)
 pm_status pm_thematic_build(const pm_style *style, const pm_indtab *tab, int year,
                             pm_diag *diag, pm_thematic *out)
 {
+    return pm_thematic_build_with(style, tab, year, NULL, NULL, diag, out);
+}
+
+pm_status pm_thematic_build_with(const pm_style *style, const pm_indtab *tab, int year,
+                                 const pm_classes *breaks, const char *note, pm_diag *diag,
+                                 pm_thematic *out)
+{
     memset(out, 0, sizeof *out);
+    out->fixed = breaks != NULL;
+    if (note && !(out->note = pm_strdup(note))) return PM_ENOMEM;
     out->style = style;
     out->year = year;
     long k = pm_indtab_find(tab, style->indicator);
@@ -59,7 +68,8 @@ pm_status pm_thematic_build(const pm_style *style, const pm_indtab *tab, int yea
     out->cls = malloc((n + 1) * sizeof *out->cls);
     if (!out->value || !out->cls) goto oom;
     for (size_t c = 0; c < n; c++) out->value[c] = pm_indtab_get(tab, (size_t)y, c, (size_t)k);
-    pm_status st = pm_classify(&style->classify, out->value, n, &out->classes);
+    pm_status st = breaks ? pm_classes_apply(breaks, out->value, n, &out->classes)
+                          : pm_classify(&style->classify, out->value, n, &out->classes);
     if (st) {
         pm_diag_add(diag, PM_SEV_ERROR, style->id, "", "classify", "cannot classify: %s", pm_strerror(st));
         pm_thematic_fini(out);
@@ -67,6 +77,7 @@ pm_status pm_thematic_build(const pm_style *style, const pm_indtab *tab, int yea
     }
     for (size_t c = 0; c < n; c++) out->cls[c] = pm_classes_find(&out->classes, out->value[c]);
     size_t nc = out->classes.n;
+    out->merged = nc < style->classify.nclasses;
     out->colors = calloc(nc, sizeof *out->colors);
     if (!out->colors) goto oom;
     if ((st = pm_style_class_colors(style, nc, out->colors)) != PM_OK) {
@@ -96,6 +107,7 @@ void pm_thematic_fini(pm_thematic *t)
     for (size_t i = 0; t->ranges && i < t->classes.n; i++) free(t->ranges[i]);
     free(t->labels);
     free(t->ranges);
+    free(t->note);
     free(t->colors);
     free(t->value);
     free(t->cls);

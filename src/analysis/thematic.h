@@ -19,6 +19,12 @@ typedef struct {
     char **labels;         /* per class: "优秀 (≥ 90)" or "85.0 – 89.9" (owned) */
     char **ranges;         /* per class: the numeric range alone, e.g. "≥ 90.0" (owned) */
     pm_rgba *colors;       /* per class: fill colour, lowest class first (owned) */
+    int fixed;             /* classes from breaks computed over several years (labels
+                            * from the bounds, which are the same every year) */
+    int merged;            /* fewer classes than the style asks for: ties or too few
+                            * distinct values merged some */
+    char *note;            /* the legend's note on the breaks, e.g.
+                            * "分级以2014–2016年全部数据为准" (owned; NULL: none) */
 } pm_thematic;
 
 /* Classifies style->indicator for year.  PM_EDATA (recorded in diag, naming the style
@@ -26,6 +32,11 @@ typedef struct {
  * initialised; free with pm_thematic_fini. */
 pm_status pm_thematic_build(const pm_style *style, const pm_indtab *tab, int year,
                             pm_diag *diag, pm_thematic *out);
+/* The same with given breaks (NULL: classified from this year's values): the year's
+ * values in breaks' classes, labelled by the bounds, with note (copied; may be NULL). */
+pm_status pm_thematic_build_with(const pm_style *style, const pm_indtab *tab, int year,
+                                 const pm_classes *breaks, const char *note, pm_diag *diag,
+                                 pm_thematic *out);
 void pm_thematic_fini(pm_thematic *t);
 
 /* Formats v with the style's decimals into buf (sign for changes when signed). */

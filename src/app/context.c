@@ -1,6 +1,7 @@
 /* The run context: the years to render, the scenes per output CRS and the recorded time. */
 #include "app/context.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,6 +91,28 @@ pm_status pm_runctx_build(const pm_project *p, const pm_runopts *o, int year_opt
     }
     if (st) pm_runctx_fini(rc);
     return st;
+}
+
+int pm_runctx_draws(const pm_runctx *rc, size_t m, int year, char *why, size_t len, int *same_as)
+{
+    const pm_results *r = &rc->p->res;
+    long y = pm_results_year(r, year);
+    *same_as = 0;
+    if (len) why[0] = '\0';
+    if (y < 0) return 1;
+    const pm_mapyear *my = pm_results_at(r, m, (size_t)y);
+    if (my->nvalid == 0) {
+        snprintf(why, len, "no committee has a value%s", y == 0 ? " (the first year: nothing earlier to "
+                 "compare with)" : "");
+        return 0;
+    }
+    if (!my->same_as_prev) return 1;
+    long e = y; /* the first year of the run of identical years */
+    while (e > 0 && pm_results_at(r, m, (size_t)e)->same_as_prev) e--;
+    *same_as = r->years[e];
+    snprintf(why, len, "every value is the same as in %d (the data of this map do not change by year): "
+             "the %d posters and tiles stand for it", *same_as, *same_as);
+    return 0;
 }
 
 void pm_runctx_fini(pm_runctx *rc)

@@ -79,6 +79,13 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
     if ((st = pm_runctx_build(&p, &ro, o->year, needs, err, &rc)) != PM_OK) goto done;
     if (o->dry_run) {
         st = plan_all(&rc, o, stdout);
+        for (size_t m = 0; !st && m < p.res.nmaps; m++) /* what a new year changes in earlier ones */
+            if (p.res.moved[m])
+                fprintf(err, "partymap: note: %s: the latest year moved the class breaks, which come from every "
+                        "year's values (%s): earlier years' posters and tiles of this map were drawn with the "
+                        "old breaks, so render them again (--year all) to keep the series comparable, or fix "
+                        "the reference years with \"classify\": {\"years\": [...]} in %s.json\n",
+                        p.styles[m]->id, p.res.moved[m], p.styles[m]->id);
         goto done;
     }
     clean_stale(ro.out, o->quiet, err);

@@ -153,6 +153,13 @@ static void summary(const pm_project *p, const pm_diagnosis *d, const char *csv,
             by[PM_SITE_PLANNED], by[PM_SITE_FINISHED], by[PM_SITE_OTHER] ? "，" : "\n");
     if (by[PM_SITE_OTHER]) fprintf(out, "其他%zu个\n", by[PM_SITE_OTHER]);
     fprintf(out, "  项目文件不分年度，只记录当前状态；逐年比较新增和已完成的项目需要每年一份项目文件。\n");
+    int head = 0;
+    for (size_t m = 0; m < p->res.nmaps; m++) /* a new year can move breaks pooled over every year */
+        if (p->res.moved[m] && p->ds->years[p->ds->nyears - 1] == d->year) {
+            if (!head++) fprintf(out, "\n分级变化（分级以全部年度数据为准，新增年度使分级界限移动，往年图件需以--year all重新生成才可比较）：\n");
+            fprintf(out, "  %s：%s（如需保持往年图件不变，可在样式中以\"classify\": {\"years\": [...]}指定参考年度）\n",
+                    p->styles[m]->title, p->res.moved[m]);
+        }
     fprintf(out, "\n已写入 %s（%zu行）\n", csv, n);
 }
 

@@ -12,6 +12,9 @@ static void plan(const pm_runctx *rc, int year, pm_plan *pl)
 {
     const pm_project *p = rc->p;
     for (size_t k = 0; k < p->nsel; k++) {
+        char why[256];
+        int same;
+        if (!pm_runctx_draws(rc, p->sel[k], year, why, sizeof why, &same)) continue;
         pm_plan_add(pl, pm_layout_poster(rc->o.out, year, p->styles[p->sel[k]]->id, "pdf"), NULL);
         pm_plan_add(pl, pm_layout_poster(rc->o.out, year, p->styles[p->sel[k]]->id, "png"), NULL);
         if (rc->o.production)
@@ -37,6 +40,12 @@ static pm_status run(const pm_runctx *rc, int year, FILE *err)
         if ((st = pm_stage_cancelled()) != PM_OK) break;
         size_t i = p->sel[k];
         double t0 = pm_clock_now();
+        char why[256];
+        int same;
+        if (!pm_runctx_draws(rc, i, year, why, sizeof why, &same)) {
+            if (!rc->o.quiet) fprintf(err, "partymap: %d %-12s no poster: %s\n", year, p->styles[i]->id, why);
+            continue;
+        }
         const pm_thematic *th = &pm_results_at(&p->res, i, (size_t)yi)->th;
         char *pdf = pm_layout_poster(rc->o.out, year, p->styles[i]->id, "pdf");
         char *png = pm_layout_poster(rc->o.out, year, p->styles[i]->id, "png");

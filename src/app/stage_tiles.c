@@ -228,6 +228,9 @@ static void plan(const pm_runctx *rc, int year, pm_plan *pl)
     for (size_t k = 0; k < p->nsel; k++)
         for (int scale = 1; scale <= (p->cfg->hidpi ? 2 : 1); scale++) {
             const char *sfx = scale == 2 ? "@2x" : "", *id = p->styles[p->sel[k]]->id;
+            char why[256];
+            int same;
+            if (!pm_runctx_draws(rc, p->sel[k], year, why, sizeof why, &same)) continue;
             if (o->shard_n <= 1) pm_plan_add(pl, pm_layout_tile_pattern(o->out, year, id, sfx), note);
             pm_plan_add(pl, pm_layout_package(o->out, year, id, sfx, o->shard_k, o->shard_n, "mbtiles"), NULL);
             pm_plan_add(pl, pm_layout_package(o->out, year, id, sfx, o->shard_k, o->shard_n, "pmtiles"), NULL);
@@ -237,8 +240,16 @@ static void plan(const pm_runctx *rc, int year, pm_plan *pl)
 static pm_status run(const pm_runctx *rc, int year, FILE *err)
 {
     pm_status st = PM_OK;
-    for (size_t k = 0; !st && k < rc->p->nsel; k++)
-        if ((st = pm_stage_cancelled()) == PM_OK) st = tiles_of_map(rc, rc->p->sel[k], year, err);
+    for (size_t k = 0; !st && k < rc->p->nsel; k++) {
+        size_t m = rc->p->sel[k];
+        char why[256];
+        int same;
+        if (!pm_runctx_draws(rc, m, year, why, sizeof why, &same)) {
+            if (!rc->o.quiet) fprintf(err, "partymap: %d %-12s no tiles: %s\n", year, rc->p->styles[m]->id, why);
+            continue;
+        }
+        if ((st = pm_stage_cancelled()) == PM_OK) st = tiles_of_map(rc, m, year, err);
+    }
     return st;
 }
 

@@ -79,6 +79,14 @@ pm_status pm_panel_legend(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r
     snprintf(cnt, sizeof cnt, "%zu个", th->classes.nodata);
     text_at(t, cr, cnt, fs, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
     y += sh * 1.35;
+    /* what the classes mean across years, and classes that ties merged: said, not hidden */
+    char note[320];
+    snprintf(note, sizeof note, "%s%s%s", th->note ? th->note : "", th->note && th->merged ? "；" : "",
+             th->merged ? "数值相同的分级已合并" : "");
+    if (*note) {
+        text_at(t, cr, note, fs * 0.8, 0, PM_GREY, PM_ALIGN_LEFT, r.x, y);
+        y += fs * 1.4;
+    }
     if (st->show_points) {
         y += fs * 0.4;
         points_legend(p, t, cr, r.x, &y, fs);

@@ -275,10 +275,32 @@ static void parse_manual(ctx *c, json_t *cl, pm_style *s)
     if (l) parse_labels(c, l, s->classify.nclasses, s);
 }
 
+/* classify.years: "all" (the default: breaks from every year), "each" (per year), or a
+ * list of reference years whose values set the breaks. */
+static void parse_years(ctx *c, json_t *y, pm_style *s)
+{
+    if (!y) return;
+    if (json_is_string(y) && !strcmp(json_string_value(y), "each")) { s->years_each = 1; return; }
+    if (json_is_string(y) && !strcmp(json_string_value(y), "all")) return;
+    if (!json_is_array(y) || json_array_size(y) == 0 || json_array_size(y) > 200) {
+        ERR(c, "classify.years", "must be \"all\", \"each\" or a list of reference years");
+        return;
+    }
+    s->ref_years = calloc(json_array_size(y), sizeof *s->ref_years);
+    if (!s->ref_years) return;
+    size_t i;
+    json_t *v;
+    json_array_foreach(y, i, v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1900 || json_integer_value(v) > 2200)
+            ERR(c, "classify.years", "each reference year must be an integer from 1900 to 2200");
+        else s->ref_years[s->nref_years++] = (int)json_integer_value(v);
+    }
+}
+
 static void parse_classify(ctx *c, json_t *cl, pm_style *s)
 {
     static const char *const known[] = { "method", "classes", "thresholds", "labels",
-                                         "centre", NULL };
+                                         "centre", "years", NULL };
     check_keys(c, cl, "classify.", known);
     json_t *mv = get(c, cl, "method", "classify.method", W_STRING, 1);
     if (!mv) return;
@@ -293,6 +315,7 @@ static void parse_classify(ctx *c, json_t *cl, pm_style *s)
     pm_classify_method m = methods[mi].m;
     s->classify.method = m;
     reject_foreign(c, cl, m, mname);
+    parse_years(c, json_object_get(cl, "years"), s);
     if (m == PM_CLASSIFY_MANUAL) {
         parse_manual(c, cl, s);
         s->classify.thresholds = s->thresholds;
@@ -501,6 +524,7 @@ void pm_style_free(pm_style *s)
     free(s->unit);
     free(s->description);
     free(s->thresholds);
+    free(s->ref_years);
     for (size_t i = 0; s->class_labels && s->class_labels[i]; i++) free(s->class_labels[i]);
     free(s->class_labels);
     free(s->palette_name);

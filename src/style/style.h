@@ -41,6 +41,12 @@ typedef struct {
     size_t nthresholds;
     char **class_labels; /* manual: one label per class (e.g. 优秀), then a NULL
                           * terminator; NULL when the style gives no labels */
+    int years_each;      /* classify.years "each": data-driven breaks per year; else (the
+                          * default, "all") the breaks come once from the values of every
+                          * year, or of ref_years, so a colour means the same value in
+                          * every year of the series */
+    int *ref_years;      /* classify.years as a list: the reference years (owned) */
+    size_t nref_years;
 
     char *palette_name;  /* ColorBrewer name ("YlGnBu", "RdBu") or "custom" */
     pm_rgba *colors;     /* nclasses colours, lowest class first */
