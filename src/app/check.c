@@ -38,7 +38,12 @@ static json_t *classes_json(const pm_thematic *th)
                                             "lower", num_or_null(lo), "upper", num_or_null(hi),
                                             "count", (json_int_t)c->counts[k]));
     }
-    return json_pack("{s:o, s:I}", "classes", cl, "nodata", (json_int_t)th->classes.nodata);
+    json_t *o = json_pack("{s:o, s:I}", "classes", cl, "nodata", (json_int_t)th->classes.nodata);
+    /* where the breaks come from: every year's values, reference years, or this year's */
+    json_object_set_new(o, "breaks", json_string(th->note ? th->note : th->fixed ? "" :
+                                                 th->style->classify.method == PM_CLASSIFY_MANUAL ? "manual" : "this year"));
+    json_object_set_new(o, "merged", json_boolean(th->merged));
+    return o;
 }
 
 /* ranks (by the first map, as every output ranks) and summary (the selected maps'
