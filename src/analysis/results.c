@@ -1,6 +1,7 @@
 /* Results: classes, ranks and medians of every map and year, built once per run. */
 #include "analysis/results.h"
 #include "analysis/breaks.h"
+#include "core/fileio.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -114,6 +115,15 @@ static pm_status compare_prev(pm_results *r, size_t m, size_t y)
         }
     }
     my->same_as_prev = same && my->nvalid > 0;
+    if (my->same_as_prev) { /* the legend says so: a wall of such posters shows nothing new */
+        size_t e = y;
+        while (e > 0 && r->my[(e - 1) * r->nmaps + m].same_as_prev) e--;
+        char *n = pm_asprintf("%s%s与%d年数值相同（数据不分年度）", my->th.note ? my->th.note : "",
+                              my->th.note ? "；" : "", r->years[e - 1]);
+        if (!n) return PM_ENOMEM;
+        free(my->th.note);
+        my->th.note = n;
+    }
     return PM_OK;
 }
 

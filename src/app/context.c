@@ -106,13 +106,7 @@ int pm_runctx_draws(const pm_runctx *rc, size_t m, int year, char *why, size_t l
                  "compare with)" : "");
         return 0;
     }
-    if (!my->same_as_prev) return 1;
-    long e = y; /* the first year of the run of identical years */
-    while (e > 0 && pm_results_at(r, m, (size_t)e)->same_as_prev) e--;
-    *same_as = r->years[e];
-    snprintf(why, len, "every value is the same as in %d (the data of this map do not change by year): "
-             "the %d posters and tiles stand for it", *same_as, *same_as);
-    return 0;
+    return 1;
 }
 
 void pm_runctx_fini(pm_runctx *rc)

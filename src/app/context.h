@@ -47,9 +47,9 @@ void pm_runctx_fini(pm_runctx *rc);
 
 /* Whether map m (index into the styles and results) is drawn for year (posters and
  * tiles): not when no committee has a value (the first year of a change against the
- * year before) nor when every value equals the year before's (projects without years:
- * the earlier year's posters and tiles stand for it).  The reason into why (NULL when
- * drawn) and the earlier year into *same_as (0 if none).  Pure. */
+ * year before).  The reason into why ("" when drawn); *same_as gets the earlier year
+ * whose values this year repeats exactly (0 if none: a map whose data do not change
+ * by year, which its legend then says).  Pure. */
 int pm_runctx_draws(const pm_runctx *rc, size_t m, int year, char *why, size_t len, int *same_as);
 
 /* The time outputs record for the config's inputs (see source_time). */

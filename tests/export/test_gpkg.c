@@ -101,15 +101,8 @@ Test(gpkg, layers_and_counts, .timeout = 300)
     /* class_breaks: one row per class of every map and year; service has its 4 tiers each year */
     long want = 0;
     for (size_t m = 0; m < f.p.nstyles; m++)
-        for (size_t y = 0; y < f.p.ds->nyears; y++) {
-            pm_thematic th;
-            pm_diag d;
-            pm_diag_init(&d);
-            cr_assert_eq(pm_thematic_build(f.p.styles[m], &f.p.an.tab, f.p.ds->years[y], &d, &th), PM_OK);
-            want += (long)th.classes.n;
-            pm_thematic_fini(&th);
-            pm_diag_fini(&d);
-        }
+        for (size_t y = 0; y < f.p.ds->nyears; y++) /* the run's classes, pooled over the years */
+            want += (long)pm_results_at(&f.p.res, m, y)->th.classes.n;
     cr_assert_eq(feature_count(f.gpkg, "class_breaks"), want);
     char *v = sql_value(f.gpkg, "SELECT COUNT(*) AS v FROM class_breaks WHERE map = 'service'");
     cr_assert_str_eq(v, "12");
@@ -245,15 +238,9 @@ Test(gpkg, qgis_styles_match_classes, .timeout = 600)
     cr_assert_str_eq(def, "service", "the service map is the default style");
     cr_assert_str_eq(ndef, "1");
     int latest = f.p.ds->years[f.p.ds->nyears - 1];
-    for (size_t m = 0; m < f.p.nstyles; m++) {
-        pm_thematic th;
-        pm_diag d;
-        pm_diag_init(&d);
-        cr_assert_eq(pm_thematic_build(f.p.styles[m], &f.p.an.tab, latest, &d, &th), PM_OK);
-        check_style(&f, &th);
-        pm_thematic_fini(&th);
-        pm_diag_fini(&d);
-    }
+    long yl = pm_results_year(&f.p.res, latest);
+    cr_assert_geq(yl, 0);
+    for (size_t m = 0; m < f.p.nstyles; m++) check_style(&f, &pm_results_at(&f.p.res, m, (size_t)yl)->th);
     /* by hand: the service tiers at 75 / 85 / 90 in ColorBrewer YlGnBu, 4 classes */
     char *file = qml_file(&f, "service");
     const char *lower[] = { "75", "85", "90" };
