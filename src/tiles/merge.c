@@ -7,9 +7,7 @@
 #include <string.h>
 
 #include "tiles/sink.h"
-#include "tiles/tilebuf.h"
-
-typedef enum { PKG_UNKNOWN, PKG_MBTILES, PKG_PMTILES } pkg_kind;
+#include "tiles/tilemath.h"
 
 /* What every tile read goes through: the output sink and the ids seen so far. */
 typedef struct {
@@ -19,14 +17,8 @@ typedef struct {
     size_t bytes;
 } merger;
 
-static int ends_with(const char *s, const char *end)
-{
-    size_t n = strlen(s), m = strlen(end);
-    return n > m && strcmp(s + n - m, end) == 0;
-}
-
-/* The kind of package at path, by its first bytes (the name may say anything). */
-static pm_status sniff(const char *path, pkg_kind *kind, char **err)
+/* The format of the package at path, by its first bytes (the name may say anything). */
+static pm_status sniff(const char *path, const pm_sinkformat **fmt, char **err)
 {
     unsigned char h[16] = {0};
     FILE *f = fopen(path, "rb");
@@ -36,10 +28,10 @@ static pm_status sniff(const char *path, pkg_kind *kind, char **err)
     }
     size_t got = fread(h, 1, sizeof h, f);
     fclose(f);
-    *kind = got >= 7 && !memcmp(h, "PMTiles", 7) ? PKG_PMTILES
-            : got == 16 && !memcmp(h, "SQLite format 3", 16) ? PKG_MBTILES : PKG_UNKNOWN;
-    if (*kind == PKG_UNKNOWN && err) *err = pm_asprintf("%s: neither an MBTiles nor a PMTiles package", path);
-    return *kind == PKG_UNKNOWN ? PM_EDATA : PM_OK;
+    *fmt = pm_sink_format_sniff(h, got);
+    if (*fmt && (*fmt)->read) return PM_OK;
+    if (err) *err = pm_asprintf("%s: neither an MBTiles nor a PMTiles package", path);
+    return PM_EDATA;
 }
 
 static pm_status on_tile(void *ctx, int z, uint32_t x, uint32_t y, const unsigned char *data,
@@ -53,7 +45,7 @@ static pm_status on_tile(void *ctx, int z, uint32_t x, uint32_t y, const unsigne
         m->ids = ids;
         m->cap = cap;
     }
-    m->ids[m->nids++] = pm_tilebuf_tileid(z, x, y);
+    m->ids[m->nids++] = pm_tile_id(z, x, y);
     m->bytes += len;
     return pm_sink_put(m->sink, z, x, y, data, len);
 }
@@ -90,7 +82,7 @@ static pm_status check_disjoint(merger *m, char **err)
         if (m->ids[i] != m->ids[i - 1]) continue;
         int z = 0;
         uint32_t x = 0, y = 0;
-        pm_tilebuf_tilezxy(m->ids[i], &z, &x, &y);
+        pm_tile_from_id(m->ids[i], &z, &x, &y);
         if (err) *err = pm_asprintf("tile %d/%u/%u is in two of the inputs: the shards of one run "
                                     "never overlap (an input given twice?)", z, x, y);
         return PM_EDATA;
@@ -102,12 +94,11 @@ static pm_status check_disjoint(merger *m, char **err)
  * must match it. */
 static pm_status read_one(merger *m, const char *path, pm_sinkinfo *base, int first, char **err)
 {
-    pkg_kind kind;
+    const pm_sinkformat *fmt = NULL;
     pm_sinkinfo info;
     memset(&info, 0, sizeof info);
-    pm_status st = sniff(path, &kind, err);
-    if (!st && kind == PKG_MBTILES) st = pm_sink_mbtiles_read(path, &info, on_tile, m, err);
-    else if (!st) st = pm_sink_pmtiles_read(path, &info, on_tile, m, err);
+    pm_status st = sniff(path, &fmt, err);
+    if (!st) st = fmt->read(path, &info, on_tile, m, err);
     if (st == PM_EINTERNAL && err && !*err)
         *err = pm_asprintf("%s: a tile the output refuses", path);
     if (st) goto done;
@@ -131,8 +122,8 @@ done:
 pm_status pm_merge_packages(const char *out, const char *const *in, size_t n,
                             pm_mergestats *stats, char **err)
 {
-    int mb = ends_with(out, ".mbtiles"), pmt = ends_with(out, ".pmtiles");
-    if (!n || (!mb && !pmt)) {
+    const pm_sinkformat *fmt = pm_sink_format_by_name(out);
+    if (!n || !fmt) {
         if (err) *err = pm_asprintf(!n ? "no input packages" : "%s: the output must end in .mbtiles or .pmtiles", out);
         return PM_EUSAGE;
     }
@@ -145,7 +136,7 @@ pm_status pm_merge_packages(const char *out, const char *const *in, size_t n,
     pm_sinkinfo base;
     memset(&base, 0, sizeof base);
     pm_sinkstats ss = {0};
-    pm_status st = mb ? pm_sink_mbtiles_new(out, &m.sink, err) : pm_sink_pmtiles_new(out, &m.sink, err);
+    pm_status st = fmt->open(out, "", &m.sink, err);
     for (size_t i = 0; !st && i < n; i++) st = read_one(&m, in[i], &base, i == 0, err);
     if (!st) st = check_disjoint(&m, err);
     if (!st) st = pm_sink_finish(m.sink, &base.meta, &ss, err);

@@ -1,4 +1,5 @@
-/* Tile sinks: where rendered tiles go (a directory tree, an MBTiles file, a PMTiles file). */
+/* Tile sinks: where rendered tiles go (a directory tree, an MBTiles file, a PMTiles file),
+ * and the table of those formats. */
 #ifndef PM_TILES_SINK_H
 #define PM_TILES_SINK_H
 
@@ -120,5 +121,29 @@ pm_status pm_sink_mbtiles_read(const char *path, pm_sinkinfo *info, pm_tile_fn f
  * JSON bytes. */
 pm_status pm_sink_pmtiles_read(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
                                char **err);
+
+/* The formats, as a table: a new format is one sink file and one row of
+ * pm_sink_formats (sinks.c).  Rows are in the order a run opens and finishes them. */
+typedef struct {
+    const char *name;   /* "tree", "MBTiles", "PMTiles": for messages */
+    const char *ext;    /* the package's name ending (".mbtiles"); NULL for the tree */
+    int may_be_empty;   /* 0: finish without tiles fails (the format has no empty file) */
+    const char *magic;  /* a package's first bytes, to tell the formats apart; NULL: none */
+    size_t magic_len;
+    /* A sink writing to path: the tree's folder (tiles named {y}{suffix}.png) or
+     * the package file (suffix unused). */
+    pm_status (*open)(const char *path, const char *suffix, pm_sink **out, char **err);
+    /* Reads a package back (NULL for the tree): pm_sink_mbtiles_read's contract. */
+    pm_status (*read)(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
+                      char **err);
+} pm_sinkformat;
+
+extern const pm_sinkformat pm_sink_formats[];
+extern const size_t pm_sink_nformats;
+
+/* The package format whose ext path ends in (longer than the ending), or NULL. */
+const pm_sinkformat *pm_sink_format_by_name(const char *path);
+/* The package format whose magic the first n bytes of a file start with, or NULL. */
+const pm_sinkformat *pm_sink_format_sniff(const unsigned char *head, size_t n);
 
 #endif

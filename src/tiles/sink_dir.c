@@ -14,7 +14,7 @@
 #include "tiles/tilebuf.h"
 
 typedef struct {
-    uint64_t id;   /* pm_tilebuf_tileid: one per z/x/y */
+    uint64_t id;   /* pm_tile_id: one per z/x/y */
     uint64_t hash; /* of the content, for the count of distinct tiles */
 } put_entry;
 
@@ -96,7 +96,7 @@ static pm_status dir_put(pm_sink *s, int z, uint32_t x, uint32_t y, const unsign
     if (!same) st = pm_write_replace(path, png, len, &msg); /* one sync at finish */
     free(path);
     if (st) return keep_failure(d, st, msg);
-    put_entry e = {pm_tilebuf_tileid(z, x, y), pm_tilebuf_hash(png, len)};
+    put_entry e = {pm_tile_id(z, x, y), pm_tilebuf_hash(png, len)};
     pthread_mutex_lock(&d->mu);
     if (d->nputs == d->cap) {
         size_t n = d->cap ? d->cap * 2 : 1024;
@@ -161,7 +161,7 @@ static pm_status sweep_column(dir_sink *d, const char *xdir, int z, uint32_t x, 
         const char *rest;
         if (!parse_index(de->d_name, (uint64_t)1 << z, &y, &rest)) continue;
         if (strncmp(rest, d->suffix, want) != 0 || strcmp(rest + want, ".png") != 0) continue;
-        put_entry key = {pm_tilebuf_tileid(z, x, y), 0};
+        put_entry key = {pm_tile_id(z, x, y), 0};
         if (bsearch(&key, d->puts, d->nputs, sizeof key, cmp_id)) continue;
         char *f = pm_asprintf("%s/%s", xdir, de->d_name);
         if (!f) st = PM_ENOMEM;

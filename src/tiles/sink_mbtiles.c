@@ -1,13 +1,13 @@
 /* The MBTiles 1.3 sink: tiles collected, then one SQLite file written in a fixed order. */
 #include "tiles/sink.h"
 
-#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/fileio.h"
-#include "tiles/tilebuf.h"
+#include "tiles/package.h"
+#include "tiles/tilemeta.h"
 
 /* Tables as the spec names them; the index comes after the rows (faster, same file). */
 static const char schema_sql[] =
@@ -64,22 +64,16 @@ static pm_status put_tiles(sqlite3 *db, pm_tilebuf *b, const pm_tileref *refs, s
 static pm_status put_meta(sqlite3 *db, const pm_tilemeta *m, int minz, int maxz,
                           const char *json, const char *path, char **err)
 {
-    char a[40], b[40], c[40], d[40];
-    char *bounds = pm_asprintf("%s,%s,%s,%s", pm_tilebuf_num(m->bounds[0], a),
-                               pm_tilebuf_num(m->bounds[1], b), pm_tilebuf_num(m->bounds[2], c),
-                               pm_tilebuf_num(m->bounds[3], d));
-    char *center = pm_asprintf("%s,%s,%d", pm_tilebuf_num(m->center[0], a),
-                               pm_tilebuf_num(m->center[1], b), (int)lround(m->center[2]));
-    char *zmin = pm_asprintf("%d", minz), *zmax = pm_asprintf("%d", maxz);
+    pm_metatext t;
+    pm_status st = pm_metatext_init(&t, m, minz, maxz);
+    if (st) return st;
     const char *rows[][2] = {
-        {"name", m->name ? m->name : ""}, {"format", "png"}, {"bounds", bounds},
-        {"center", center}, {"minzoom", zmin}, {"maxzoom", zmax},
-        {"attribution", m->attribution}, {"description", m->description},
-        {"type", "overlay"}, {"version", "1.3"}, {"json", json},
+        {"name", t.name}, {"format", t.format}, {"bounds", t.bounds}, {"center", t.center},
+        {"minzoom", t.minzoom}, {"maxzoom", t.maxzoom}, {"attribution", t.attribution},
+        {"description", t.description}, {"type", t.type}, {"version", "1.3"}, {"json", json},
     };
-    pm_status st = bounds && center && zmin && zmax ? PM_OK : PM_ENOMEM;
     sqlite3_stmt *ins = NULL;
-    if (!st && sqlite3_prepare_v2(db, "INSERT INTO metadata VALUES (?1, ?2)", -1, &ins, NULL))
+    if (sqlite3_prepare_v2(db, "INSERT INTO metadata VALUES (?1, ?2)", -1, &ins, NULL))
         st = db_fail(db, path, "prepare the metadata table", err);
     for (size_t i = 0; !st && i < sizeof rows / sizeof rows[0]; i++) {
         if (!rows[i][1]) continue;
@@ -89,10 +83,7 @@ static pm_status put_meta(sqlite3 *db, const pm_tilemeta *m, int minz, int maxz,
         sqlite3_reset(ins);
     }
     sqlite3_finalize(ins);
-    free(bounds);
-    free(center);
-    free(zmin);
-    free(zmax);
+    pm_metatext_fini(&t);
     return st;
 }
 
@@ -102,9 +93,9 @@ static pm_status write_db(pm_tilebuf *buf, const char *path, const char *file,
                           const pm_tileref *refs, size_t n, char **err)
 {
     int minz, maxz;
-    pm_tilebuf_zooms(m, refs, n, &minz, &maxz);
+    pm_package_zooms(m, refs, n, &minz, &maxz);
     char *json = NULL;
-    pm_status st = pm_tilebuf_meta_json(m, minz, maxz, 0, &json, err);
+    pm_status st = pm_tilemeta_json(m, minz, maxz, 0, &json, err);
     if (st) return st;
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) ||
@@ -145,10 +136,10 @@ static int take_meta(pm_sinkinfo *info, const char *key, const char *value, char
         return *dst ? 0 : -1;
     }
     double z;
-    if (!strcmp(key, "bounds")) return pm_tilebuf_parse_nums(value, m->bounds, 4) ? -1 : (*have |= 1, 0);
-    if (!strcmp(key, "center")) return pm_tilebuf_parse_nums(value, m->center, 3) ? -1 : (*have |= 2, 0);
+    if (!strcmp(key, "bounds")) return pm_tilemeta_parse_nums(value, m->bounds, 4) ? -1 : (*have |= 1, 0);
+    if (!strcmp(key, "center")) return pm_tilemeta_parse_nums(value, m->center, 3) ? -1 : (*have |= 2, 0);
     if (strcmp(key, "minzoom") && strcmp(key, "maxzoom")) return 0;
-    if (pm_tilebuf_parse_nums(value, &z, 1) || z < 0 || z > PM_TILE_MAXZOOM || z != (int)z) return -1;
+    if (pm_tilemeta_parse_nums(value, &z, 1) || z < 0 || z > PM_TILE_MAXZOOM || z != (int)z) return -1;
     if (key[1] == 'i') m->minzoom = (int)z, *have |= 4;
     else m->maxzoom = (int)z, *have |= 8;
     return 0;
@@ -176,11 +167,8 @@ static pm_status read_meta(sqlite3 *db, const char *path, pm_sinkinfo *info, cha
         st = PM_EDATA;
     }
     sqlite3_finalize(q);
-    if (!st && json) st = pm_tilebuf_meta_parse(json, strlen(json), 0, path, info, err);
-    info->meta.name = info->name;
-    info->meta.description = info->description;
-    info->meta.attribution = info->attribution;
-    info->meta.legend_json = info->legend_json;
+    if (!st && json) st = pm_tilemeta_parse(json, strlen(json), 0, path, info, err);
+    pm_sinkinfo_link(info);
     free(json);
     free(bad);
     return st;

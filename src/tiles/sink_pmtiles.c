@@ -12,7 +12,8 @@
 #include <zlib.h>
 
 #include "core/fileio.h"
-#include "tiles/tilebuf.h"
+#include "tiles/package.h"
+#include "tiles/tilemeta.h"
 
 enum {
     HEADER_LEN = 127,
@@ -258,9 +259,9 @@ static pm_status write_archive(pm_tilebuf *buf, const char *path, const char *fi
 {
     archive a = {0};
     int minz, maxz;
-    pm_tilebuf_zooms(m, refs, n, &minz, &maxz);
+    pm_package_zooms(m, refs, n, &minz, &maxz);
     char *json = NULL;
-    pm_status st = pm_tilebuf_meta_json(m, minz, maxz, 1, &json, err);
+    pm_status st = pm_tilemeta_json(m, minz, maxz, 1, &json, err);
     if (!st) st = gzip_append((const unsigned char *)json, strlen(json), &a.meta);
     if (!st) st = build_entries(&a, buf, refs, n);
     if (!st) st = build_dirs(&a);
@@ -275,7 +276,7 @@ static pm_status write_archive(pm_tilebuf *buf, const char *path, const char *fi
 }
 
 static const pm_package_format pmtiles_format = {
-    write_archive, pm_tilebuf_tileid, "no tiles (a PMTiles archive needs at least one)"
+    write_archive, pm_tile_id, "no tiles (a PMTiles archive needs at least one)"
 };
 
 pm_status pm_sink_pmtiles_new(const char *path, pm_sink **out, char **err)
@@ -428,7 +429,7 @@ static pm_status emit_run(reader *r, const entry *e)
     for (uint64_t k = 0; !st && k < e->run; k++) {
         int z;
         uint32_t x, y;
-        if (e->id + k < e->id || pm_tilebuf_tilezxy(e->id + k, &z, &x, &y)) return damaged(r, "a tile id beyond zoom 30");
+        if (e->id + k < e->id || pm_tile_from_id(e->id + k, &z, &x, &y)) return damaged(r, "a tile id beyond zoom 30");
         st = r->fn(r->ctx, z, x, y, r->tile, e->len);
     }
     return st;
@@ -459,11 +460,11 @@ static double reconcile(double v, int32_t want)
 {
     if (e7(v) == want) return v;
     char text[40], t2[40];
-    pm_tilebuf_num(v, text);
+    pm_tilemeta_num(v, text);
     double up = ((double)e7(v) + want) / 2e7, down = up;
     for (int k = 0; k < 4096; k++) {
-        if (e7(up) == want && !strcmp(pm_tilebuf_num(up, t2), text)) return up;
-        if (e7(down) == want && !strcmp(pm_tilebuf_num(down, t2), text)) return down;
+        if (e7(up) == want && !strcmp(pm_tilemeta_num(up, t2), text)) return up;
+        if (e7(down) == want && !strcmp(pm_tilemeta_num(down, t2), text)) return down;
         up = nextafter(up, HUGE_VAL);
         down = nextafter(down, -HUGE_VAL);
     }
@@ -484,7 +485,7 @@ static pm_status read_header(reader *r, unsigned char *h, pm_sinkinfo *info)
     r->data_len = rd64(h + 64);
     bytes meta = {0};
     st = read_section(r, rd64(h + 24), rd64(h + 32), &meta);
-    if (!st) st = pm_tilebuf_meta_parse((const char *)meta.p, meta.len, 1, r->path, info, r->err);
+    if (!st) st = pm_tilemeta_parse((const char *)meta.p, meta.len, 1, r->path, info, r->err);
     free(meta.p);
     for (int i = 0; !st && i < 4; i++) info->meta.bounds[i] = reconcile(info->meta.bounds[i], rd32(h + 102 + 4 * i));
     for (int i = 0; !st && i < 2; i++) info->meta.center[i] = reconcile(info->meta.center[i], rd32(h + 119 + 4 * i));

@@ -92,7 +92,7 @@ Test(shards, tile_ids_map_back_to_tiles)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         int z = -1;
         uint32_t x = 99, y = 99;
-        cr_assert_eq(pm_tilebuf_tilezxy(want[i].id, &z, &x, &y), 0);
+        cr_assert_eq(pm_tile_from_id(want[i].id, &z, &x, &y), 0);
         cr_assert(z == want[i].z && x == want[i].x && y == want[i].y, "id %lu: %d/%u/%u",
                   (unsigned long)want[i].id, z, x, y);
     }
@@ -101,15 +101,15 @@ Test(shards, tile_ids_map_back_to_tiles)
             for (uint32_t y = 0; y < (1u << z); y++) {
                 int zz;
                 uint32_t xx, yy;
-                cr_assert_eq(pm_tilebuf_tilezxy(pm_tilebuf_tileid(z, x, y), &zz, &xx, &yy), 0);
+                cr_assert_eq(pm_tile_from_id(pm_tile_id(z, x, y), &zz, &xx, &yy), 0);
                 cr_assert(zz == z && xx == x && yy == y, "%d/%u/%u", z, x, y);
             }
     uint64_t beyond = ((((uint64_t)1 << 62) - 1) / 3); /* the first id of zoom 31 */
     int z;
     uint32_t x, y;
-    cr_assert_eq(pm_tilebuf_tilezxy(beyond - 1, &z, &x, &y), 0);
+    cr_assert_eq(pm_tile_from_id(beyond - 1, &z, &x, &y), 0);
     cr_assert_eq(z, 30);
-    cr_assert_eq(pm_tilebuf_tilezxy(beyond, &z, &x, &y), -1);
+    cr_assert_eq(pm_tile_from_id(beyond, &z, &x, &y), -1);
 }
 
 /* 40,000 tiles: the PMTiles archive needs leaf directories, as a city's does. */

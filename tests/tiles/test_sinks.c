@@ -182,7 +182,7 @@ Test(sinks, tile_ids_follow_the_pmtiles_hilbert_curve)
         {20, 0, 0, 366503875925u}, /* after all (4^20 - 1) / 3 lower tiles */
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-        cr_assert_eq(pm_tilebuf_tileid(want[i].z, want[i].x, want[i].y), want[i].id, "%d/%u/%u",
+        cr_assert_eq(pm_tile_id(want[i].z, want[i].x, want[i].y), want[i].id, "%d/%u/%u",
                      want[i].z, want[i].x, want[i].y);
 }
 
@@ -677,4 +677,41 @@ Test(sinks, spool_reads_back_across_its_buffer)
     free(buf);
     free(back);
     free(path);
+}
+
+/* The sink table: every package format is found by its name's ending and by its
+ * first bytes, and the one that cannot be empty says so (tiles_out.c and merge go
+ * by these rows, not by positions). */
+Test(sinks, format_table_finds_packages_by_name_and_bytes)
+{
+    size_t packages = 0;
+    for (size_t i = 0; i < pm_sink_nformats; i++) {
+        const pm_sinkformat *f = &pm_sink_formats[i];
+        cr_assert(f->open, "%s opens", f->name);
+        if (!f->ext) { cr_assert_null(f->read, "the tree is not read back"); continue; }
+        packages++;
+        char *p = pm_asprintf("%s/x%s", dir, f->ext);
+        cr_assert_eq(pm_sink_format_by_name(p), f, "%s by name", f->name);
+        pm_sink *s = NULL;
+        char *err = NULL;
+        cr_assert_eq(f->open(p, "", &s, &err), PM_OK, "%s", err ? err : "");
+        cr_assert_eq(pm_sink_put(s, 1, 0, 1, contents[0], content_len[0]), PM_OK);
+        cr_assert_eq(pm_sink_finish(s, &META, NULL, &err), PM_OK, "%s", err ? err : "");
+        pm_sink_free(s);
+        size_t len;
+        char *bytes = read_all(p, &len);
+        cr_assert_eq(pm_sink_format_sniff((unsigned char *)bytes, len), f, "%s by its bytes", f->name);
+        free(bytes);
+        if (!f->may_be_empty) { /* finish without tiles fails */
+            cr_assert_eq(f->open(p, "", &s, &err), PM_OK);
+            cr_assert_eq(pm_sink_finish(s, &META, NULL, &err), PM_EDATA, "%s cannot be empty", f->name);
+            free(err);
+            pm_sink_free(s);
+        }
+        free(p);
+    }
+    cr_assert_eq(packages, 2);
+    cr_assert_null(pm_sink_format_by_name("service.png"));
+    cr_assert_null(pm_sink_format_by_name(".mbtiles"), "a bare ending is no name");
+    cr_assert_null(pm_sink_format_sniff((const unsigned char *)"PMTile", 6));
 }

@@ -1,0 +1,128 @@
+/* The package sink: a spool of tiles until finish, then one file written by the format and renamed into place. */
+#include "tiles/package.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+
+void pm_package_zooms(const pm_tilemeta *m, const pm_tileref *refs, size_t n, int *minz,
+                      int *maxz)
+{
+    int lo = m->minzoom, hi = m->maxzoom;
+    for (size_t i = 0; i < n; i++) {
+        if (refs[i].z < lo) lo = refs[i].z;
+        if (refs[i].z > hi) hi = refs[i].z;
+    }
+    *minz = lo < 0 ? 0 : lo;
+    *maxz = hi < *minz ? *minz : hi;
+}
+
+/* 1 if the files at a and b hold the same bytes; 0 if not or either is unreadable. */
+static int same_bytes(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    static const size_t chunk = 65536;
+    unsigned char *ba = malloc(chunk), *bb = malloc(chunk);
+    if (!ba || !bb) same = 0;
+    while (same) {
+        size_t na = fread(ba, 1, chunk, fa), nb = fread(bb, 1, chunk, fb);
+        if (na != nb || memcmp(ba, bb, na) != 0 || ferror(fa) || ferror(fb)) same = 0;
+        if (na < chunk) break;
+    }
+    free(ba);
+    free(bb);
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same;
+}
+
+typedef struct {
+    pm_sink base;
+    char *path;
+    pm_tilebuf *buf;
+    const pm_package_format *fmt;
+    atomic_int finished;
+} package_sink;
+
+static pm_status pkg_put(pm_sink *sink, int z, uint32_t x, uint32_t y, const unsigned char *png,
+                         size_t len)
+{
+    package_sink *s = (package_sink *)sink;
+    if (atomic_load(&s->finished)) return PM_EINTERNAL;
+    return pm_tilebuf_put(s->buf, z, x, y, png, len);
+}
+
+/* Writes the package to a temporary; keeps an identical old file untouched. */
+static pm_status publish(package_sink *s, const pm_tilemeta *m, const pm_tileref *refs,
+                         size_t n, pm_sinkstats *stats, char **err)
+{
+    pm_tmpfile t = {0};
+    pm_status st = pm_tmpfile_begin(&t, s->path, err);
+    if (st) return st;
+    st = s->fmt->write(s->buf, s->path, t.tmp, m, refs, n, err);
+    if (st) {
+        pm_tmpfile_abort(&t);
+        return st;
+    }
+    int kept = same_bytes(t.tmp, t.path);
+    if (kept) pm_tmpfile_abort(&t);
+    else st = pm_tmpfile_commit(&t, err);
+    if (!st && stats)
+        *stats = (pm_sinkstats){.written = kept ? 0 : n, .unchanged = kept ? n : 0,
+                                .tiles = n, .unique = pm_tilebuf_nblobs(s->buf)};
+    return st;
+}
+
+static pm_status pkg_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats *stats,
+                            char **err)
+{
+    package_sink *s = (package_sink *)sink;
+    if (atomic_exchange(&s->finished, 1)) return PM_EINTERNAL;
+    if (!meta) {
+        if (err) *err = pm_asprintf("%s: no package metadata", s->path);
+        return PM_EINTERNAL;
+    }
+    pm_status st = pm_tilebuf_error(s->buf, err);
+    const pm_tileref *refs = NULL;
+    size_t n = 0;
+    if (!st) st = pm_tilebuf_sort(s->buf, s->fmt->key, &refs, &n, err);
+    if (st) return st;
+    if (n == 0 && s->fmt->empty_error) {
+        if (err) *err = pm_asprintf("%s: %s", s->path, s->fmt->empty_error);
+        return PM_EDATA;
+    }
+    return publish(s, meta, refs, n, stats, err);
+}
+
+static void pkg_free(pm_sink *sink)
+{
+    package_sink *s = (package_sink *)sink;
+    if (!s) return;
+    pm_tilebuf_free(s->buf);
+    free(s->path);
+    free(s);
+}
+
+static const pm_sink_ops package_ops = {pkg_put, pkg_finish, pkg_free};
+
+pm_status pm_sink_package_new(const char *path, const pm_package_format *fmt, pm_sink **out,
+                              char **err)
+{
+    *out = NULL;
+    package_sink *s = calloc(1, sizeof *s);
+    if (!s) return PM_ENOMEM;
+    s->base.ops = &package_ops;
+    s->fmt = fmt;
+    s->path = pm_strdup(path);
+    pm_status st = s->path ? pm_tilebuf_new(path, &s->buf, err) : PM_ENOMEM;
+    if (st) {
+        pkg_free(&s->base);
+        return st;
+    }
+    *out = &s->base;
+    return PM_OK;
+}
