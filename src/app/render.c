@@ -129,7 +129,7 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
     const char *out = o->out ? o->out : p.cfg->output;
     size_t stale = 0;
     char *msg = NULL;
-    if (pm_clean_stale_tmp(out, &stale, &msg) != PM_OK) {
+    if (!o->dry_run && pm_clean_stale_tmp(out, &stale, &msg) != PM_OK) { /* a dry run removes nothing */
         fprintf(err, "partymap: %s\n", msg);
         free(msg);
     } else if (stale && !o->quiet) {

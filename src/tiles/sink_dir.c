@@ -58,27 +58,6 @@ static pm_status keep_failure(dir_sink *d, pm_status st, char *msg)
     return st;
 }
 
-/* 1 if path is a regular file holding exactly len bytes equal to data. */
-static int same_file(const char *path, const unsigned char *data, size_t len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    struct stat sb;
-    int same = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size == len;
-    unsigned char *buf = same ? malloc(len) : NULL;
-    size_t got = 0;
-    while (buf && got < len) {
-        ssize_t r = read(fd, buf + got, len - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    same = buf && got == len && memcmp(buf, data, len) == 0;
-    free(buf);
-    close(fd);
-    return same;
-}
-
 static pm_status dir_put(pm_sink *s, int z, uint32_t x, uint32_t y, const unsigned char *png,
                          size_t len)
 {
@@ -92,7 +71,7 @@ static pm_status dir_put(pm_sink *s, int z, uint32_t x, uint32_t y, const unsign
     if (st) return keep_failure(d, st, msg);
     char *path = pm_asprintf("%s/%d/%u/%u%s.png", d->dir, z, x, y, d->suffix);
     if (!path) return keep_failure(d, PM_ENOMEM, NULL);
-    int same = !d->fresh && same_file(path, png, len);
+    int same = !d->fresh && pm_file_equals(path, png, len);
     if (!same) st = pm_write_replace(path, png, len, &msg); /* one sync at finish */
     free(path);
     if (st) return keep_failure(d, st, msg);

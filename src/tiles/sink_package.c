@@ -1,10 +1,13 @@
 /* The package sink: a spool of tiles until finish, then one file written by the format and renamed into place. */
 #include "tiles/package.h"
 
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/fileio.h"
 
@@ -20,23 +23,27 @@ void pm_package_zooms(const pm_tilemeta *m, const pm_tileref *refs, size_t n, in
     *maxz = hi < *minz ? *minz : hi;
 }
 
-/* 1 if the files at a and b hold the same bytes; 0 if not or either is unreadable. */
+/* 1 if the files at a and b hold the same bytes and b is a regular file (a symlink
+ * at b is replaced, not kept); 0 if not or either is unreadable. */
 static int same_bytes(const char *a, const char *b)
 {
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    int same = fa && fb;
-    static const size_t chunk = 65536;
-    unsigned char *ba = malloc(chunk), *bb = malloc(chunk);
-    if (!ba || !bb) same = 0;
-    while (same) {
-        size_t na = fread(ba, 1, chunk, fa), nb = fread(bb, 1, chunk, fb);
-        if (na != nb || memcmp(ba, bb, na) != 0 || ferror(fa) || ferror(fb)) same = 0;
-        if (na < chunk) break;
+    int fa = open(a, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fb = open(b, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat sa, sb;
+    int same = fa >= 0 && fb >= 0 && fstat(fa, &sa) == 0 && fstat(fb, &sb) == 0 &&
+               S_ISREG(sb.st_mode) && sa.st_size == sb.st_size;
+    enum { CHUNK = 65536 };
+    unsigned char *ba = same ? malloc(2 * CHUNK) : NULL;
+    if (!ba) same = 0;
+    for (off_t off = 0; same && off < sa.st_size;) {
+        unsigned char *bb = ba + CHUNK;
+        ssize_t na = pread(fa, ba, CHUNK, off), nb = pread(fb, bb, CHUNK, off);
+        if (na <= 0 || na != nb || memcmp(ba, bb, (size_t)na) != 0) same = 0;
+        else off += na;
     }
     free(ba);
-    free(bb);
-    if (fa) fclose(fa);
-    if (fb) fclose(fb);
+    if (fa >= 0) close(fa);
+    if (fb >= 0) close(fb);
     return same;
 }
 

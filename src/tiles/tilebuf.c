@@ -73,22 +73,6 @@ struct pm_tilebuf {
  * each was a system call each (two packages, so two a tile). */
 #define PEND_CAP ((size_t)1 << 20)
 
-/* An unnamed file in dir (O_TMPFILE), or a named one unlinked at once where the
- * file system lacks O_TMPFILE: either way a crash leaves nothing behind. */
-static int spool_open(const char *dir)
-{
-#ifdef O_TMPFILE
-    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)) return fd;
-#endif
-    char *name = pm_asprintf("%s/.partymap-spool-XXXXXX", dir);
-    if (!name) { errno = ENOMEM; return -1; }
-    int f = mkstemp(name);
-    if (f >= 0) unlink(name);
-    free(name);
-    return f;
-}
-
 pm_status pm_tilebuf_new(const char *path, pm_tilebuf **out, char **err)
 {
     *out = NULL;
@@ -99,7 +83,7 @@ pm_status pm_tilebuf_new(const char *path, pm_tilebuf **out, char **err)
     b->fd = -1;
     st = pm_mkdirs(dir, err);
     if (st) goto fail;
-    b->fd = spool_open(dir);
+    b->fd = pm_tmp_anonymous(dir);
     if (b->fd < 0) {
         if (err) *err = pm_asprintf("%s: cannot create a temporary file in %s: %s", path, dir,
                                     strerror(errno));

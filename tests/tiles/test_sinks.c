@@ -715,3 +715,42 @@ Test(sinks, format_table_finds_packages_by_name_and_bytes)
     cr_assert_null(pm_sink_format_by_name(".mbtiles"), "a bare ending is no name");
     cr_assert_null(pm_sink_format_sniff((const unsigned char *)"PMTile", 6));
 }
+
+/* Symlinks planted at every name the old code gave this process's temporaries
+ * ("NAME.tmp-PID-N", SQLite's "-journal" beside) and at the final names: neither the
+ * packages nor the tree write through them, and every output is a regular file.
+ * The final tile's link points at a file with the tile's own bytes, which must still
+ * be replaced (an "unchanged" link would keep the output a link). */
+Test(sinks, no_sink_writes_through_a_planted_symlink)
+{
+    char *victim = pm_asprintf("%s/victim.png", dir), *tree = pm_asprintf("%s/tree", dir);
+    cr_assert_eq(pm_write_atomic(victim, contents[0], content_len[0], NULL), PM_OK);
+    long pid = (long)getpid();
+    for (int n = 0; n < 32; n++) {
+        char *cmd = pm_asprintf("cd '%s' && mkdir -p tree/3/4 && "
+                                "ln -s '%s' p.mbtiles.tmp-%ld-%d && ln -s '%s' p.mbtiles.tmp-%ld-%d-journal && "
+                                "ln -s '%s' p.pmtiles.tmp-%ld-%d && ln -s '%s' tree/3/4/3.png.tmp-%ld-%d",
+                                dir, victim, pid, n, victim, pid, n, victim, pid, n, victim, pid, n);
+        cr_assert_eq(t_run(cmd, NULL), 0);
+        free(cmd);
+    }
+    char *cmd = pm_asprintf("cd '%s' && ln -s '%s' p.mbtiles && ln -s '%s' p.pmtiles && ln -s '%s' tree/3/4/2.png",
+                            dir, victim, victim, victim);
+    cr_assert_eq(t_run(cmd, NULL), 0);
+    free(cmd);
+    char *mb = pm_asprintf("%s/p.mbtiles", dir), *pmt = pm_asprintf("%s/p.pmtiles", dir);
+    write_package(pm_sink_mbtiles_new, mb, 0);
+    write_package(pm_sink_pmtiles_new, pmt, 0);
+    write_dir(tree, TILES, NTILES, "");
+    char *tile = pm_asprintf("%s/3/4/2.png", tree); /* TILES[0]: content 0, the victim's bytes */
+    const char *outs[] = { mb, pmt, tile };
+    for (int i = 0; i < 3; i++) {
+        struct stat sb;
+        cr_assert_eq(lstat(outs[i], &sb), 0);
+        cr_assert(S_ISREG(sb.st_mode), "%s is a regular file, not a link", outs[i]);
+    }
+    size_t len;
+    char *v = read_all(victim, &len);
+    cr_assert(len == content_len[0] && memcmp(v, contents[0], len) == 0, "the links' target is untouched");
+    free(v); free(tile); free(mb); free(pmt); free(victim); free(tree);
+}
