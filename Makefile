@@ -124,11 +124,13 @@ clean:
 
 -include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
-# libFuzzer targets (clang): the config parser, the style parser and the evaluation-table
-# reader, each for FUZZ_SECONDS from the seed corpus in tests/fuzz/corpus/.  Crashes are
-# written to build/fuzz/ and belong in tests/fuzz/corpus/ as fixtures once fixed.
+# libFuzzer targets (clang): the config parser, the style parser, the evaluation-table
+# reader and the package readers of merge, each for FUZZ_SECONDS from the seed corpus in
+# tests/fuzz/corpus/ (the packages' hostile seeds are written by tests/fuzz/gen_packages.py
+# into build/fuzz/corpus-packages).  Crashes are written to build/fuzz/ and belong in
+# tests/fuzz/corpus/ as fixtures once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := config style evaltable
+FUZZ_TARGETS := config style evaltable packages
 FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 fuzz: deps
 	@command -v clang >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -q clang libclang-rt-14-dev; }
@@ -137,6 +139,7 @@ fuzz: deps
 	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PM_CFLAGS) $(PKG_CFLAGS) -o build/fuzz/fuzz_$$t \
 	    tests/fuzz/fuzz_$$t.c $(LIB_SRCS:%.c=build/fuzz/%.o) $(LDLIBS) || exit 1; \
 	  mkdir -p build/fuzz/corpus-$$t; \
+	  if [ $$t = packages ]; then /usr/bin/python3 tests/fuzz/gen_packages.py --small build/fuzz/corpus-$$t || exit 1; fi; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 	    -artifact_prefix=build/fuzz/$$t- -print_final_stats=1 build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \

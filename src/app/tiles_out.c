@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analysis/thematic.h"
+#include "app/identity.h"
 #include "app/outputs.h"
 #include "core/pool.h"
 #include "geo/proj.h"
@@ -174,8 +175,11 @@ static void tile_meta(const pm_project *p, const pm_thematic *th, const pm_scene
     m->center[2] = fmin(p->cfg->maxzoom, fmax(p->cfg->minzoom, 15));
 }
 
+/* inputs: the run's inputs hash (pm_identity_inputs) for shards, whose packages carry
+ * the run's identity for merge to check; NULL for a single run. */
 static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const pm_style *st_,
-                              int year, const char *out, const pm_cmd_opts *o, FILE *err)
+                              int year, const char *out, const pm_cmd_opts *o,
+                              const uint64_t *inputs, FILE *err)
 {
     pm_diag d;
     pm_diag_init(&d);
@@ -210,8 +214,10 @@ static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const p
         pm_pyramid_stats ps;
         if (!st) st = pm_pyramid_render(&job, &ps, &msg);
         pm_tilemeta meta = { .legend_json = legend };
-        char name[256];
+        char name[256], *run_id = NULL;
         tile_meta(p, &th, merc, 256 * scale, name, sizeof name, &meta);
+        if (!st && inputs) st = pm_identity_json(p, st_, year, 256 * scale, *inputs, &run_id, &msg);
+        meta.run_id = run_id;
         if (!st && o->shard_n > 1 && ps.tiles == 0) /* more shards than metatiles with tiles */
             st = skip_empty(sinks, o, what, &msg, o->quiet ? NULL : err);
         if (!st) st = finish_sinks(sinks, pm_sink_nformats, &meta, &msg);
@@ -219,6 +225,7 @@ static pm_status tiles_of_map(const pm_project *p, const pm_scene *merc, const p
         for (size_t k = pm_sink_nformats; sinks && k-- > 0;)
             if (sinks[k].sink) first = sinks[k].stats;
         close_sinks(sinks);
+        free(run_id);
         if (st) break;
         if (!o->quiet)
             fprintf(err, "%spartymap: %s tiles z%d-%d: %zu tiles (%zu written, %zu unchanged), "
@@ -240,14 +247,17 @@ pm_status pm_out_tiles(const pm_project *p, int year, const char *out, const pm_
 {
     pm_scene merc;
     char *msg = NULL;
-    pm_status st = pm_scene_build(p->ds, "EPSG:3857", &merc, &msg);
+    uint64_t inputs = 0;
+    pm_status st = o->shard_n > 1 ? pm_identity_inputs(p, &inputs, &msg) : PM_OK;
+    if (!st) st = pm_scene_build(p->ds, "EPSG:3857", &merc, &msg);
     if (st) {
         fprintf(err, "partymap: tiles: %s\n", msg ? msg : pm_strerror(st));
         free(msg);
         return st;
     }
     for (size_t k = 0; !st && k < p->nsel; k++)
-        st = tiles_of_map(p, &merc, p->styles[p->sel[k]], year, out, o, err);
+        st = tiles_of_map(p, &merc, p->styles[p->sel[k]], year, out, o,
+                          o->shard_n > 1 ? &inputs : NULL, err);
     pm_scene_fini(&merc);
     return st;
 }

@@ -17,6 +17,9 @@ typedef struct {
     double center[3];        /* lon, lat, zoom */
     int minzoom, maxzoom;
     int tile_px;             /* 256 or 512 (@2x) */
+    const char *run_id;      /* JSON object naming the run a shard belongs to (map, year,
+                              * tile size, zooms, ..., inputs hash: app/identity.h), or
+                              * NULL; stored as the metadata "partymap_run" */
 } pm_tilemeta;
 
 /* The result of a sink: how many tiles it wrote and how many were unchanged. */
@@ -99,28 +102,51 @@ typedef pm_status (*pm_tile_fn)(void *ctx, int z, uint32_t x, uint32_t y,
  * beside it (NULL where the package has none).  Free with pm_sink_info_fini. */
 typedef struct {
     pm_tilemeta meta;
-    char *name, *description, *attribution, *legend_json;
+    char *name, *description, *attribution, *legend_json, *run_id;
 } pm_sinkinfo;
 
 /* Frees the strings; accepts a zeroed struct and leaves one. */
 void pm_sink_info_fini(pm_sinkinfo *info);
 
+/* What reading a package may cost: every count and size read from a file is
+ * checked against these and against the file's size and the tile grid before
+ * anything is allocated or iterated, so a hostile package is refused in
+ * milliseconds.  (README, "Resource limits".) */
+typedef struct {
+    uint64_t max_tiles; /* tiles a package may address, runs included (0: the default) */
+} pm_readlimits;
+
+#define PM_READ_MAX_TILES 10000000u      /* default max_tiles: 15 times a city's z10-18 */
+#define PM_READ_MAX_META ((size_t)1 << 20) /* metadata JSON, decompressed */
+#define PM_READ_MAX_DIR ((size_t)16 << 20) /* one PMTiles directory, decompressed */
+#define PM_READ_MAX_TILE ((size_t)32 << 20) /* one tile */
+
 /* Reads an MBTiles file written by pm_sink_mbtiles_new (or any MBTiles 1.x with
  * metadata bounds and center): *info (initialised here; caller finis it, also on
- * failure) and every tile through fn.  Read-only: the file is never changed.
- * PM_EDATA (*err names the file and the problem) if it is not such a package,
- * PM_EIO if it cannot be read. */
-pm_status pm_sink_mbtiles_read(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
-                               char **err);
+ * failure) and every tile through fn.  Read-only: the file is never changed (nor its
+ * journal consulted).  Only tables are read: a table "tiles" (zoom_level, tile_column,
+ * tile_row integer, tile_data blob), or tables "map" and "images" joined on tile_id;
+ * a view, a virtual or generated column, a value of another type than declared, a
+ * tile beyond PM_READ_MAX_TILE or more tiles than lim->max_tiles are refused.
+ * lim may be NULL (defaults); fn may be NULL, to read the metadata only.  PM_EDATA
+ * (*err names the file and the problem) if it
+ * is not such a package, PM_EIO if it cannot be read, PM_ECANCEL when SIGINT or
+ * SIGTERM asks to stop (core/cancel.h); fn's own status otherwise. */
+pm_status pm_sink_mbtiles_read(const char *path, const pm_readlimits *lim, pm_sinkinfo *info,
+                               pm_tile_fn fn, void *ctx, char **err);
 
 /* Reads a PMTiles v3 raster archive the same way: each addressed tile once (a run
- * of equal tiles is given once per tile), in tile-id order.  Header fields, offsets
- * and directory sizes are checked against the file before use.  PM_EDATA for a file
- * that is not a PMTiles v3 PNG archive or is damaged, PM_EIO if it cannot be read.
- * Numbers come back so that writing info->meta again gives the same header and
- * JSON bytes. */
-pm_status pm_sink_pmtiles_read(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
-                               char **err);
+ * of equal tiles is given once per tile), in tile-id order.  Header fields, offsets,
+ * directory sizes and entry counts are checked against the file and the limits
+ * before use; the directories are walked once to check them all (ids increasing,
+ * runs inside the header's zoom range, leaf directories each read once, at most
+ * lim->max_tiles tiles) before the first tile is given; fn NULL: the metadata only,
+ * no directory is read.  PM_EDATA for a file that is
+ * not a PMTiles v3 PNG archive, is damaged or exceeds a limit; PM_EIO, PM_ECANCEL as
+ * above.  Numbers come back so that writing info->meta again gives the same header
+ * and JSON bytes. */
+pm_status pm_sink_pmtiles_read(const char *path, const pm_readlimits *lim, pm_sinkinfo *info,
+                               pm_tile_fn fn, void *ctx, char **err);
 
 /* The formats, as a table: a new format is one sink file and one row of
  * pm_sink_formats (sinks.c).  Rows are in the order a run opens and finishes them. */
@@ -134,8 +160,8 @@ typedef struct {
      * the package file (suffix unused). */
     pm_status (*open)(const char *path, const char *suffix, pm_sink **out, char **err);
     /* Reads a package back (NULL for the tree): pm_sink_mbtiles_read's contract. */
-    pm_status (*read)(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
-                      char **err);
+    pm_status (*read)(const char *path, const pm_readlimits *lim, pm_sinkinfo *info,
+                      pm_tile_fn fn, void *ctx, char **err);
 } pm_sinkformat;
 
 extern const pm_sinkformat pm_sink_formats[];

@@ -34,6 +34,7 @@ pm_status pm_metatext_init(pm_metatext *t, const pm_tilemeta *m, int minz, int m
                             pm_tilemeta_num(m->bounds[3], d));
     t->center = pm_asprintf("%s,%s,%d", pm_tilemeta_num(m->center[0], a),
                             pm_tilemeta_num(m->center[1], b), (int)lround(m->center[2]));
+    t->run_id = m->run_id;
     t->minzoom = pm_asprintf("%d", minz);
     t->maxzoom = pm_asprintf("%d", maxz);
     if (t->bounds && t->center && t->minzoom && t->maxzoom) return PM_OK;
@@ -104,6 +105,7 @@ pm_status pm_tilemeta_json(const pm_tilemeta *m, int minz, int maxz, int full, c
     if (!st && full) st = pm_metatext_init(&t, m, minz, maxz);
     if (!st && full && fill_full(o, &t)) st = PM_ENOMEM;
     if (!st) st = set_json(o, "legend", m->legend_json, err);
+    if (!st && full) st = set_json(o, "partymap_run", m->run_id, err);
     if (!st) {
         *out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!*out) st = PM_ENOMEM;
@@ -120,6 +122,7 @@ void pm_sink_info_fini(pm_sinkinfo *info)
     free(info->description);
     free(info->attribution);
     free(info->legend_json);
+    free(info->run_id);
     memset(info, 0, sizeof *info);
 }
 
@@ -129,6 +132,16 @@ void pm_sinkinfo_link(pm_sinkinfo *info)
     info->meta.description = info->description;
     info->meta.attribution = info->attribution;
     info->meta.legend_json = info->legend_json;
+    info->meta.run_id = info->run_id;
+}
+
+char *pm_tilemeta_compact(const char *json, size_t len)
+{
+    json_error_t je;
+    json_t *v = json_loadb(json, len, JSON_DECODE_ANY, &je);
+    char *s = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;
+    json_decref(v);
+    return s;
 }
 
 /* A copy of o[key] if it is a string; NULL if absent; sets *bad if not a string. */
@@ -189,6 +202,7 @@ pm_status pm_tilemeta_parse(const char *json, size_t len, int full, const char *
     else if (full && parse_full(o, info))
         problem = "bounds, center, minzoom or maxzoom missing or not numbers";
     else problem = take_json(o, "legend", &info->legend_json);
+    if (!problem && full) problem = take_json(o, "partymap_run", &info->run_id);
     if (!problem) pm_sinkinfo_link(info);
     else if (err) *err = pm_asprintf("%s: metadata JSON: %s", what, problem);
     json_decref(o);

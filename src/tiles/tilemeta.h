@@ -17,6 +17,7 @@ typedef struct {
     char *bounds;            /* "minlon,minlat,maxlon,maxlat", short decimals */
     char *center;            /* "lon,lat,zoom" */
     char *minzoom, *maxzoom; /* decimal */
+    const char *run_id;      /* JSON text; NULL when absent (then not written) */
 } pm_metatext;
 
 /* Formats meta's values with the zoom range minz..maxz (the range stated, which
@@ -34,19 +35,24 @@ int pm_tilemeta_parse_nums(const char *text, double *v, int n);
 
 /* Metadata JSON, compact, keys in a fixed order (new string, caller frees).  full:
  * the PMTiles object (name, description, attribution, format, type, bounds, center,
- * minzoom, maxzoom, legend); else the MBTiles "json" value {"legend": ...}, or
- * *out = NULL if meta has no legend.  A legend that is not valid JSON is
- * PM_EINTERNAL with *err. */
+ * minzoom, maxzoom, legend, then partymap_run when meta has a run_id); else the
+ * MBTiles "json" value {"legend": ...}, or *out = NULL if meta has no legend.  A
+ * legend or run_id that is not valid JSON is PM_EINTERNAL with *err. */
 pm_status pm_tilemeta_json(const pm_tilemeta *m, int minz, int maxz, int full, char **out,
                            char **err);
 
 /* Reads metadata JSON back into info (the inverse of pm_tilemeta_json): full, the
  * PMTiles object (name, description, attribution, bounds, center, minzoom, maxzoom,
- * legend); else the MBTiles "json" value (legend only).  legend_json is
- * re-serialised the way pm_tilemeta_json writes it, so a round trip keeps the bytes.  PM_EDATA with *err (prefixed with what) for text that is not
+ * legend, partymap_run); else the MBTiles "json" value (legend only).  legend_json
+ * and run_id are re-serialised the way pm_tilemeta_json writes them, so a round trip
+ * keeps the bytes.  PM_EDATA with *err (prefixed with what) for text that is not
  * such an object. */
 pm_status pm_tilemeta_parse(const char *json, size_t len, int full, const char *what,
                             pm_sinkinfo *info, char **err);
+
+/* The JSON text re-serialised compactly, in its own order, as the packages store a
+ * run_id (new string, caller frees); NULL if it is not JSON or on OOM. */
+char *pm_tilemeta_compact(const char *json, size_t len);
 
 /* Points info->meta's strings at info's owned copies. */
 void pm_sinkinfo_link(pm_sinkinfo *info);
