@@ -65,7 +65,7 @@ typedef struct {
     int skip;              /* not finished: a format that cannot be empty, without tiles */
 } opened;
 
-/* The sinks' finishing work at once: the tree's sync waits on the disk while the
+/* The sinks' preparing work at once: the tree's sync waits on the disk while the
  * packages are assembled, which is mostly CPU. */
 typedef struct {
     opened *s;
@@ -73,23 +73,27 @@ typedef struct {
     const pm_tilemeta *meta;
 } finishing;
 
-static pm_status finish_one(void *ctx, size_t worker, size_t k)
+static pm_status prepare_one(void *ctx, size_t worker, size_t k)
 {
     (void)worker;
     finishing *f = ctx;
     opened *o = &f->s[f->idx[k]];
-    o->st = pm_sink_finish(o->sink, f->meta, &o->stats, &o->msg);
+    o->st = pm_sink_prepare(o->sink, f->meta, &o->stats, &o->msg);
     return o->st;
 }
 
-/* Finishes the n sinks not skipped, on as many threads; the first failure in table
- * order gives the status and *msg. */
+/* Finishes the n sinks not skipped as one set: all are prepared (in parallel), and
+ * only when every one is are they committed, in table order (the tree first: it
+ * takes its renames back if it cannot complete them).  So a full disk or any other
+ * failure while writing leaves the old tree and packages as they were.  The first
+ * failure in table order gives the status and *msg. */
 static pm_status finish_sinks(opened *s, size_t n, const pm_tilemeta *meta, char **msg)
 {
     size_t idx[n ? n : 1], m = 0;
     for (size_t k = 0; k < n; k++) if (s[k].sink && !s[k].skip) idx[m++] = k;
     finishing f = { s, idx, meta };
-    pm_status st = m ? pm_pool_run(m, m, finish_one, &f) : PM_OK;
+    pm_status st = m ? pm_pool_run(m, m, prepare_one, &f) : PM_OK;
+    for (size_t k = 0; !st && k < m; k++) st = s[idx[k]].st = pm_sink_commit(s[idx[k]].sink, &s[idx[k]].msg);
     for (size_t k = 0; k < n; k++) {
         if (s[k].st && !*msg) { *msg = s[k].msg; s[k].msg = NULL; }
         free(s[k].msg);

@@ -168,6 +168,13 @@ int pm_file_equals(const char *path, const void *data, size_t len)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return 0;
+    int same = pm_fd_equals(fd, data, len);
+    close(fd);
+    return same;
+}
+
+int pm_fd_equals(int fd, const void *data, size_t len)
+{
     struct stat sb;
     int same = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == len;
     unsigned char buf[16384];
@@ -179,6 +186,5 @@ int pm_file_equals(const char *path, const void *data, size_t len)
         if (r <= 0 || memcmp(buf, want + off, (size_t)r) != 0) same = 0;
         else off += (size_t)r;
     }
-    close(fd);
     return same;
 }

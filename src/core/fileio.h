@@ -46,5 +46,7 @@ int pm_path_exists(const char *path);
 /* 1 if path is a regular file (a symlink is not followed) holding exactly len bytes
  * equal to data. */
 int pm_file_equals(const char *path, const void *data, size_t len);
+/* The same for the file open as fd (read from its current offset). */
+int pm_fd_equals(int fd, const void *data, size_t len);
 
 #endif

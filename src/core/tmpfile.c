@@ -293,15 +293,18 @@ pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err)
     return st;
 }
 
+pm_status pm_tmpfile_sync(pm_tmpfile *t, char **err)
+{
+    int fd = open(t->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    pm_status st = fd >= 0 && fsync(fd) == 0 ? PM_OK : PM_EIO;
+    if (st && err) *err = pm_asprintf("%s: cannot sync: %s", t->path, strerror(errno));
+    if (fd >= 0) close(fd);
+    return st;
+}
+
 pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err)
 {
-    pm_status st = PM_OK;
-    int fd = open(t->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-        if (err) *err = pm_asprintf("%s: cannot sync: %s", t->tmp, strerror(errno));
-        st = PM_EIO;
-    }
-    if (fd >= 0) close(fd);
+    pm_status st = pm_tmpfile_sync(t, err);
     if (!st && rename(t->tmp, t->path) != 0) {
         if (err) *err = pm_asprintf("%s: cannot rename into place: %s", t->path, strerror(errno));
         st = PM_EIO;

@@ -46,6 +46,8 @@ typedef struct {
 } pm_tmpfile;
 
 pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err);
+/* fsyncs tmp, for a writer that commits later (PM_EIO with *err). */
+pm_status pm_tmpfile_sync(pm_tmpfile *t, char **err);
 /* fsyncs tmp and renames it to path, then removes the folder with whatever else the
  * writer left in it; on failure removes all.  Frees t either way. */
 pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err);

@@ -35,17 +35,26 @@ typedef struct pm_sink pm_sink;
 
 /* A sink's operations.  put may be called from several threads at once; sinks
  * that need an order (packages) collect and sort at finish, so the output bytes
- * never depend on thread timing.  finish writes atomically (temporary + rename) and
- * leaves an existing identical package untouched; abort removes temporaries.
- * After any failure, later puts return the first error (sticky); finish returns it
- * too, with its message in *err (caller frees).  Each z/x/y may be put once: a
- * repeat makes finish fail with PM_EINTERNAL.  Puts after finish: PM_EINTERNAL.
- * Tiles are 1 byte .. 4 GiB, zoom 0..30, x and y inside the zoom. */
+ * never depend on thread timing.  Finishing is two steps, so that several sinks
+ * (a tree and its packages) replace the old set together:
+ *   prepare writes everything that needs space (a full disk fails here) where
+ *   nothing is visible yet, syncs it, and fills stats;
+ *   commit then makes it visible by renames that need no new space, and must not
+ *   fail but for an I/O error (a tree that cannot rename a new tile into place
+ *   takes back the ones it renamed and fails before it replaced any old one).
+ * free without commit aborts: what was staged is removed and the old output stays
+ * as it was.  An existing identical package is left untouched.  After any failure,
+ * later puts return the first error (sticky), error and prepare return it too, with
+ * its message in *err (caller frees).  Each z/x/y may be put once: a repeat makes
+ * prepare fail with PM_EINTERNAL.  Puts after prepare, commit without prepare:
+ * PM_EINTERNAL.  Tiles are 1 byte .. 4 GiB, zoom 0..30, x and y inside the zoom. */
 typedef struct {
     pm_status (*put)(pm_sink *s, int z, uint32_t x, uint32_t y, const unsigned char *png,
                      size_t len);
-    pm_status (*finish)(pm_sink *s, const pm_tilemeta *meta, pm_sinkstats *stats, char **err);
-    void (*free)(pm_sink *s); /* aborts if not finished; accepts NULL */
+    pm_status (*prepare)(pm_sink *s, const pm_tilemeta *meta, pm_sinkstats *stats, char **err);
+    pm_status (*commit)(pm_sink *s, char **err); /* NULL: prepare did it all */
+    pm_status (*error)(pm_sink *s, char **err);  /* the kept failure; NULL: none kept */
+    void (*free)(pm_sink *s); /* aborts if not committed; accepts NULL */
 } pm_sink_ops;
 
 struct pm_sink {
@@ -57,10 +66,26 @@ static inline pm_status pm_sink_put(pm_sink *s, int z, uint32_t x, uint32_t y,
 {
     return s->ops->put(s, z, x, y, png, len);
 }
+static inline pm_status pm_sink_prepare(pm_sink *s, const pm_tilemeta *m, pm_sinkstats *st,
+                                        char **err)
+{
+    return s->ops->prepare(s, m, st, err);
+}
+static inline pm_status pm_sink_commit(pm_sink *s, char **err)
+{
+    return s->ops->commit ? s->ops->commit(s, err) : PM_OK;
+}
+/* prepare, then commit: for a sink finished alone. */
 static inline pm_status pm_sink_finish(pm_sink *s, const pm_tilemeta *m, pm_sinkstats *st,
                                        char **err)
 {
-    return s->ops->finish(s, m, st, err);
+    pm_status r = pm_sink_prepare(s, m, st, err);
+    return r ? r : pm_sink_commit(s, err);
+}
+/* The sink's kept failure, if any, with its message in *err (caller frees). */
+static inline pm_status pm_sink_error(pm_sink *s, char **err)
+{
+    return s->ops->error ? s->ops->error(s, err) : PM_OK;
 }
 static inline void pm_sink_free(pm_sink *s)
 {
@@ -68,18 +93,22 @@ static inline void pm_sink_free(pm_sink *s)
 }
 
 /* Directory tree DIR/{z}/{x}/{y}{suffix}.png (suffix "" or "@2x").  A tile whose
- * bytes equal the existing file is not rewritten (its mtime is kept).  Tiles of an
- * earlier run that this run did not produce are removed at finish (within the zooms
- * written), so the tree always equals the run.  The zooms swept are meta's
- * minzoom..maxzoom and every zoom put (meta may be NULL); stats.removed counts the
- * stale tiles removed, then emptied folders go.  Other files are left alone. */
+ * bytes equal the existing file is not rewritten (its mtime is kept); the others are
+ * staged in a private folder inside DIR (tmpfile.h) and renamed into place at commit,
+ * new names first.  Tiles of an earlier run that this run did not produce are removed
+ * at commit (within the zooms written), so the tree always equals the run.  The zooms
+ * swept are meta's minzoom..maxzoom and every zoom put (meta may be NULL);
+ * stats.removed counts the stale tiles, then emptied folders go.  Other files are
+ * left alone.  A tile that cannot be written fails with its final path and the
+ * system's reason. */
 pm_status pm_sink_dir_new(const char *dir, const char *suffix, pm_sink **out, char **err);
 
 /* The packages collect tiles in an anonymous temporary file beside path (deduplicated
  * by content), created by _new, which therefore fails at once (PM_EIO, *err) where the
- * folder cannot take files.  finish needs meta; the stated zoom range is meta's,
- * widened to the tiles put.  stats: the package is one unit, so written = tiles if
- * its bytes changed, else unchanged = tiles. */
+ * folder cannot take files.  prepare needs meta and writes the package to a temporary
+ * (tmpfile.h), commit renames it into place; the stated zoom range is meta's, widened
+ * to the tiles put.  stats: the package is one unit, so written = tiles if its bytes
+ * changed, else unchanged = tiles. */
 
 /* MBTiles 1.3 file (SQLite): tiles table in TMS row order, metadata table with name,
  * format=png, bounds, center, minzoom, maxzoom, attribution, description, type,

@@ -2,6 +2,7 @@
  * (the reader is mbtiles_read.c). */
 #include "tiles/sink.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,15 @@ static const char schema_sql[] =
 static const char index_sql[] =
     "CREATE UNIQUE INDEX tile_index on tiles (zoom_level, tile_column, tile_row);";
 
-/* SQLite's message for db, attributed to the package path. */
+/* SQLite's message for db, attributed to the package path, with the system's reason
+ * when there is one ("database or disk is full (No space left on device)"). */
 static pm_status db_fail(sqlite3 *db, const char *path, const char *what, char **err)
 {
-    if (err) *err = pm_asprintf("%s: cannot %s: %s", path, what,
-                                db ? sqlite3_errmsg(db) : "out of memory");
+    int e = db ? sqlite3_system_errno(db) : 0;
+    if (!e && db && sqlite3_errcode(db) == SQLITE_FULL) e = ENOSPC; /* SQLite keeps no errno then */
+    if (err) *err = pm_asprintf("%s: cannot %s: %s%s%s%s", path, what,
+                                db ? sqlite3_errmsg(db) : "out of memory", e ? " (" : "",
+                                e ? strerror(e) : "", e ? ")" : "");
     return PM_EIO;
 }
 

@@ -52,43 +52,42 @@ typedef struct {
     char *path;
     pm_tilebuf *buf;
     const pm_package_format *fmt;
-    atomic_int finished;
+    atomic_int prepared;
+    pm_tmpfile tmp;   /* the package written by prepare, renamed by commit */
+    int pending;      /* tmp holds a package to commit (not when the old one is kept) */
 } package_sink;
 
 static pm_status pkg_put(pm_sink *sink, int z, uint32_t x, uint32_t y, const unsigned char *png,
                          size_t len)
 {
     package_sink *s = (package_sink *)sink;
-    if (atomic_load(&s->finished)) return PM_EINTERNAL;
+    if (atomic_load(&s->prepared)) return PM_EINTERNAL;
     return pm_tilebuf_put(s->buf, z, x, y, png, len);
 }
 
-/* Writes the package to a temporary; keeps an identical old file untouched. */
-static pm_status publish(package_sink *s, const pm_tilemeta *m, const pm_tileref *refs,
-                         size_t n, pm_sinkstats *stats, char **err)
+/* Writes the package to a synced temporary; an identical old file is kept untouched
+ * (nothing to commit then). */
+static pm_status write_temporary(package_sink *s, const pm_tilemeta *m, const pm_tileref *refs,
+                                 size_t n, pm_sinkstats *stats, char **err)
 {
-    pm_tmpfile t = {0};
-    pm_status st = pm_tmpfile_begin(&t, s->path, err);
+    pm_status st = pm_tmpfile_begin(&s->tmp, s->path, err);
     if (st) return st;
-    st = s->fmt->write(s->buf, s->path, t.tmp, m, refs, n, err);
-    if (st) {
-        pm_tmpfile_abort(&t);
-        return st;
-    }
-    int kept = same_bytes(t.tmp, t.path);
-    if (kept) pm_tmpfile_abort(&t);
-    else st = pm_tmpfile_commit(&t, err);
+    st = s->fmt->write(s->buf, s->path, s->tmp.tmp, m, refs, n, err);
+    int kept = !st && same_bytes(s->tmp.tmp, s->path);
+    if (!st && !kept) st = pm_tmpfile_sync(&s->tmp, err);
+    if (st || kept) pm_tmpfile_abort(&s->tmp);
+    s->pending = !st && !kept;
     if (!st && stats)
         *stats = (pm_sinkstats){.written = kept ? 0 : n, .unchanged = kept ? n : 0,
                                 .tiles = n, .unique = pm_tilebuf_nblobs(s->buf)};
     return st;
 }
 
-static pm_status pkg_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats *stats,
-                            char **err)
+static pm_status pkg_prepare(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats *stats,
+                             char **err)
 {
     package_sink *s = (package_sink *)sink;
-    if (atomic_exchange(&s->finished, 1)) return PM_EINTERNAL;
+    if (atomic_exchange(&s->prepared, 1)) return PM_EINTERNAL;
     if (!meta) {
         if (err) *err = pm_asprintf("%s: no package metadata", s->path);
         return PM_EINTERNAL;
@@ -102,19 +101,37 @@ static pm_status pkg_finish(pm_sink *sink, const pm_tilemeta *meta, pm_sinkstats
         if (err) *err = pm_asprintf("%s: %s", s->path, s->fmt->empty_error);
         return PM_EDATA;
     }
-    return publish(s, meta, refs, n, stats, err);
+    return write_temporary(s, meta, refs, n, stats, err);
+}
+
+static pm_status pkg_commit(pm_sink *sink, char **err)
+{
+    package_sink *s = (package_sink *)sink;
+    if (!atomic_load(&s->prepared)) return PM_EINTERNAL;
+    if (!s->pending) return PM_OK;
+    s->pending = 0;
+    return pm_tmpfile_commit(&s->tmp, err);
+}
+
+static pm_status pkg_error(pm_sink *sink, char **err)
+{
+    return pm_tilebuf_error(((package_sink *)sink)->buf, err);
 }
 
 static void pkg_free(pm_sink *sink)
 {
     package_sink *s = (package_sink *)sink;
     if (!s) return;
+    if (s->pending) pm_tmpfile_abort(&s->tmp);
     pm_tilebuf_free(s->buf);
     free(s->path);
     free(s);
 }
 
-static const pm_sink_ops package_ops = {pkg_put, pkg_finish, pkg_free};
+static const pm_sink_ops package_ops = {
+    .put = pkg_put, .prepare = pkg_prepare, .commit = pkg_commit, .error = pkg_error,
+    .free = pkg_free,
+};
 
 pm_status pm_sink_package_new(const char *path, const pm_package_format *fmt, pm_sink **out,
                               char **err)
@@ -124,6 +141,7 @@ pm_status pm_sink_package_new(const char *path, const pm_package_format *fmt, pm
     if (!s) return PM_ENOMEM;
     s->base.ops = &package_ops;
     s->fmt = fmt;
+    s->tmp.dirfd = -1;
     s->path = pm_strdup(path);
     pm_status st = s->path ? pm_tilebuf_new(path, &s->buf, err) : PM_ENOMEM;
     if (st) {

@@ -67,6 +67,7 @@ struct pm_tilebuf {
     size_t scratch_cap;
     pm_status st;         /* first failure, kept */
     char *msg;
+    char *path;           /* the package's, for messages */
 };
 
 /* Bytes gathered before one write to the spool: tiles are kilobytes, and a write
@@ -81,6 +82,7 @@ pm_status pm_tilebuf_new(const char *path, pm_tilebuf **out, char **err)
     pm_tilebuf *b = calloc(1, sizeof *b);
     if (!dir || !b) goto fail;
     b->fd = -1;
+    if (!(b->path = pm_strdup(path))) goto fail;
     st = pm_mkdirs(dir, err);
     if (st) goto fail;
     b->fd = pm_tmp_anonymous(dir);
@@ -98,7 +100,7 @@ pm_status pm_tilebuf_new(const char *path, pm_tilebuf **out, char **err)
     return PM_OK;
 fail:
     if (b && b->fd >= 0) close(b->fd);
-    if (b) free(b->pend);
+    if (b) free(b->pend), free(b->path);
     free(b);
     free(dir);
     return st;
@@ -115,6 +117,7 @@ void pm_tilebuf_free(pm_tilebuf *b)
     free(b->slots);
     free(b->scratch);
     free(b->msg);
+    free(b->path);
     free(b);
 }
 
@@ -242,8 +245,8 @@ pm_status pm_tilebuf_put(pm_tilebuf *b, int z, uint32_t x, uint32_t y,
     if (!st && pm_grow((void **)&b->refs, &b->caprefs, b->nrefs + 1, sizeof *b->refs))
         st = PM_ENOMEM;
     if (st) {
-        msg = st == PM_EIO ? pm_asprintf("tile %d/%u/%u: cannot spool to a temporary file: %s",
-                                         z, x, y, strerror(errno))
+        msg = st == PM_EIO ? pm_asprintf("%s: tile %d/%u/%u: cannot spool to its temporary "
+                                         "file: %s", b->path, z, x, y, strerror(errno))
                            : NULL;
         st = fail_with(b, st, msg);
         goto done;

@@ -754,3 +754,61 @@ Test(sinks, no_sink_writes_through_a_planted_symlink)
     cr_assert(len == content_len[0] && memcmp(v, contents[0], len) == 0, "the links' target is untouched");
     free(v); free(tile); free(mb); free(pmt); free(victim); free(tree);
 }
+
+/* The listing of a tree: every entry with its size, sorted. */
+static char *tree_state(const char *d)
+{
+    char *cmd = pm_asprintf("cd '%s' && find . -printf '%%p %%y %%s\\n' | sort", d), *out = NULL;
+    t_run(cmd, &out);
+    free(cmd);
+    return out;
+}
+
+/* Nothing of a tree is visible before commit, and a sink freed after prepare (another
+ * sink of the set failed) leaves the tree as it was.  A commit that cannot rename a
+ * new tile into place (here a folder stands at its name) takes back the new tiles it
+ * renamed, before any old one is replaced, and fails with the path and the reason. */
+Test(sinks, dir_commit_is_all_or_nothing)
+{
+    char *tiles = pm_asprintf("%s/tiles", dir);
+    tile old[3] = { TILES[0], TILES[1], TILES[2] };
+    write_dir(tiles, old, 3, "");
+    char *before = tree_state(tiles);
+    tile next[NTILES];
+    memcpy(next, TILES, sizeof next);
+    next[0].content = 3; /* changed; TILES[3..5] are new */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        pm_sink *s = NULL;
+        char *err = NULL;
+        cr_assert_eq(pm_sink_dir_new(tiles, "", &s, &err), PM_OK, "%s", err ? err : "");
+        put_all(s, next, NTILES, 0);
+        cr_assert_eq(pm_sink_prepare(s, &META, NULL, &err), PM_OK, "%s", err ? err : "");
+        char *staged = tree_state(tiles);
+        cr_assert(strstr(staged, ".tmp-pm-"), "staged in a private folder");
+        if (attempt == 1) { /* a folder where a new tile goes: 3/4/3, the second by id */
+            char *cmd = pm_asprintf("mkdir -p '%s/3/4/3.png/x'", tiles);
+            cr_assert_eq(t_run(cmd, NULL), 0);
+            free(cmd);
+            cr_assert_eq(pm_sink_commit(s, &err), PM_EIO);
+            cr_assert(err && strstr(err, "/3/4/3.png: cannot rename into place: "), "%s", err ? err : "");
+            free(err);
+        }
+        pm_sink_free(s); /* attempt 0: freed after prepare, never committed */
+        char *after = tree_state(tiles);
+        if (attempt == 1) { /* all as before but the planted folder */
+            char *cmd = pm_asprintf("rm -r '%s/3/4/3.png'", tiles);
+            cr_assert_eq(t_run(cmd, NULL), 0);
+            free(cmd);
+            free(after);
+            after = tree_state(tiles);
+        }
+        cr_assert_str_eq(after, before, "attempt %d: the tree is as it was", attempt);
+        free(after);
+        free(staged);
+    }
+    pm_sinkstats st = write_dir(tiles, next, NTILES, "");
+    cr_assert_eq(st.written, 4, "then the new set: one changed, three new");
+    assert_no_temporaries(tiles);
+    free(before);
+    free(tiles);
+}
