@@ -27,7 +27,7 @@ TEST_OBJS:= $(TEST_SRCS:%.c=$(BUILD)/%.o)
 DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-data \
             libcairo2-dev libpango1.0-dev libpng-dev libjansson-dev libcriterion-dev \
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
-            libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev
+            libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev procps util-linux
 
 .PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample
 all: $(BUILD)/partymap

@@ -234,3 +234,24 @@ Test(hostile, merge_stops_on_sigterm_with_exit_130, .timeout = 300)
     t_rm_tree(big);
     free(big);
 }
+
+/* merge --max-tiles: a strict whole number, and the limit it sets is the readers'. */
+Test(hostile, merge_max_tiles_option)
+{
+    need_packages();
+    struct stat sb;
+    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
+    static const struct { const char *arg; int rc; const char *msg; } cases[] = {
+        { "2", 1, "addresses 3 tiles, more than 2" }, { "3", 0, "3 tiles" },
+        { "0", 2, "expected a whole number" }, { "5x", 2, "expected a whole number" },
+        { "-1", 2, "expected a whole number" }, { "99999999999999999999", 2, "expected a whole number" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *cmd = pm_asprintf("'%s' merge --max-tiles '%s' -o '%s/m.mbtiles' '%s/valid.pmtiles' 2>&1",
+                                bin(), cases[i].arg, dir, dir), *out = NULL;
+        cr_expect_eq(t_run(cmd, &out), cases[i].rc, "--max-tiles %s: %s", cases[i].arg, out);
+        cr_expect(strstr(out, cases[i].msg), "--max-tiles %s: %s", cases[i].arg, out);
+        free(out);
+        free(cmd);
+    }
+}
