@@ -107,7 +107,7 @@ valgrind: deps
 	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/run
 	rm -f build/vg/*.vglog
 	PM_BIN=$(CURDIR)/build/vg/partymap valgrind --trace-children=yes \
-	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep' \
+	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/python3*,*/flock,*/unshare,*/setsid,*/env,*/fallocate,*/mount,*/umount,*/df,*/ldd,*/pgrep,*/od,*/tr,*/cut,*/seq,*/kill,*/cat,*/ln,*/mkdir,*/cmp' \
 	  --log-file=build/vg/%p.vglog \
 	  --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
 	  build/vg/tests/run --jobs 1
