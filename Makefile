@@ -22,7 +22,8 @@ TEST_SRCS:= $(filter-out tests/fuzz/%,$(sort $(wildcard tests/*/*.c)))
 # Two tiers: the unit tier calls partymap's functions in process; the command-line tier
 # runs the binary (build/partymap, or $PM_BIN) as a user would.
 SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
-CLI_TEST_SRCS := $(sort $(wildcard tests/app/*.c)) tests/data/test_fixtures.c tests/tiles/test_shards.c
+# (a test file that runs the binary, through t_bin or t_pm, belongs to the second)
+CLI_TEST_SRCS := $(sort $(shell grep -lE 't_(bin|pm)[^a-z_]' $(filter-out tests/support/%,$(TEST_SRCS))))
 UNIT_TEST_SRCS := $(filter-out $(CLI_TEST_SRCS) $(SUPPORT_SRCS),$(TEST_SRCS))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -37,7 +38,7 @@ DEB_PKGS := build-essential pkg-config libgdal-dev gdal-bin libproj-dev proj-dat
             libcairo2-dev libpango1.0-dev libpng-dev libjansson-dev libcriterion-dev \
             fonts-noto-cjk poppler-utils python3 python3-gdal libsqlite3-dev sqlite3 \
             libjs-leaflet chromium nodejs libxml2-utils strace libdeflate-dev \
-            ghostscript qpdf
+            ghostscript qpdf procps util-linux
 
 .PHONY: all run test browser-test asan valgrind fuzz deps clean sample check-sample park
 all: $(BUILD)/partymap
@@ -147,7 +148,7 @@ valgrind: deps
 	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/unit $(PARK_STAMP)
 	rm -rf build/vg/*.vglog build/vg/render
 	$(VG) --trace-children=yes \
-	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/gs,*/qpdf,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/xmllint,*/cat,*/mkdir,*/python3*' \
+	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/gs,*/qpdf,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/xmllint,*/cat,*/mkdir,*/python3*,*/flock,*/unshare,*/setsid,*/env,*/fallocate,*/mount,*/umount,*/df,*/ldd,*/pgrep,*/od,*/tr,*/cut,*/seq,*/kill,*/ln,*/cmp' \
 	  --log-file=build/vg/%p.vglog build/vg/tests/unit --jobs 2
 	SOURCE_DATE_EPOCH=1700000000 $(VG) --log-file=build/vg/render-%p.vglog \
 	  build/vg/partymap render --year 2016 --maps service --jobs 2 --out build/vg/render --quiet
@@ -175,10 +176,12 @@ clean:
 -include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
 # libFuzzer targets (clang): the config parser, the style parser, the evaluation-table
-# reader and the indicator expressions (src/expr), each for FUZZ_SECONDS from the seed corpus in tests/fuzz/corpus/.  Crashes are
-# written to build/fuzz/ and belong in tests/fuzz/corpus/ as fixtures once fixed.
+# reader, the indicator expressions (src/expr) and the package readers of merge, each for FUZZ_SECONDS from the seed corpus in
+# tests/fuzz/corpus/ (the packages' hostile seeds are written by tests/fuzz/gen_packages.py
+# into build/fuzz/corpus-packages).  Crashes are written to build/fuzz/ and belong in
+# tests/fuzz/corpus/ as fixtures once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := config style evaltable expr
+FUZZ_TARGETS := config style evaltable expr packages
 FUZZ_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 fuzz: deps
 	@command -v clang >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -q clang libclang-rt-14-dev; }
@@ -187,6 +190,7 @@ fuzz: deps
 	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PM_CFLAGS) $(PKG_CFLAGS) -o build/fuzz/fuzz_$$t \
 	    tests/fuzz/fuzz_$$t.c $(LIB_SRCS:%.c=build/fuzz/%.o) $(LDLIBS) || exit 1; \
 	  mkdir -p build/fuzz/corpus-$$t; \
+	  if [ $$t = packages ]; then /usr/bin/python3 tests/fuzz/gen_packages.py --small build/fuzz/corpus-$$t || exit 1; fi; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 	    -artifact_prefix=build/fuzz/$$t- -print_final_stats=1 build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \

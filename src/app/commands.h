@@ -2,6 +2,7 @@
 #ifndef PM_APP_COMMANDS_H
 #define PM_APP_COMMANDS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "core/status.h"
 
@@ -44,7 +45,8 @@ pm_status pm_cmd_report(const pm_cmd_opts *o, FILE *out, FILE *err);
 /* Merges the n shard packages in into out (pm_merge_packages); a summary on err
  * unless quiet.  Refuses (PM_EUSAGE) a set of inputs named .shard-K-of-N that
  * lacks some K. */
-pm_status pm_cmd_merge(const char *out, const char *const *in, size_t n, int quiet, FILE *err);
+pm_status pm_cmd_merge(const char *out, const char *const *in, size_t n, uint64_t max_tiles,
+                       int quiet, FILE *err);
 
 /* A first config from the files under dir (partymap init): probes every vector file
  * and table (data/probe.h), guesses each one's role and fields (app/init_plan.h) and

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/identity.h"
 #include "core/fileio.h"
 
 time_t pm_runctx_source_time(const pm_config *c)
@@ -88,6 +89,13 @@ pm_status pm_runctx_build(const pm_project *p, const pm_runopts *o, int year_opt
     if (!st && !o->dry_run && (needs & PM_NEED_MERC_SCENE)) {
         st = scene(p->ds, "EPSG:3857", "tiles", err, &rc->merc);
         rc->has_merc = !st;
+    }
+    if (!st && !o->dry_run && o->shard_n > 1) { /* each shard records what it was drawn from */
+        char *msg = NULL;
+        if ((st = pm_identity_inputs(p, &rc->inputs, &msg)) != PM_OK)
+            fprintf(err, "partymap: tiles: %s\n", msg ? msg : pm_strerror(st));
+        rc->has_inputs = !st;
+        free(msg);
     }
     if (st) pm_runctx_fini(rc);
     return st;

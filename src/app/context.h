@@ -2,6 +2,7 @@
 #ifndef PM_APP_CONTEXT_H
 #define PM_APP_CONTEXT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 #include "app/project.h"
@@ -34,6 +35,9 @@ typedef struct {
     time_t source_time;    /* the time outputs record: SOURCE_DATE_EPOCH when set, else
                             * when the newest input file changed, else now */
     char made[16];         /* that day as YYYY-MM-DD (poster credits) */
+    uint64_t inputs;       /* shards: the hash of the run's inputs (pm_identity_inputs), which
+                            * their packages record so that merge refuses mixed runs */
+    int has_inputs;
 } pm_runctx;
 
 /* Builds the context of a render of p: the years (year_opt: -1 every year of the data,

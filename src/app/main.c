@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,34 +374,47 @@ static int run_init_cmd(int argc, char **argv)
 }
 
 static const char *const usage_merge =
-    "usage: partymap merge -o OUT.mbtiles|OUT.pmtiles [--quiet] SHARD...\n"
+    "usage: partymap merge -o OUT.mbtiles|OUT.pmtiles [--max-tiles N] [--quiet] SHARD...\n"
     "\n"
     "Combines the packages that 'render --shard K/N' wrote (MAP.shard-K-of-N.mbtiles or\n"
     ".pmtiles, in any order) into one package, byte for byte the one a single run\n"
     "writes.  Refuses shards of different runs, overlapping shards, and a set of\n"
     "shards named K-of-N with one missing.  A shard without tiles writes no PMTiles\n"
-    "(the format cannot be empty): give the .mbtiles shards, for either output.\n";
+    "(the format cannot be empty): give the .mbtiles shards, for either output.\n"
+    "  --max-tiles N      refuse inputs addressing more than N tiles together\n"
+    "                     (default 10000000; README \"Resource limits\")\n";
 
 static int run_merge(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
+        { "max-tiles", required_argument, NULL, 'm' }, { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
     };
     const char *out = NULL;
     int quiet = 0, c;
+    uint64_t max_tiles = 0;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         if (c == 'h') { fputs(usage_merge, stdout); return 0; }
         if (c == 'o') out = optarg;
         else if (c == 'q') quiet = 1;
-        else { fputs(usage_merge, stderr); return 2; }
+        else if (c == 'm') {
+            char *end = NULL;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (optarg[0] < '1' || optarg[0] > '9' || *end || errno || v > (1ull << 40)) {
+                fprintf(stderr, "partymap: --max-tiles: expected a whole number from 1 to 2^40\n");
+                return 2;
+            }
+            max_tiles = v;
+        } else { fputs(usage_merge, stderr); return 2; }
     }
     if (!out || optind >= argc) {
         fprintf(stderr, "partymap: merge needs -o OUT and at least one shard\n%s", usage_merge);
         return 2;
     }
     return pm_exit_code(pm_cmd_merge(out, (const char *const *)argv + optind, (size_t)(argc - optind),
-                                     quiet, stderr));
+                                     max_tiles, quiet, stderr));
 }
 
 int main(int argc, char **argv)

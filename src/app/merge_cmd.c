@@ -28,14 +28,15 @@ static pm_status check_complete(const char *const *in, size_t n, FILE *err)
     return PM_OK;
 }
 
-pm_status pm_cmd_merge(const char *out, const char *const *in, size_t n, int quiet, FILE *err)
+pm_status pm_cmd_merge(const char *out, const char *const *in, size_t n, uint64_t max_tiles,
+                       int quiet, FILE *err)
 {
     pm_status st = check_complete(in, n, err);
     if (st) return st;
     pm_mergestats ms;
     char *msg = NULL;
     double t0 = pm_clock_now();
-    st = pm_merge_packages(out, in, n, &ms, &msg);
+    st = pm_merge_packages(out, in, n, max_tiles, &ms, &msg);
     if (st) fprintf(err, "partymap: merge: %s\n", msg ? msg : pm_strerror(st));
     else if (!quiet)
         fprintf(err, "partymap: %s: %zu packages merged, %zu tiles (%zu distinct), %.1f MB, %s, %.2f s\n",

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analysis/thematic.h"
+#include "app/identity.h"
 #include "app/layout.h"
 #include "app/stage.h"
 #include "core/clock.h"
@@ -54,74 +55,108 @@ static void on_progress(void *ctx, size_t done, size_t total)
     fflush(p->err);
 }
 
-/* The sinks' finishing work at once: the tree's sync waits on the disk while the
+/* One row of the sink table, open for a map and tile size. */
+typedef struct {
+    const pm_sinkformat *fmt;
+    char *path;
+    pm_sink *sink;
+    pm_sinkstats stats;
+    pm_status st;
+    char *msg;
+    int skip;              /* not finished: a format that cannot be empty, without tiles */
+} opened;
+
+/* The sinks' preparing work at once: the tree's sync waits on the disk while the
  * packages are assembled, which is mostly CPU. */
 typedef struct {
-    pm_sink *const *sinks;
+    opened *s;
+    size_t *idx;           /* the sinks to finish */
     const pm_tilemeta *meta;
-    pm_sinkstats *stats;
-    pm_status st[3];
-    char *msg[3];
 } finishing;
 
-static pm_status finish_one(void *ctx, size_t worker, size_t k)
+static pm_status prepare_one(void *ctx, size_t worker, size_t k)
 {
     (void)worker;
     finishing *f = ctx;
-    f->st[k] = pm_sink_finish(f->sinks[k], f->meta, &f->stats[k], &f->msg[k]);
-    return f->st[k];
+    opened *o = &f->s[f->idx[k]];
+    o->st = pm_sink_prepare(o->sink, f->meta, &o->stats, &o->msg);
+    return o->st;
 }
 
-/* Finishes n (at most 3) sinks on n threads; the first failure in sink order gives
- * the status and *msg. */
-static pm_status finish_sinks(pm_sink *const *sinks, size_t n, const pm_tilemeta *meta,
-                              pm_sinkstats *stats, char **msg)
+/* Finishes the n sinks not skipped as one set: all are prepared (in parallel), and
+ * only when every one is are they committed, in table order (the tree first: it
+ * takes its renames back if it cannot complete them).  So a full disk or any other
+ * failure while writing leaves the old tree and packages as they were.  The first
+ * failure in table order gives the status and *msg. */
+static pm_status finish_sinks(opened *s, size_t n, const pm_tilemeta *meta, char **msg)
 {
-    finishing f = { .sinks = sinks, .meta = meta, .stats = stats };
-    pm_status st = pm_pool_run(n, n, finish_one, &f);
+    size_t idx[n ? n : 1], m = 0;
+    for (size_t k = 0; k < n; k++) if (s[k].sink && !s[k].skip) idx[m++] = k;
+    finishing f = { s, idx, meta };
+    pm_status st = m ? pm_pool_run(m, m, prepare_one, &f) : PM_OK;
+    for (size_t k = 0; !st && k < m; k++) st = s[idx[k]].st = pm_sink_commit(s[idx[k]].sink, &s[idx[k]].msg);
     for (size_t k = 0; k < n; k++) {
-        if (f.st[k] && !*msg) { *msg = f.msg[k]; f.msg[k] = NULL; }
-        free(f.msg[k]);
+        if (s[k].st && !*msg) { *msg = s[k].msg; s[k].msg = NULL; }
+        free(s[k].msg);
+        s[k].msg = NULL;
     }
     return st;
 }
 
-/* Sinks for one map and tile size: directory tree, MBTiles, PMTiles. */
+/* The sinks of the table for one map and tile size (*out: pm_sink_nformats rows,
+ * caller frees with close_sinks): the tree (not in shards) and every package. */
 static pm_status open_sinks(const pm_runctx *rc, int year, const char *id, const char *suffix,
-                            pm_sink **s, char **msg)
+                            opened **out, char **msg)
 {
     const pm_runopts *o = &rc->o;
-    char *dir = pm_layout_tile_dir(o->out, year, id);
-    char *mb = pm_layout_package(o->out, year, id, suffix, o->shard_k, o->shard_n, "mbtiles");
-    char *pmt = pm_layout_package(o->out, year, id, suffix, o->shard_k, o->shard_n, "pmtiles");
-    pm_status st = dir && mb && pmt ? PM_OK : PM_ENOMEM;
-    if (!st && o->shard_n <= 1) st = pm_sink_dir_new(dir, suffix, &s[0], msg);
-    if (!st) st = pm_sink_mbtiles_new(mb, &s[1], msg);
-    if (!st) st = pm_sink_pmtiles_new(pmt, &s[2], msg);
-    free(dir); free(mb); free(pmt);
+    opened *s = calloc(pm_sink_nformats, sizeof *s);
+    *out = s;
+    if (!s) return PM_ENOMEM;
+    pm_status st = PM_OK;
+    for (size_t k = 0; !st && k < pm_sink_nformats; k++) {
+        const pm_sinkformat *f = &pm_sink_formats[k];
+        s[k].fmt = f;
+        if (!f->ext && o->shard_n > 1) continue; /* a shard writes packages only */
+        s[k].path = f->ext ? pm_layout_package(o->out, year, id, suffix, o->shard_k, o->shard_n, f->ext + 1)
+                           : pm_layout_tile_dir(o->out, year, id);
+        st = s[k].path ? f->open(s[k].path, suffix, &s[k].sink, msg) : PM_ENOMEM;
+    }
     return st;
 }
 
-/* A shard without tiles: a PMTiles archive cannot be empty (its directories must not
- * be), so the shard writes its MBTiles only, removes a PMTiles an earlier attempt left,
- * and says so; merging the .mbtiles shards gives either package.  The PMTiles sink is
- * the last of the active ones (open_sinks). */
-static pm_status drop_empty_pmtiles(const pm_runctx *rc, int year, const char *id, const char *suffix,
-                                    const char *what, size_t *na, char **msg, FILE *note)
+static void close_sinks(opened *s)
 {
-    const pm_runopts *o = &rc->o;
-    char *pmt = pm_layout_package(o->out, year, id, suffix, o->shard_k, o->shard_n, "pmtiles");
-    if (!pmt) return PM_ENOMEM;
-    pm_status st = PM_OK;
-    if (unlink(pmt) != 0 && errno != ENOENT) {
-        *msg = pm_asprintf("%s: cannot remove the previous attempt's archive: %s", pmt, strerror(errno));
-        st = PM_EIO;
+    for (size_t k = 0; s && k < pm_sink_nformats; k++) {
+        pm_sink_free(s[k].sink);
+        free(s[k].path);
+        free(s[k].msg);
     }
-    if (!st && note)
-        fprintf(note, "partymap: %s shard %u/%u has no tiles: wrote its MBTiles only (a PMTiles "
-                "archive cannot be empty); merge the .mbtiles shards\n", what, o->shard_k, o->shard_n);
-    free(pmt);
-    (*na)--;
+    free(s);
+}
+
+/* A shard without tiles: a format that cannot be empty (PMTiles: its directories
+ * must not be) is not written, the file an earlier attempt left is removed, and
+ * the run says so; merging the other formats' shards gives either package. */
+static pm_status skip_empty(opened *s, const pm_runopts *o, const char *what, char **msg,
+                            FILE *note)
+{
+    pm_status st = PM_OK;
+    for (size_t k = 0; !st && k < pm_sink_nformats; k++) {
+        if (!s[k].sink || s[k].fmt->may_be_empty) continue;
+        s[k].skip = 1;
+        if (unlink(s[k].path) != 0 && errno != ENOENT) {
+            *msg = pm_asprintf("%s: cannot remove the previous attempt's archive: %s", s[k].path,
+                               strerror(errno));
+            st = PM_EIO;
+        } else if (note) {
+            const pm_sinkformat *w = NULL; /* a package format that was written */
+            for (size_t j = 0; j < pm_sink_nformats && !w; j++)
+                if (s[j].sink && s[j].fmt->ext && s[j].fmt->may_be_empty) w = s[j].fmt;
+            fprintf(note, "partymap: %s shard %u/%u has no tiles: wrote its %s only (a %s "
+                    "archive cannot be empty); merge the %s shards\n", what, o->shard_k, o->shard_n,
+                    w ? w->name : "tree", s[k].fmt->name, w ? w->ext : "other");
+        }
+    }
     return st;
 }
 
@@ -159,15 +194,16 @@ static pm_status tiles_of_map(const pm_runctx *rc, size_t m, int year, FILE *err
     pm_status st = legend ? pm_mapsym_build(th, merc, p->ds, &p->an.tab, &sym) : PM_ENOMEM;
     for (int scale = 1; !st && scale <= (p->cfg->hidpi ? 2 : 1); scale++) {
         const char *suffix = scale == 2 ? "@2x" : "";
-        pm_sink *sinks[3] = { NULL, NULL, NULL };
+        opened *sinks = NULL;
         double t0 = pm_clock_now();
         char what[160];
         snprintf(what, sizeof what, "%d %s%s", year, st_->id, suffix);
         progress pr = { err, what, t0, t0, isatty(fileno(err)) };
-        st = open_sinks(rc, year, st_->id, suffix, sinks, &msg);
-        pm_sink *active[3];
+        st = open_sinks(rc, year, st_->id, suffix, &sinks, &msg);
+        pm_sink *active[pm_sink_nformats];
         size_t na = 0;
-        for (int k = 0; k < 3; k++) if (sinks[k]) active[na++] = sinks[k];
+        for (size_t k = 0; sinks && k < pm_sink_nformats; k++)
+            if (sinks[k].sink) active[na++] = sinks[k].sink;
         pm_pyramid_job job = {
             .map = { merc, &sym, st_, p->cfg->font, scale, (uint32_t)p->cfg->metatile,
                      p->cfg->quantize },
@@ -178,18 +214,24 @@ static pm_status tiles_of_map(const pm_runctx *rc, size_t m, int year, FILE *err
         pm_pyramid_stats ps;
         if (!st) st = pm_pyramid_render(&job, &ps, &msg);
         pm_tilemeta meta = { .legend_json = legend };
-        char name[256];
+        char name[256], *run_id = NULL;
         tile_meta(p, th, 256 * scale, name, sizeof name, &meta);
-        pm_sinkstats ss[3] = { { 0 } };
+        if (!st && rc->has_inputs)
+            st = pm_identity_json(p, st_, year, 256 * scale, rc->inputs, &run_id, &msg);
+        meta.run_id = run_id;
         if (!st && o->shard_n > 1 && ps.tiles == 0) /* more shards than metatiles with tiles */
-            st = drop_empty_pmtiles(rc, year, st_->id, suffix, what, &na, &msg, o->quiet ? NULL : err);
-        if (!st) st = finish_sinks(active, na, &meta, ss, &msg);
-        for (int k = 0; k < 3; k++) pm_sink_free(sinks[k]);
+            st = skip_empty(sinks, o, what, &msg, o->quiet ? NULL : err);
+        if (!st) st = finish_sinks(sinks, pm_sink_nformats, &meta, &msg);
+        pm_sinkstats first = { 0 }; /* the first sink's: the tree's, or a shard's first package */
+        for (size_t k = pm_sink_nformats; sinks && k-- > 0;)
+            if (sinks[k].sink) first = sinks[k].stats;
+        close_sinks(sinks);
+        free(run_id);
         if (st) break;
         if (!o->quiet)
             fprintf(err, "%spartymap: %s tiles z%d-%d: %zu tiles (%zu written, %zu unchanged), "
                     "%zu empty skipped, %.1f MB, %.2f s\n", pr.tty ? "\r\033[K" : "", what,
-                    p->cfg->minzoom, p->cfg->maxzoom, ps.tiles, ss[0].written, ss[0].unchanged,
+                    p->cfg->minzoom, p->cfg->maxzoom, ps.tiles, first.written, first.unchanged,
                     ps.tiles_empty, ps.bytes / 1e6, pm_clock_now() - t0);
     }
     if (st) fprintf(err, "partymap: tiles of %s: %s\n", st_->id, msg ? msg : pm_strerror(st));
@@ -231,9 +273,12 @@ static void plan(const pm_runctx *rc, int year, pm_plan *pl)
             char why[256];
             int same;
             if (!pm_runctx_draws(rc, p->sel[k], year, why, sizeof why, &same)) continue;
-            if (o->shard_n <= 1) pm_plan_add(pl, pm_layout_tile_pattern(o->out, year, id, sfx), note);
-            pm_plan_add(pl, pm_layout_package(o->out, year, id, sfx, o->shard_k, o->shard_n, "mbtiles"), NULL);
-            pm_plan_add(pl, pm_layout_package(o->out, year, id, sfx, o->shard_k, o->shard_n, "pmtiles"), NULL);
+            for (size_t f = 0; f < pm_sink_nformats; f++) { /* the sink table's outputs */
+                const char *ext = pm_sink_formats[f].ext;
+                if (!ext && o->shard_n <= 1) pm_plan_add(pl, pm_layout_tile_pattern(o->out, year, id, sfx), note);
+                else if (ext)
+                    pm_plan_add(pl, pm_layout_package(o->out, year, id, sfx, o->shard_k, o->shard_n, ext + 1), NULL);
+            }
         }
 }
 

@@ -3,18 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* A process-wide counter only makes temporary names unique; it carries no state
- * that rendering depends on. */
-static atomic_uint tmp_counter;
 
 pm_status pm_mkdirs(const char *dir, char **err)
 {
@@ -37,100 +31,25 @@ pm_status pm_mkdirs(const char *dir, char **err)
     return PM_OK;
 }
 
-/* Names t's temporary; PM_ENOMEM. */
-static pm_status tmp_name(pm_tmpfile *t, const char *path)
-{
-    unsigned n = atomic_fetch_add(&tmp_counter, 1);
-    t->path = pm_strdup(path);
-    t->tmp = pm_asprintf("%s.tmp-%ld-%u", path, (long)getpid(), n);
-    if (t->path && t->tmp) return PM_OK;
-    pm_tmpfile_abort(t);
-    return PM_ENOMEM;
-}
-
-/* Creates the folder that is to hold path. */
-static pm_status mkdirs_for(const char *path, char **err)
-{
-    char *dir = pm_path_dirname(path);
-    if (!dir) return PM_ENOMEM;
-    pm_status st = pm_mkdirs(dir, err);
-    free(dir);
-    return st;
-}
-
-pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err)
-{
-    pm_status st = tmp_name(t, path);
-    if (st) return st;
-    st = mkdirs_for(path, err);
-    if (st) pm_tmpfile_abort(t);
-    return st;
-}
-
-static pm_status commit(pm_tmpfile *t, int durable, char **err)
-{
-    pm_status st = PM_OK;
-    int fd = durable ? open(t->tmp, O_RDONLY) : -1;
-    if (durable && (fd < 0 || fsync(fd) != 0)) {
-        if (err) *err = pm_asprintf("%s: cannot sync: %s", t->tmp, strerror(errno));
-        st = PM_EIO;
-    }
-    if (fd >= 0) close(fd);
-    if (!st && rename(t->tmp, t->path) != 0) {
-        if (err) *err = pm_asprintf("%s: cannot rename into place: %s", t->path, strerror(errno));
-        st = PM_EIO;
-    }
-    if (st) unlink(t->tmp);
-    free(t->path);
-    free(t->tmp);
-    t->path = t->tmp = NULL;
-    return st;
-}
-
-pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err)
-{
-    return commit(t, 1, err);
-}
-
-void pm_tmpfile_abort(pm_tmpfile *t)
-{
-    if (t->tmp) unlink(t->tmp);
-    free(t->path);
-    free(t->tmp);
-    t->path = t->tmp = NULL;
-}
-
 static pm_status write_file(const char *path, const void *data, size_t len, int durable,
                             char **err)
 {
-    pm_tmpfile t = {0};
-    pm_status st = tmp_name(&t, path);
+    pm_tmpfd t;
+    pm_status st = pm_tmpfd_create(&t, path, err);
     if (st) return st;
-    /* folders only when missing: for thousands of tiles a folder, the common case */
-    int fd = open(t.tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0 && errno == ENOENT) {
-        st = mkdirs_for(path, err);
-        if (st) { pm_tmpfile_abort(&t); return st; }
-        fd = open(t.tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    }
-    if (fd < 0) goto fail;
     const unsigned char *p = data;
     while (len > 0) {
-        ssize_t w = write(fd, p, len);
+        ssize_t w = write(t.fd, p, len);
+        if (w < 0 && errno == EINTR) continue;
         if (w < 0) {
-            if (errno == EINTR) continue;
-            close(fd);
-            goto fail;
+            if (err) *err = pm_asprintf("%s: cannot write: %s", path, strerror(errno));
+            pm_tmpfd_abort(&t);
+            return PM_EIO;
         }
         p += w;
         len -= (size_t)w;
     }
-    if (close(fd) != 0) goto fail;
-    return commit(&t, durable, err);
-fail:
-    if (err) *err = pm_asprintf("%s: cannot write: %s", path, strerror(errno));
-    pm_tmpfile_abort(&t);
-    return PM_EIO;
+    return pm_tmpfd_commit(&t, durable, err);
 }
 
 pm_status pm_write_atomic(const char *path, const void *data, size_t len, char **err)
@@ -142,12 +61,7 @@ pm_status pm_write_if_changed(const char *path, const void *data, size_t len, in
                               char **err)
 {
     if (unchanged) *unchanged = 0;
-    char *old = NULL;
-    size_t oldlen = 0;
-    int same = pm_read_file(path, len + 1, &old, &oldlen, NULL) == PM_OK && oldlen == len
-               && memcmp(old, data, len) == 0;
-    free(old);
-    if (same) {
+    if (pm_file_equals(path, data, len)) {
         if (unchanged) *unchanged = 1;
         return PM_OK;
     }
@@ -250,44 +164,27 @@ int pm_path_exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
-/* The pid of a temporary's name, or 0 if the name is not one. A temporary is
- * "NAME.tmp-PID-N", possibly followed by what its writer added: an extension the
- * GDAL drivers need ("book.tmp-PID-N.xlsx") or SQLite's side files
- * ("tiles.mbtiles.tmp-PID-N-journal", "-wal", "-shm"). */
-static long tmp_pid(const char *name)
+int pm_file_equals(const char *path, const void *data, size_t len)
 {
-    for (const char *t = strstr(name, ".tmp-"); t; t = strstr(t + 1, ".tmp-")) {
-        char *end;
-        long pid = strtol(t + 5, &end, 10);
-        if (pid <= 0 || *end != '-' || end[1] < '0' || end[1] > '9') continue;
-        strtoul(end + 1, &end, 10);
-        if (*end == '\0' || *end == '.' || *end == '-') return pid;
-    }
-    return 0;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return 0;
+    int same = pm_fd_equals(fd, data, len);
+    close(fd);
+    return same;
 }
 
-/* nftw offers no user pointer: a thread-local count keeps the walk reentrant. */
-static _Thread_local size_t stale_removed;
-
-static int stale_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+int pm_fd_equals(int fd, const void *data, size_t len)
 {
-    (void)sb;
-    (void)ftw;
-    long pid = type == FTW_F ? tmp_pid(pm_path_basename(path)) : 0;
-    if (pid && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH
-        && unlink(path) == 0)
-        stale_removed++;
-    return 0;
-}
-
-pm_status pm_clean_stale_tmp(const char *dir, size_t *removed, char **err)
-{
-    stale_removed = 0;
-    if (!pm_path_exists(dir)) { if (removed) *removed = 0; return PM_OK; }
-    if (nftw(dir, stale_cb, 16, FTW_PHYS) != 0) {
-        if (err) *err = pm_asprintf("%s: cannot scan for stale temporaries: %s", dir, strerror(errno));
-        return PM_EIO;
+    struct stat sb;
+    int same = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == len;
+    unsigned char buf[16384];
+    const unsigned char *want = data;
+    for (size_t off = 0; same && off < len;) {
+        size_t n = len - off < sizeof buf ? len - off : sizeof buf;
+        ssize_t r = read(fd, buf, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0 || memcmp(buf, want + off, (size_t)r) != 0) same = 0;
+        else off += (size_t)r;
     }
-    if (removed) *removed = stale_removed;
-    return PM_OK;
+    return same;
 }

@@ -4,17 +4,20 @@
 
 #include <stddef.h>
 #include "core/status.h"
+#include "core/tmpfile.h"
 
 /* Creates dir and its parents (mode 0755). PM_EIO with *err set (caller frees). */
 pm_status pm_mkdirs(const char *dir, char **err);
 
-/* Writes len bytes to path atomically: a temporary "path.tmp-PID-N" in the same
- * directory, fsync, rename.  On failure the temporary is removed, the old file (if
- * any) is untouched, and *err describes the problem (caller frees). Thread-safe. */
+/* Writes len bytes to path atomically: a temporary beside it (tmpfile.h: created
+ * exclusively, locked), fsync, rename.  On failure the temporary is removed, the old
+ * file (if any) is untouched, and *err describes the problem (caller frees).  A
+ * symlink at path is replaced by the file, never written through.  Thread-safe. */
 pm_status pm_write_atomic(const char *path, const void *data, size_t len, char **err);
 
-/* pm_write_atomic unless path already holds exactly these bytes; then nothing is
- * written (the file keeps its modification time) and *unchanged is set (may be NULL). */
+/* pm_write_atomic unless path already is a regular file (not a symlink) holding
+ * exactly these bytes; then nothing is written (the file keeps its modification
+ * time) and *unchanged is set (may be NULL). */
 pm_status pm_write_if_changed(const char *path, const void *data, size_t len, int *unchanged,
                               char **err);
 
@@ -25,24 +28,6 @@ pm_status pm_write_replace(const char *path, const void *data, size_t len, char 
 
 /* Flushes the file system holding dir to disk (syncfs); PM_EIO with *err. */
 pm_status pm_sync_dir(const char *dir, char **err);
-
-/* A temporary name beside path for writers that need a file name (Cairo's PDF
- * surface, OGR); commit renames it into place, abort removes it.  Thread-safe. */
-typedef struct {
-    char *path; /* final name (owned) */
-    char *tmp;  /* temporary name (owned) */
-} pm_tmpfile;
-
-pm_status pm_tmpfile_begin(pm_tmpfile *t, const char *path, char **err);
-/* fsyncs and renames tmp to path; on failure removes tmp. Frees the names either way. */
-pm_status pm_tmpfile_commit(pm_tmpfile *t, char **err);
-/* Removes tmp (if present) and frees the names. Accepts a zeroed struct. */
-void pm_tmpfile_abort(pm_tmpfile *t);
-
-/* Removes temporaries ("NAME.tmp-PID-N", with any ".ext" or SQLite "-journal"/"-wal"
- * suffix its writer added) that a killed run left under dir, those of processes no
- * longer alive; *removed counts them.  Missing dir is not an error. */
-pm_status pm_clean_stale_tmp(const char *dir, size_t *removed, char **err);
 
 /* Reads a whole file into a new NUL-terminated buffer (caller frees); refuses files
  * larger than max_len.  *err set on failure (caller frees). */
@@ -57,5 +42,11 @@ char *pm_path_dirname(const char *path);
 const char *pm_path_basename(const char *path);
 /* 1 if path exists (any type). */
 int pm_path_exists(const char *path);
+
+/* 1 if path is a regular file (a symlink is not followed) holding exactly len bytes
+ * equal to data. */
+int pm_file_equals(const char *path, const void *data, size_t len);
+/* The same for the file open as fd (read from its current offset). */
+int pm_fd_equals(int fd, const void *data, size_t len);
 
 #endif

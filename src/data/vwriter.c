@@ -62,18 +62,20 @@ pm_status pm_vwriter_open(const char *path, pm_vformat fmt, pm_vwriter **out, ch
     pm_vwriter *w = calloc(1, sizeof *w);
     if (!w) return PM_ENOMEM;
     w->fmt = fmt;
+    /* in a private folder of its own, under the final name (SQLite's journals of the
+     * GeoPackage stay in there too); the drivers go by the extension, so a name
+     * without it gets it inside the folder (CSV would even write a folder) */
     pm_status st = pm_tmpfile_begin(&w->tmp, path, err);
     if (st) { free(w); return st; }
-    /* The drivers go by the extension (CSV even writes a folder without one), and
-     * XLSX's zip layer stops at the first ".xlsx" in a name: "book.tmp-PID-N.xlsx". */
     size_t plen = strlen(path), elen = strlen(exts[fmt]);
-    int has_ext = plen > elen + 1 && path[plen - elen - 1] == '.'
-               && strcasecmp(path + plen - elen, exts[fmt]) == 0;
-    char *tmp = pm_asprintf("%.*s%s.%s", (int)(has_ext ? plen - elen - 1 : plen), path,
-                            w->tmp.tmp + plen, exts[fmt]);
-    if (!tmp) { pm_tmpfile_abort(&w->tmp); free(w); return PM_ENOMEM; }
-    free(w->tmp.tmp);
-    w->tmp.tmp = tmp;
+    if (!(plen > elen + 1 && path[plen - elen - 1] == '.'
+          && strcasecmp(path + plen - elen, exts[fmt]) == 0)) {
+        char *t = pm_asprintf("%s.%s", w->tmp.tmp, exts[fmt]);
+        if (!t) { pm_tmpfile_abort(&w->tmp); free(w); return PM_ENOMEM; }
+        free(w->tmp.tmp);
+        w->tmp.tmp = t;
+    }
+    const char *tmp = w->tmp.tmp;
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();
     GDALDriverH drv = GDALGetDriverByName(drivers[fmt]);

@@ -225,10 +225,17 @@ static pm_status slice(run *r, worker *w, const pm_metatile *m, int T, size_t *t
             size_t len = 0;
             pm_status st = encode_tile(r, w, tp, stride, T, &png, &len);
             if (!st && !png) { (*empty)++; continue; }
-            for (size_t k = 0; !st && k < r->job->nsinks; k++)
+            size_t k = 0;
+            for (; !st && k < r->job->nsinks; k++)
                 st = pm_sink_put(r->job->sinks[k], m->z, m->x + i, m->y + j, png, len);
             free(png);
-            if (st) { fail_msg(r, "cannot write a tile"); return st; }
+            if (st) { /* the sink's own message: which file, and why */
+                char *why = NULL;
+                pm_sink_error(r->job->sinks[k - 1], &why);
+                fail_msg(r, why ? why : "cannot write a tile");
+                free(why);
+                return st;
+            }
             (*tiles)++;
             *bytes += len;
         }

@@ -1,4 +1,5 @@
-/* The PMTiles v3 sink: tiles deduplicated, clustered by Hilbert tile id, gzip directories. */
+/* The PMTiles v3 sink: tiles deduplicated, clustered by Hilbert tile id, gzip directories
+ * (the reader is pmtiles_read.c). */
 #include "tiles/sink.h"
 
 #include <errno.h>
@@ -11,16 +12,19 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/cancel.h"
 #include "core/fileio.h"
-#include "tiles/tilebuf.h"
+#include "tiles/package.h"
+#include "tiles/pmtiles.h"
+#include "tiles/tilemeta.h"
 
 enum {
-    HEADER_LEN = 127,
+    HEADER_LEN = PM_PMT_HEADER,
     ROOT_LIMIT = 16384,  /* header + root must fit the first 16 KiB clients fetch */
     FIRST_LEAF = 4096,   /* entries per leaf directory on the first try */
-    COMPRESS_GZIP = 2,
-    COMPRESS_NONE = 1,
-    TILE_PNG = 2
+    COMPRESS_GZIP = PM_PMT_GZIP,
+    COMPRESS_NONE = PM_PMT_NONE,
+    TILE_PNG = PM_PMT_PNG
 };
 
 typedef struct {
@@ -28,10 +32,7 @@ typedef struct {
     size_t len, cap;
 } bytes;
 
-typedef struct {
-    uint64_t id, off; /* off: in the tile data section, or the leaf section */
-    uint32_t len, run; /* run 0: a leaf directory */
-} entry;
+typedef pm_pmt_entry entry;
 
 /* The archive before it is written: entries, directories, metadata, data order. */
 typedef struct {
@@ -172,11 +173,7 @@ static void le32(unsigned char *p, int32_t v)
     for (int i = 0; i < 4; i++) p[i] = (unsigned char)(u >> (8 * i));
 }
 
-static int32_t e7(double deg)
-{
-    double v = isfinite(deg) ? deg * 1e7 : 0;
-    return (int32_t)lround(fmax(-2147483647.0, fmin(2147483647.0, v)));
-}
+#define e7 pm_pmt_e7
 
 static void fill_header(unsigned char h[HEADER_LEN], const archive *a, const pm_tilemeta *m,
                         size_t ntiles, int minz, int maxz)
@@ -225,6 +222,11 @@ static pm_status write_file(const char *file, const char *path, const unsigned c
     size_t cap = 0;
     for (size_t i = 0; !bad && !st && i < a->norder; i++) {
         size_t len = pm_tilebuf_blob_len(b, a->order[i]);
+        if (pm_cancelled()) {
+            if (err) *err = pm_asprintf("%s: stopped by a signal", path);
+            st = PM_ECANCEL;
+            break;
+        }
         if (len > cap) {
             free(buf);
             buf = malloc(cap = len);
@@ -258,9 +260,9 @@ static pm_status write_archive(pm_tilebuf *buf, const char *path, const char *fi
 {
     archive a = {0};
     int minz, maxz;
-    pm_tilebuf_zooms(m, refs, n, &minz, &maxz);
+    pm_package_zooms(m, refs, n, &minz, &maxz);
     char *json = NULL;
-    pm_status st = pm_tilebuf_meta_json(m, minz, maxz, 1, &json, err);
+    pm_status st = pm_tilemeta_json(m, minz, maxz, 1, &json, err);
     if (!st) st = gzip_append((const unsigned char *)json, strlen(json), &a.meta);
     if (!st) st = build_entries(&a, buf, refs, n);
     if (!st) st = build_dirs(&a);
@@ -275,238 +277,10 @@ static pm_status write_archive(pm_tilebuf *buf, const char *path, const char *fi
 }
 
 static const pm_package_format pmtiles_format = {
-    write_archive, pm_tilebuf_tileid, "no tiles (a PMTiles archive needs at least one)"
+    write_archive, pm_tile_id, "no tiles (a PMTiles archive needs at least one)"
 };
 
 pm_status pm_sink_pmtiles_new(const char *path, pm_sink **out, char **err)
 {
     return pm_sink_package_new(path, &pmtiles_format, out, err);
-}
-
-/* Reading back. */
-
-enum { DIR_DEPTH = 4 };                           /* root and leaves, with room to spare */
-static const uint64_t INFLATE_MAX = 1ull << 30;   /* no directory or metadata is larger */
-
-typedef struct {
-    const char *path;
-    int fd;
-    uint64_t size;           /* of the file */
-    uint64_t leaf_off, leaf_len, data_off, data_len;
-    int gzip;                /* internal compression */
-    pm_tile_fn fn;
-    void *ctx;
-    unsigned char *tile;     /* one tile's bytes */
-    size_t tile_cap;
-    char **err;
-} reader;
-
-static uint64_t rd64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
-    return v;
-}
-
-static int32_t rd32(const unsigned char *p)
-{
-    return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-}
-
-static pm_status damaged(reader *r, const char *what)
-{
-    if (r->err && !*r->err) *r->err = pm_asprintf("%s: not a valid PMTiles v3 archive: %s", r->path, what);
-    return PM_EDATA;
-}
-
-/* len bytes at off, which must lie in [sec, sec + seclen) and in the file. */
-static pm_status read_at(reader *r, uint64_t sec, uint64_t seclen, uint64_t off, uint64_t len,
-                         unsigned char *dst)
-{
-    if (off > seclen || len > seclen - off || sec > r->size || seclen > r->size - sec)
-        return damaged(r, "an offset points outside its section");
-    for (uint64_t done = 0; done < len;) {
-        ssize_t n = pread(r->fd, dst + done, len - done, (off_t)(sec + off + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            if (r->err && !*r->err) *r->err = pm_asprintf("%s: cannot read: %s", r->path, n ? strerror(errno) : "file shrank");
-            return PM_EIO;
-        }
-        done += (uint64_t)n;
-    }
-    return PM_OK;
-}
-
-/* A section, read and decompressed into out (new, caller frees). */
-static pm_status read_section(reader *r, uint64_t sec, uint64_t len, bytes *out)
-{
-    if (len > INFLATE_MAX) return damaged(r, "a directory or the metadata is too large");
-    unsigned char *raw = malloc(len ? len : 1);
-    if (!raw) return PM_ENOMEM;
-    pm_status st = read_at(r, sec, len, 0, len, raw);
-    if (!st && !r->gzip) {
-        out->p = raw;
-        out->len = out->cap = len;
-        return PM_OK;
-    }
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (!st && inflateInit2(&zs, 15 + 16) != Z_OK) st = PM_ENOMEM;
-    zs.next_in = raw;
-    zs.avail_in = (uInt)len;
-    for (int zr = Z_OK; !st && zr != Z_STREAM_END;) {
-        if (out->len >= INFLATE_MAX) { st = damaged(r, "a directory inflates beyond 1 GiB"); break; }
-        if (reserve(out, 65536)) { st = PM_ENOMEM; break; }
-        zs.next_out = out->p + out->len;
-        zs.avail_out = (uInt)(out->cap - out->len);
-        zr = inflate(&zs, Z_NO_FLUSH);
-        out->len = out->cap - zs.avail_out;
-        if (zr != Z_OK && zr != Z_STREAM_END) st = damaged(r, "bad gzip data");
-        else if (zr == Z_OK && zs.avail_in == 0 && zs.avail_out) st = damaged(r, "truncated gzip data");
-    }
-    inflateEnd(&zs);
-    free(raw);
-    return st;
-}
-
-static int get_varint(const bytes *b, size_t *pos, uint64_t *v)
-{
-    *v = 0;
-    for (int shift = 0; shift < 64 && *pos < b->len; shift += 7) {
-        unsigned char c = b->p[(*pos)++];
-        *v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80)) return 0;
-    }
-    return -1;
-}
-
-/* The entries of one directory (the inverse of encode_dir), new array in *out. */
-static pm_status decode_dir(reader *r, const bytes *b, entry **out, size_t *n)
-{
-    size_t pos = 0;
-    uint64_t count, v;
-    *out = NULL;
-    if (get_varint(b, &pos, &count) || count > (b->len - pos) / 4) return damaged(r, "a directory's entry count");
-    entry *e = calloc(count ? count : 1, sizeof *e);
-    if (!e) return PM_ENOMEM;
-    int bad = 0;
-    for (uint64_t i = 0, id = 0; i < count && !bad; i++) {
-        bad = get_varint(b, &pos, &v) || (i && v == 0) || v > UINT64_MAX - id;
-        e[i].id = id += v;
-    }
-    for (uint64_t i = 0; i < count && !bad; i++) {
-        bad = get_varint(b, &pos, &v) || v > UINT32_MAX;
-        e[i].run = (uint32_t)v;
-    }
-    for (uint64_t i = 0; i < count && !bad; i++) {
-        bad = get_varint(b, &pos, &v) || v == 0 || v > UINT32_MAX;
-        e[i].len = (uint32_t)v;
-    }
-    for (uint64_t i = 0; i < count && !bad; i++) {
-        bad = get_varint(b, &pos, &v) || (v == 0 && i == 0);
-        e[i].off = v ? v - 1 : e[i - 1].off + e[i - 1].len;
-    }
-    if (bad) {
-        free(e);
-        return damaged(r, "a directory's entries");
-    }
-    *out = e;
-    *n = (size_t)count;
-    return PM_OK;
-}
-
-/* Every tile of one entry: its bytes once, given for each id of its run. */
-static pm_status emit_run(reader *r, const entry *e)
-{
-    if (e->len > r->tile_cap) {
-        free(r->tile);
-        r->tile = malloc(e->len);
-        r->tile_cap = r->tile ? e->len : 0;
-        if (!r->tile) return PM_ENOMEM;
-    }
-    pm_status st = read_at(r, r->data_off, r->data_len, e->off, e->len, r->tile);
-    for (uint64_t k = 0; !st && k < e->run; k++) {
-        int z;
-        uint32_t x, y;
-        if (e->id + k < e->id || pm_tilebuf_tilezxy(e->id + k, &z, &x, &y)) return damaged(r, "a tile id beyond zoom 30");
-        st = r->fn(r->ctx, z, x, y, r->tile, e->len);
-    }
-    return st;
-}
-
-static pm_status walk_dir(reader *r, uint64_t sec, uint64_t len, int depth)
-{
-    if (depth > DIR_DEPTH) return damaged(r, "leaf directories nested too deep");
-    bytes b = {0};
-    entry *e = NULL;
-    size_t n = 0;
-    pm_status st = read_section(r, sec, len, &b);
-    if (!st) st = decode_dir(r, &b, &e, &n);
-    free(b.p);
-    for (size_t i = 0; !st && i < n; i++) {
-        if (e[i].run) st = emit_run(r, &e[i]);
-        else if (e[i].off > r->leaf_len || e[i].len > r->leaf_len - e[i].off) st = damaged(r, "a leaf directory outside its section");
-        else st = walk_dir(r, r->leaf_off + e[i].off, e[i].len, depth + 1);
-    }
-    free(e);
-    return st;
-}
-
-/* The double nearest to what the writer had: its 7-decimal text and its e7 header
- * value agree for almost every number; where the text alone rounds the other way,
- * a neighbour of the rounding boundary that gives both is searched for. */
-static double reconcile(double v, int32_t want)
-{
-    if (e7(v) == want) return v;
-    char text[40], t2[40];
-    pm_tilebuf_num(v, text);
-    double up = ((double)e7(v) + want) / 2e7, down = up;
-    for (int k = 0; k < 4096; k++) {
-        if (e7(up) == want && !strcmp(pm_tilebuf_num(up, t2), text)) return up;
-        if (e7(down) == want && !strcmp(pm_tilebuf_num(down, t2), text)) return down;
-        up = nextafter(up, HUGE_VAL);
-        down = nextafter(down, -HUGE_VAL);
-    }
-    return v;
-}
-
-static pm_status read_header(reader *r, unsigned char *h, pm_sinkinfo *info)
-{
-    pm_status st = read_at(r, 0, HEADER_LEN, 0, HEADER_LEN, h);
-    if (st) return st;
-    if (memcmp(h, "PMTiles", 7) || h[7] != 3) return damaged(r, "no PMTiles v3 header");
-    if (h[97] != COMPRESS_GZIP && h[97] != COMPRESS_NONE) return damaged(r, "directories compressed other than with gzip");
-    if (h[98] != COMPRESS_NONE || h[99] != TILE_PNG) return damaged(r, "tiles are not uncompressed PNG");
-    r->gzip = h[97] == COMPRESS_GZIP;
-    r->leaf_off = rd64(h + 40);
-    r->leaf_len = rd64(h + 48);
-    r->data_off = rd64(h + 56);
-    r->data_len = rd64(h + 64);
-    bytes meta = {0};
-    st = read_section(r, rd64(h + 24), rd64(h + 32), &meta);
-    if (!st) st = pm_tilebuf_meta_parse((const char *)meta.p, meta.len, 1, r->path, info, r->err);
-    free(meta.p);
-    for (int i = 0; !st && i < 4; i++) info->meta.bounds[i] = reconcile(info->meta.bounds[i], rd32(h + 102 + 4 * i));
-    for (int i = 0; !st && i < 2; i++) info->meta.center[i] = reconcile(info->meta.center[i], rd32(h + 119 + 4 * i));
-    return st;
-}
-
-pm_status pm_sink_pmtiles_read(const char *path, pm_sinkinfo *info, pm_tile_fn fn, void *ctx,
-                               char **err)
-{
-    memset(info, 0, sizeof *info);
-    reader r = {.path = path, .fd = open(path, O_RDONLY | O_CLOEXEC), .fn = fn, .ctx = ctx, .err = err};
-    struct stat sb;
-    if (r.fd < 0 || fstat(r.fd, &sb) != 0) {
-        if (err) *err = pm_asprintf("%s: cannot open: %s", path, strerror(errno));
-        if (r.fd >= 0) close(r.fd);
-        return PM_EIO;
-    }
-    r.size = (uint64_t)sb.st_size;
-    unsigned char h[HEADER_LEN];
-    pm_status st = read_header(&r, h, info);
-    if (!st) st = walk_dir(&r, rd64(h + 8), rd64(h + 16), 0);
-    free(r.tile);
-    close(r.fd);
-    return st;
 }

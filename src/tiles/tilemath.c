@@ -4,6 +4,67 @@
 #include <math.h>
 #include <stdlib.h>
 
+uint64_t pm_tile_first_id(int z)
+{
+    return (((uint64_t)1 << (2 * z)) - 1) / 3;
+}
+
+uint64_t pm_tile_id(int z, uint32_t x, uint32_t y)
+{
+    uint64_t id = pm_tile_first_id(z);
+    uint64_t tx = x, ty = y;
+    for (uint64_t s = z > 0 ? (uint64_t)1 << (z - 1) : 0; s > 0; s >>= 1) {
+        uint64_t rx = (tx & s) != 0, ry = (ty & s) != 0;
+        id += s * s * ((3 * rx) ^ ry);
+        if (!ry) { /* rotate the quadrant so the curve stays continuous */
+            if (rx) {
+                tx = s - 1 - (tx & (s - 1));
+                ty = s - 1 - (ty & (s - 1));
+            }
+            uint64_t t = tx;
+            tx = ty;
+            ty = t;
+        }
+        tx &= s - 1;
+        ty &= s - 1;
+    }
+    return id;
+}
+
+int pm_tile_from_id(uint64_t id, int *z, uint32_t *x, uint32_t *y)
+{
+    uint64_t first = 0;
+    for (int zz = 0; zz <= PM_TILE_MAXZOOM; zz++) {
+        uint64_t count = (uint64_t)1 << (2 * zz);
+        if (id - first >= count) {
+            first += count;
+            continue;
+        }
+        /* undo the curve from the smallest quadrant up, as the PMTiles spec does */
+        uint64_t t = id - first, tx = 0, ty = 0;
+        for (uint64_t s = 1; s < ((uint64_t)1 << zz); s <<= 1) {
+            uint64_t rx = 1 & (t >> 1), ry = 1 & (t ^ rx);
+            if (!ry) {
+                if (rx) {
+                    tx = s - 1 - tx;
+                    ty = s - 1 - ty;
+                }
+                uint64_t tmp = tx;
+                tx = ty;
+                ty = tmp;
+            }
+            tx += s * rx;
+            ty += s * ry;
+            t >>= 2;
+        }
+        *z = zz;
+        *x = (uint32_t)tx;
+        *y = (uint32_t)ty;
+        return 0;
+    }
+    return -1;
+}
+
 double pm_tile_scale(int z, int tile_px)
 {
     return (double)tile_px * ldexp(1.0, z) / (2 * PM_MERC_MAX);

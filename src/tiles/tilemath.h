@@ -1,4 +1,4 @@
-/* Tile maths: the EPSG:3857 XYZ grid, metatiles, tile ranges and shards. */
+/* Tile maths: the EPSG:3857 XYZ grid, tile ids, metatiles, tile ranges and shards. */
 #ifndef PM_TILES_TILEMATH_H
 #define PM_TILES_TILEMATH_H
 
@@ -7,6 +7,19 @@
 #include "geo/geom.h"
 
 #define PM_MERC_MAX 20037508.342789244 /* half the world's width in EPSG:3857 metres */
+
+/* Highest zoom the sinks accept: x and y fit 32 bits and tile ids 64 bits. */
+#define PM_TILE_MAXZOOM 30
+
+/* PMTiles v3 tile id: tiles of all lower zooms, plus the position of (x, y) on the
+ * zoom's Hilbert curve.  Unique per tile, so also a compact key.  z in
+ * 0..PM_TILE_MAXZOOM, x and y inside the zoom.  Pure. */
+uint64_t pm_tile_id(int z, uint32_t x, uint32_t y);
+/* The inverse: 0 and the tile of id, or -1 if id lies beyond PM_TILE_MAXZOOM. */
+int pm_tile_from_id(uint64_t id, int *z, uint32_t *x, uint32_t *y);
+/* The id of zoom z's first tile: the count of tiles of zooms 0 .. z-1 (z in
+ * 0..PM_TILE_MAXZOOM + 1).  Pure. */
+uint64_t pm_tile_first_id(int z);
 
 /* Pixels per metre at zoom z for tiles of tile_px pixels. */
 double pm_tile_scale(int z, int tile_px);

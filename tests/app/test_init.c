@@ -12,22 +12,16 @@
 
 #define PARK_DIR PM_SOURCE_DIR "/build/park"
 
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
 static void need_binary(void)
 {
     struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built (make builds it before the tests)");
+    if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built (make builds it before the tests)");
 }
 
 static int run_fmt(char **out, const char *fmt, const char *a, const char *b)
 {
     char *args = pm_asprintf(fmt, a, b);
-    char *cmd = pm_asprintf("'%s' %s 2>&1", bin(), args);
+    char *cmd = pm_asprintf("'%s' %s 2>&1", t_bin(), args);
     int rc = t_run(cmd, out);
     free(cmd);
     free(args);

@@ -142,18 +142,11 @@ Test(preflight, poster_made_to_fail_is_flagged)
     free(cfg);
 }
 
-/* The binary under test: $PM_BIN (the sanitizer build sets it) or build/partymap. */
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
 Test(preflight, check_json_has_the_figures_per_poster_and_atlas)
 {
     struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
-    char *cmd = pm_asprintf("'%s' check --json --maps service,satisfaction 2>/dev/null", bin()), *out = NULL;
+    if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");
+    char *cmd = pm_asprintf("'%s' check --json --maps service,satisfaction 2>/dev/null", t_bin()), *out = NULL;
     cr_assert_eq(t_run(cmd, &out), 0, "%s", out);
     json_error_t je;
     json_t *root = json_loads(out, 0, &je);

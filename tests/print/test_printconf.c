@@ -58,22 +58,16 @@ Test(printconf, bad_values_are_named)
     pm_diag_fini(&d);
 }
 
-static const char *bin(void)
-{
-    const char *b = getenv("PM_BIN");
-    return b && *b ? b : PM_SOURCE_DIR "/build/partymap";
-}
-
 Test(printconf, production_needs_print_or_atlas)
 {
     struct stat sb;
-    if (stat(bin(), &sb) != 0) cr_skip_test("build/partymap not built");
-    char *cmd = pm_asprintf("'%s' render --only tiles,site --production 2>&1", bin()), *out = NULL;
+    if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");
+    char *cmd = pm_asprintf("'%s' render --only tiles,site --production 2>&1", t_bin()), *out = NULL;
     cr_assert_eq(t_run(cmd, &out), 2, "a usage error: %s", out);
     cr_assert(strstr(out, "--production") && strstr(out, "--only print or atlas"), "%s", out);
     free(cmd);
     free(out);
-    cmd = pm_asprintf("'%s' render --only atlas --production --dry-run 2>&1", bin());
+    cmd = pm_asprintf("'%s' render --only atlas --production --dry-run 2>&1", t_bin());
     cr_assert_eq(t_run(cmd, &out), 0, "%s", out);
     cr_assert(strstr(out, "/2016/atlas.print.pdf"), "the dry run lists the print atlas:\n%s", out);
     free(cmd);

@@ -50,7 +50,7 @@ static void mem_free(pm_sink *s)
     pthread_mutex_destroy(&m->lock);
 }
 
-static const pm_sink_ops mem_ops = { mem_put, mem_finish, mem_free };
+static const pm_sink_ops mem_ops = { .put = mem_put, .prepare = mem_finish, .free = mem_free };
 
 static void mem_init(memsink *m)
 {

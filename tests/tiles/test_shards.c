@@ -86,7 +86,7 @@ Test(shards, tile_ids_map_back_to_tiles)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         int z = -1;
         uint32_t x = 99, y = 99;
-        cr_assert_eq(pm_tilebuf_tilezxy(want[i].id, &z, &x, &y), 0);
+        cr_assert_eq(pm_tile_from_id(want[i].id, &z, &x, &y), 0);
         cr_assert(z == want[i].z && x == want[i].x && y == want[i].y, "id %lu: %d/%u/%u",
                   (unsigned long)want[i].id, z, x, y);
     }
@@ -95,15 +95,15 @@ Test(shards, tile_ids_map_back_to_tiles)
             for (uint32_t y = 0; y < (1u << z); y++) {
                 int zz;
                 uint32_t xx, yy;
-                cr_assert_eq(pm_tilebuf_tilezxy(pm_tilebuf_tileid(z, x, y), &zz, &xx, &yy), 0);
+                cr_assert_eq(pm_tile_from_id(pm_tile_id(z, x, y), &zz, &xx, &yy), 0);
                 cr_assert(zz == z && xx == x && yy == y, "%d/%u/%u", z, x, y);
             }
     uint64_t beyond = ((((uint64_t)1 << 62) - 1) / 3); /* the first id of zoom 31 */
     int z;
     uint32_t x, y;
-    cr_assert_eq(pm_tilebuf_tilezxy(beyond - 1, &z, &x, &y), 0);
+    cr_assert_eq(pm_tile_from_id(beyond - 1, &z, &x, &y), 0);
     cr_assert_eq(z, 30);
-    cr_assert_eq(pm_tilebuf_tilezxy(beyond, &z, &x, &y), -1);
+    cr_assert_eq(pm_tile_from_id(beyond, &z, &x, &y), -1);
 }
 
 /* 40,000 tiles: the PMTiles archive needs leaf directories, as a city's does. */
@@ -117,7 +117,7 @@ Test(shards, packages_read_back_whole_and_merge_of_one_is_identity, .timeout = 1
         pm_sinkinfo info;
         counter c = {0, 0};
         char *err = NULL;
-        pm_status st = (pm ? pm_sink_pmtiles_read : pm_sink_mbtiles_read)(path, &info, check_tile, &c, &err);
+        pm_status st = (pm ? pm_sink_pmtiles_read : pm_sink_mbtiles_read)(path, NULL, &info, check_tile, &c, &err);
         cr_assert_eq(st, PM_OK, "%s", err ? err : "");
         cr_assert_eq(c.n, 40000);
         cr_assert_eq(c.bad, 0);
@@ -129,7 +129,7 @@ Test(shards, packages_read_back_whole_and_merge_of_one_is_identity, .timeout = 1
         pm_sink_info_fini(&info);
         const char *in[1] = { path };
         pm_mergestats ms;
-        cr_assert_eq(pm_merge_packages(copy, in, 1, &ms, &err), PM_OK, "%s", err ? err : "");
+        cr_assert_eq(pm_merge_packages(copy, in, 1, 0, &ms, &err), PM_OK, "%s", err ? err : "");
         cr_assert_eq(ms.tiles, 40000);
         cr_assert_eq(ms.unique, 40000 - 40000 / 5 + 1);
         assert_same_file(path, copy);
@@ -165,7 +165,7 @@ Test(shards, merge_refuses_inputs_of_other_runs, .timeout = 60)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *err = NULL;
-        cr_assert_eq(pm_merge_packages(out, cases[i].in, 2, NULL, &err), cases[i].st, "case %zu", i);
+        cr_assert_eq(pm_merge_packages(out, cases[i].in, 2, 0, NULL, &err), cases[i].st, "case %zu", i);
         cr_assert(err && strstr(err, cases[i].msg), "case %zu: %s", i, err ? err : "(none)");
         free(err);
         cr_assert(!pm_path_exists(out), "case %zu left an output", i);
@@ -173,10 +173,10 @@ Test(shards, merge_refuses_inputs_of_other_runs, .timeout = 60)
     /* a and c (other format, the other half) are shards of one run */
     const char *ok[2] = { c, a };
     char *err = NULL;
-    cr_assert_eq(pm_merge_packages(out, ok, 2, NULL, &err), PM_OK, "%s", err ? err : "");
+    cr_assert_eq(pm_merge_packages(out, ok, 2, 0, NULL, &err), PM_OK, "%s", err ? err : "");
     pm_sinkinfo info;
     counter cnt = {0, 0};
-    cr_assert_eq(pm_sink_pmtiles_read(out, &info, check_tile, &cnt, NULL), PM_OK);
+    cr_assert_eq(pm_sink_pmtiles_read(out, NULL, &info, check_tile, &cnt, NULL), PM_OK);
     cr_assert_eq(cnt.n, 100);
     cr_assert_eq(cnt.bad, 0);
     pm_sink_info_fini(&info);
@@ -244,7 +244,7 @@ Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
             char *p = pm_asprintf("%s.shard-%d-of-3.%s", shards, k, ext);
             pm_sinkinfo info;
             counter c = {0, 0};
-            cr_assert_eq((pm ? pm_sink_pmtiles_read : pm_sink_mbtiles_read)(p, &info, check_tile, &c, NULL), PM_OK);
+            cr_assert_eq((pm ? pm_sink_pmtiles_read : pm_sink_mbtiles_read)(p, NULL, &info, check_tile, &c, NULL), PM_OK);
             cr_assert_gt(c.n, 0, "shard %d holds tiles", k);
             total += c.n;
             pm_sink_info_fini(&info);
@@ -275,7 +275,7 @@ Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
         char *p = pm_asprintf("%s.%s", single, pm ? "pmtiles" : "mbtiles");
         pm_sinkinfo info;
         counter c = {0, 0};
-        cr_assert_eq((pm ? pm_sink_pmtiles_read : pm_sink_mbtiles_read)(p, &info, check_tile, &c, NULL), PM_OK);
+        cr_assert_eq((pm ? pm_sink_pmtiles_read : pm_sink_mbtiles_read)(p, NULL, &info, check_tile, &c, NULL), PM_OK);
         whole += c.n;
         pm_sink_info_fini(&info);
         free(p);
@@ -307,7 +307,7 @@ Test(shards, empty_shards_write_mbtiles_only_and_still_merge, .timeout = 900)
         char *pmt = pm_asprintf("%s.shard-%d-of-%d.pmtiles", shards, k, N);
         pm_sinkinfo info;
         counter c = {0, 0};
-        cr_assert_eq(pm_sink_mbtiles_read(mb, &info, check_tile, &c, NULL), PM_OK, "%s", mb);
+        cr_assert_eq(pm_sink_mbtiles_read(mb, NULL, &info, check_tile, &c, NULL), PM_OK, "%s", mb);
         pm_sink_info_fini(&info);
         if (c.n == 0) {
             empty++;
@@ -330,6 +330,118 @@ Test(shards, empty_shards_write_mbtiles_only_and_still_merge, .timeout = 900)
         free(cmd); free(want); free(merged);
     }
     free(shards); free(cfg);
+    t_rm_tree(dir);
+    free(dir);
+}
+
+/* A shard's run identity with one member changed. */
+static char *run_id(int px, int maxzoom, const char *inputs)
+{
+    return pm_asprintf("{\"map\":\"service\",\"year\":2016,\"tile_px\":%d,\"minzoom\":9,\"maxzoom\":%d,"
+                       "\"metatile\":4,\"quantize\":false,\"inputs\":\"%s\"}", px, maxzoom, inputs);
+}
+
+/* Packages carrying run identities: merge names the odd one and what differs
+ * (before reading a tile), and a matching set merges into the package a single run
+ * writes (no identity in it). */
+Test(shards, merge_names_the_shard_of_another_run, .timeout = 60)
+{
+    char *dir = t_tmpdir();
+    char *ids[] = { run_id(256, 9, "00000000000000aa"), run_id(512, 9, "00000000000000aa"),
+                    run_id(256, 9, "00000000000000bb"), run_id(256, 10, "00000000000000aa") };
+    static const char *const names[] = { "a.mbtiles", "b.pmtiles", "px.mbtiles", "data.mbtiles",
+                                         "zoom.mbtiles", "none.mbtiles" };
+    char *p[6];
+    for (int i = 0; i < 6; i++) {
+        p[i] = pm_asprintf("%s/%s", dir, names[i]);
+        pm_tilemeta m = META;
+        m.run_id = i < 2 ? ids[0] : i < 5 ? ids[i - 1] : NULL;
+        write_pkg(p[i], strstr(names[i], ".pmtiles") != NULL, 0, 100, 2, i == 1, &m);
+    }
+    char *out = pm_asprintf("%s/out.mbtiles", dir), *want = pm_asprintf("%s/want.mbtiles", dir);
+    struct { int in[3]; const char *msg; } cases[] = {
+        { { 0, 2, 1 }, "/px.mbtiles: 512 px tiles, the others 256 px" },
+        { { 3, 0, 1 }, "/data.mbtiles: rendered from other data than " },
+        { { 0, 4, 1 }, "/zoom.mbtiles: maxzoom 10, the others 9" },
+        { { 0, 1, 5 }, "/none.mbtiles: has no run identity and the others have one" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const char *in[3] = { p[cases[k].in[0]], p[cases[k].in[1]], p[cases[k].in[2]] };
+        char *err = NULL;
+        cr_assert_eq(pm_merge_packages(out, in, 3, 0, NULL, &err), PM_EDATA, "case %zu", k);
+        cr_assert(err && strstr(err, cases[k].msg), "case %zu: %s", k, err ? err : "");
+        if (k == 1) cr_assert(strstr(err, "/a.mbtiles (input hash 00000000000000bb, not 00000000000000aa"), "%s", err);
+        free(err);
+        cr_assert(!pm_path_exists(out));
+    }
+    const char *ok[2] = { p[1], p[0] };
+    char *err = NULL;
+    cr_assert_eq(pm_merge_packages(out, ok, 2, 0, NULL, &err), PM_OK, "%s", err ? err : "");
+    write_pkg(want, 0, 0, 100, 1, 0, &META);
+    assert_same_file(want, out);
+    pm_sinkinfo info;
+    cr_assert_eq(pm_sink_mbtiles_read(p[0], NULL, &info, NULL, NULL, NULL), PM_OK);
+    cr_assert_str_eq(info.run_id, ids[0], "the identity reads back as written");
+    pm_sink_info_fini(&info);
+    cr_assert_eq(pm_sink_pmtiles_read(p[1], NULL, &info, NULL, NULL, NULL), PM_OK);
+    cr_assert_str_eq(info.run_id, ids[0]);
+    pm_sink_info_fini(&info);
+    for (int i = 0; i < 6; i++) free(p[i]);
+    for (int i = 0; i < 4; i++) free(ids[i]);
+    free(out); free(want);
+    t_rm_tree(dir);
+    free(dir);
+}
+
+/* Real shards of different runs: a @2x shard with a 256 px one, a shard of other data
+ * (one 2016 needs figure changed: the service map's legend stays the same) and one
+ * rendered to another maxzoom (z15 and z16: the same centre zoom).  Each mixed set is refused, naming the odd shard; the
+ * old merge took all three. */
+Test(shards, merge_refuses_real_shards_of_other_runs, .timeout = 900)
+{
+    char *dir = NULL, *cmd = NULL, *out = NULL;
+    char *cfg = sample_and_single_run("\"maxzoom\": 16, \"hidpi\": true", &dir);
+    for (int k = 1; k <= 2; k++) {
+        char shard[48];
+        snprintf(shard, sizeof shard, "--quiet --jobs 2 --shard %d/2", k);
+        cmd = render_cmd(cfg, dir, "a", shard);
+        run_ok(cmd);
+        free(cmd);
+    }
+    /* the same project, other data; and the same data to z13 */
+    char *other = pm_asprintf("%s/other.json", dir), *low = pm_asprintf("%s/low.json", dir);
+    cmd = pm_asprintf("cd '%s' && cp -r geodata geodata2 && sed -i 's/^310107015001,2016,\\([^,]*,[^,]*,[^,]*\\),\\([0-9]*\\),/310107015001,2016,\\1,1\\2,/' "
+                      "geodata2/changshou/evaluations.csv && ! cmp -s geodata/changshou/evaluations.csv "
+                      "geodata2/changshou/evaluations.csv && sed 's#geodata/#geodata2/#g' partymap.json > other.json && "
+                      "sed 's/\"maxzoom\": 16/\"maxzoom\": 15/' partymap.json > low.json", dir);
+    run_ok(cmd);
+    free(cmd);
+    cmd = render_cmd(other, dir, "b", "--quiet --shard 2/2");
+    run_ok(cmd);
+    free(cmd);
+    cmd = render_cmd(low, dir, "c", "--quiet --shard 2/2");
+    run_ok(cmd);
+    free(cmd);
+    static const struct { const char *second, *msg; } cases[] = {
+        { "a/2016/tiles/service@2x.shard-2-of-2.mbtiles", "service@2x.shard-2-of-2.mbtiles: 512 px tiles, the others 256 px" },
+        { "b/2016/tiles/service.shard-2-of-2.mbtiles", "b/2016/tiles/service.shard-2-of-2.mbtiles: rendered from other data than" },
+        { "c/2016/tiles/service.shard-2-of-2.mbtiles", "c/2016/tiles/service.shard-2-of-2.mbtiles: maxzoom 15, the others 16" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cmd = pm_asprintf("cd '%s' && '%s' merge -o merged.mbtiles a/2016/tiles/service.shard-1-of-2.mbtiles '%s' 2>&1",
+                          dir, t_bin(), cases[i].second);
+        cr_assert_eq(t_run(cmd, &out), 1, "case %zu: %s", i, out);
+        cr_assert(strstr(out, cases[i].msg), "case %zu: %s", i, out);
+        free(out); free(cmd);
+    }
+    /* the matching pair still merges into the single run's package */
+    cmd = pm_asprintf("cd '%s' && '%s' merge -o merged.pmtiles a/2016/tiles/service.shard-2-of-2.mbtiles "
+                      "a/2016/tiles/service.shard-1-of-2.pmtiles 2>&1", dir, t_bin());
+    run_ok(cmd);
+    free(cmd);
+    char *merged = pm_asprintf("%s/merged.pmtiles", dir), *single = pm_asprintf("%s/single/2016/tiles/service.pmtiles", dir);
+    assert_same_file(single, merged);
+    free(merged); free(single); free(other); free(low); free(cfg);
     t_rm_tree(dir);
     free(dir);
 }

@@ -182,7 +182,7 @@ Test(sinks, tile_ids_follow_the_pmtiles_hilbert_curve)
         {20, 0, 0, 366503875925u}, /* after all (4^20 - 1) / 3 lower tiles */
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-        cr_assert_eq(pm_tilebuf_tileid(want[i].z, want[i].x, want[i].y), want[i].id, "%d/%u/%u",
+        cr_assert_eq(pm_tile_id(want[i].z, want[i].x, want[i].y), want[i].id, "%d/%u/%u",
                      want[i].z, want[i].x, want[i].y);
 }
 
@@ -677,4 +677,138 @@ Test(sinks, spool_reads_back_across_its_buffer)
     free(buf);
     free(back);
     free(path);
+}
+
+/* The sink table: every package format is found by its name's ending and by its
+ * first bytes, and the one that cannot be empty says so (tiles_out.c and merge go
+ * by these rows, not by positions). */
+Test(sinks, format_table_finds_packages_by_name_and_bytes)
+{
+    size_t packages = 0;
+    for (size_t i = 0; i < pm_sink_nformats; i++) {
+        const pm_sinkformat *f = &pm_sink_formats[i];
+        cr_assert(f->open, "%s opens", f->name);
+        if (!f->ext) { cr_assert_null(f->read, "the tree is not read back"); continue; }
+        packages++;
+        char *p = pm_asprintf("%s/x%s", dir, f->ext);
+        cr_assert_eq(pm_sink_format_by_name(p), f, "%s by name", f->name);
+        pm_sink *s = NULL;
+        char *err = NULL;
+        cr_assert_eq(f->open(p, "", &s, &err), PM_OK, "%s", err ? err : "");
+        cr_assert_eq(pm_sink_put(s, 1, 0, 1, contents[0], content_len[0]), PM_OK);
+        cr_assert_eq(pm_sink_finish(s, &META, NULL, &err), PM_OK, "%s", err ? err : "");
+        pm_sink_free(s);
+        size_t len;
+        char *bytes = read_all(p, &len);
+        cr_assert_eq(pm_sink_format_sniff((unsigned char *)bytes, len), f, "%s by its bytes", f->name);
+        free(bytes);
+        if (!f->may_be_empty) { /* finish without tiles fails */
+            cr_assert_eq(f->open(p, "", &s, &err), PM_OK);
+            cr_assert_eq(pm_sink_finish(s, &META, NULL, &err), PM_EDATA, "%s cannot be empty", f->name);
+            free(err);
+            pm_sink_free(s);
+        }
+        free(p);
+    }
+    cr_assert_eq(packages, 2);
+    cr_assert_null(pm_sink_format_by_name("service.png"));
+    cr_assert_null(pm_sink_format_by_name(".mbtiles"), "a bare ending is no name");
+    cr_assert_null(pm_sink_format_sniff((const unsigned char *)"PMTile", 6));
+}
+
+/* Symlinks planted at every name the old code gave this process's temporaries
+ * ("NAME.tmp-PID-N", SQLite's "-journal" beside) and at the final names: neither the
+ * packages nor the tree write through them, and every output is a regular file.
+ * The final tile's link points at a file with the tile's own bytes, which must still
+ * be replaced (an "unchanged" link would keep the output a link). */
+Test(sinks, no_sink_writes_through_a_planted_symlink)
+{
+    char *victim = pm_asprintf("%s/victim.png", dir), *tree = pm_asprintf("%s/tree", dir);
+    cr_assert_eq(pm_write_atomic(victim, contents[0], content_len[0], NULL), PM_OK);
+    long pid = (long)getpid();
+    for (int n = 0; n < 32; n++) {
+        char *cmd = pm_asprintf("cd '%s' && mkdir -p tree/3/4 && "
+                                "ln -s '%s' p.mbtiles.tmp-%ld-%d && ln -s '%s' p.mbtiles.tmp-%ld-%d-journal && "
+                                "ln -s '%s' p.pmtiles.tmp-%ld-%d && ln -s '%s' tree/3/4/3.png.tmp-%ld-%d",
+                                dir, victim, pid, n, victim, pid, n, victim, pid, n, victim, pid, n);
+        cr_assert_eq(t_run(cmd, NULL), 0);
+        free(cmd);
+    }
+    char *cmd = pm_asprintf("cd '%s' && ln -s '%s' p.mbtiles && ln -s '%s' p.pmtiles && ln -s '%s' tree/3/4/2.png",
+                            dir, victim, victim, victim);
+    cr_assert_eq(t_run(cmd, NULL), 0);
+    free(cmd);
+    char *mb = pm_asprintf("%s/p.mbtiles", dir), *pmt = pm_asprintf("%s/p.pmtiles", dir);
+    write_package(pm_sink_mbtiles_new, mb, 0);
+    write_package(pm_sink_pmtiles_new, pmt, 0);
+    write_dir(tree, TILES, NTILES, "");
+    char *tile = pm_asprintf("%s/3/4/2.png", tree); /* TILES[0]: content 0, the victim's bytes */
+    const char *outs[] = { mb, pmt, tile };
+    for (int i = 0; i < 3; i++) {
+        struct stat sb;
+        cr_assert_eq(lstat(outs[i], &sb), 0);
+        cr_assert(S_ISREG(sb.st_mode), "%s is a regular file, not a link", outs[i]);
+    }
+    size_t len;
+    char *v = read_all(victim, &len);
+    cr_assert(len == content_len[0] && memcmp(v, contents[0], len) == 0, "the links' target is untouched");
+    free(v); free(tile); free(mb); free(pmt); free(victim); free(tree);
+}
+
+/* The listing of a tree: every entry with its size, sorted. */
+static char *tree_state(const char *d)
+{
+    char *cmd = pm_asprintf("cd '%s' && find . -printf '%%p %%y %%s\\n' | sort", d), *out = NULL;
+    t_run(cmd, &out);
+    free(cmd);
+    return out;
+}
+
+/* Nothing of a tree is visible before commit, and a sink freed after prepare (another
+ * sink of the set failed) leaves the tree as it was.  A commit that cannot rename a
+ * new tile into place (here a folder stands at its name) takes back the new tiles it
+ * renamed, before any old one is replaced, and fails with the path and the reason. */
+Test(sinks, dir_commit_is_all_or_nothing)
+{
+    char *tiles = pm_asprintf("%s/tiles", dir);
+    tile old[3] = { TILES[0], TILES[1], TILES[2] };
+    write_dir(tiles, old, 3, "");
+    char *before = tree_state(tiles);
+    tile next[NTILES];
+    memcpy(next, TILES, sizeof next);
+    next[0].content = 3; /* changed; TILES[3..5] are new */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        pm_sink *s = NULL;
+        char *err = NULL;
+        cr_assert_eq(pm_sink_dir_new(tiles, "", &s, &err), PM_OK, "%s", err ? err : "");
+        put_all(s, next, NTILES, 0);
+        cr_assert_eq(pm_sink_prepare(s, &META, NULL, &err), PM_OK, "%s", err ? err : "");
+        char *staged = tree_state(tiles);
+        cr_assert(strstr(staged, ".tmp-pm-"), "staged in a private folder");
+        if (attempt == 1) { /* a folder where a new tile goes: 3/4/3, the second by id */
+            char *cmd = pm_asprintf("mkdir -p '%s/3/4/3.png/x'", tiles);
+            cr_assert_eq(t_run(cmd, NULL), 0);
+            free(cmd);
+            cr_assert_eq(pm_sink_commit(s, &err), PM_EIO);
+            cr_assert(err && strstr(err, "/3/4/3.png: cannot rename into place: "), "%s", err ? err : "");
+            free(err);
+        }
+        pm_sink_free(s); /* attempt 0: freed after prepare, never committed */
+        char *after = tree_state(tiles);
+        if (attempt == 1) { /* all as before but the planted folder */
+            char *cmd = pm_asprintf("rm -r '%s/3/4/3.png'", tiles);
+            cr_assert_eq(t_run(cmd, NULL), 0);
+            free(cmd);
+            free(after);
+            after = tree_state(tiles);
+        }
+        cr_assert_str_eq(after, before, "attempt %d: the tree is as it was", attempt);
+        free(after);
+        free(staged);
+    }
+    pm_sinkstats st = write_dir(tiles, next, NTILES, "");
+    cr_assert_eq(st.written, 4, "then the new set: one changed, three new");
+    assert_no_temporaries(tiles);
+    free(before);
+    free(tiles);
 }
