@@ -96,7 +96,7 @@ test: deps tests/tiles/node_modules tests/site/node_modules
 # year switcher) and the site, rendered from the sample, then tests/site/browser.mjs on file://.
 browser-test: $(BUILD)/partymap tests/site/node_modules
 	$(BUILD)/partymap render --only tiles --year 2015 --maps service,satisfaction --out $(BUILD)/site-test --quiet
-	$(BUILD)/partymap render --only tiles,site --out $(BUILD)/site-test --quiet
+	$(BUILD)/partymap render --only tiles,atlas,data,site --out $(BUILD)/site-test --quiet
 	node tests/site/browser.mjs $(BUILD)/site-test
 
 asan: deps

@@ -65,9 +65,14 @@ pm_status pm_out_plan_gpkg(const char *out, FILE *f)
 pm_status pm_out_plan_site(const pm_project *p, const char *out, FILE *f)
 {
     (void)p;
-    static const char *const files[] = { "index.html", "app.js", "style.css", "data.js",
+    static const char *const files[] = { "index.html", "app.js", "style.css", "data.js", "names.js",
+                                         "favicon.svg", "favicon.png", "apple-touch-icon.png",
                                          "lib/leaflet/leaflet.js", "lib/leaflet/leaflet.css",
-                                         "lib/leaflet/images/*.png" };
+                                         "lib/leaflet/images/*.png", "index/{z}/{x}/{y}.js",
+                                         "points/{z}/{x}/{y}.js", "table/YEAR/MAP.js",
+                                         "YEAR/tiles/MAP/ (hard links to YEAR/tiles/MAP/)",
+                                         "YEAR/print/, YEAR/atlas.pdf, YEAR/evaluation.* (hard links)",
+                                         "share.png (hard link)" };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         fprintf(f, "%s/site/%s\t(rewritten only when changed)\n", out, files[i]);
     return ferror(f) ? PM_EIO : PM_OK;

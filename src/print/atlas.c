@@ -25,6 +25,12 @@ size_t pm_atlas_page_count(const pm_atlas *a)
     return 1 + (n + rows - 1) / rows + n;
 }
 
+size_t pm_atlas_committee_pdf_page(const pm_atlas *a, size_t c)
+{
+    size_t rows = pm_atlas_contents_rows(), n = a->ds->ncommittees;
+    return 1 + (n + rows - 1) / rows + c + 1;   /* cover, contents, then dataset order */
+}
+
 pm_status pm_atlas_doc_init(pm_atlas_doc *d, const pm_atlas *a, char **err)
 {
     memset(d, 0, sizeof *d);

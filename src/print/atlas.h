@@ -26,6 +26,11 @@ typedef struct {
  * page per committee in the dataset's order. */
 size_t pm_atlas_page_count(const pm_atlas *a);
 
+/* The PDF page number (1 = the cover) of committee c's page, c an index into a->ds's
+ * committees, for links such as atlas.pdf#page=N (the site's popups).  Reads only
+ * a->ds, so a pm_atlas with just cfg and ds set will do.  Pure. */
+size_t pm_atlas_committee_pdf_page(const pm_atlas *a, size_t c);
+
 /* Writes the atlas to path (A4 portrait, fonts embedded as subsets, text kept as
  * text, an outline and contents links to the committee pages).  The bytes depend
  * only on the inputs: the PDF's creation date is SOURCE_DATE_EPOCH when set, else
