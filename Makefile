@@ -73,7 +73,7 @@ deps:
 # side-by-side image in out/bench/.  BENCH_ARGS passes options (e.g. --reps 5).
 BENCH_PKGS := python3-mapnik python3-gdal fonts-noto-cjk time sqlite3
 .PHONY: bench
-bench: deps
+bench: deps tests/site/node_modules
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
 	$(MAKE) $(BUILD)/partymap $(BUILD)/bench/encode_floor
 	/usr/bin/python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)

@@ -77,11 +77,16 @@
   PM.hitLoaded = function (latlng) {
     var t = tileOf(latlng);
     if (!exists(t)) return null;
-    var data = tileData(t);
-    if (!data) return undefined;
-    var u = units(latlng);
-    for (var i = 0; i < data.c.length; i++) if (inside(data.c[i], u.x, u.y)) return data.c[i];
-    return null;
+    var data = tileData(t), u = units(latlng), i;
+    if (data) {
+      for (i = 0; i < data.c.length; i++) if (inside(data.c[i], u.x, u.y)) return data.c[i];
+      return null;
+    }
+    // Its tile is not loaded, but a committee loaded with a neighbouring tile may hold
+    // the point: outlines are whole in every tile they meet, and never overlap.
+    var keys = Object.keys(PM.records);
+    for (i = 0; i < keys.length; i++) if (inside(PM.records[keys[i]], u.x, u.y)) return PM.records[keys[i]];
+    return undefined;
   };
 
   // The same, loading the tile when needed (a promise).

@@ -39,10 +39,15 @@
 
   function coarse() { return window.matchMedia && window.matchMedia('(pointer: coarse)').matches; }
 
+  // The time from the tap to the frame that shows the popup (its style, layout and paint
+  // included: the next task after that frame's animation callbacks), for the benchmark.
+  // dom_ms: to the popup in the page (the handler's end).
   function record(t0, what) {
-    // The time from the click to the popup drawn, for the benchmark (bench/site_bench.mjs).
+    var dom = performance.now() - t0;
     requestAnimationFrame(function () {
-      metrics.clicks.push({ what: what, ms: performance.now() - t0 });
+      var ch = new MessageChannel();
+      ch.port1.onmessage = function () { metrics.clicks.push({ what: what, ms: performance.now() - t0, dom_ms: dom }); };
+      ch.port2.postMessage(0);
     });
   }
 
@@ -64,12 +69,15 @@
       PM.hitAt(latlng).then(function (rr) {
         map.getContainer().classList.remove('pm-loading');
         if (rr) { PM.selectRecord(rr, latlng, byKeyboard); record(t0, 'committee-loaded'); }
-        else map.closePopup();
-      }, function () { map.getContainer().classList.remove('pm-loading'); });
+        else { map.closePopup(); record(t0, 'none'); }
+      }, function (e) {
+        map.getContainer().classList.remove('pm-loading');
+        record(t0, 'error: ' + e.message);
+      });
       return;
     }
     if (r) { PM.selectRecord(r, latlng, byKeyboard); record(t0, 'committee'); }
-    else map.closePopup();
+    else { map.closePopup(); record(t0, 'none'); }
   }
 
   map.on('click', function (e) {
@@ -84,6 +92,11 @@
     var c = map.containerPointToLatLng(L.point((i.left + size.x - i.right) / 2, (i.top + size.y - i.bottom) / 2));
     clickAt(c, performance.now(), true);
   });
+
+  // The map's focus ring after keyboard use only: Leaflet focuses the map on every tap,
+  // and a frame around the whole map after each tap helps nobody.
+  document.addEventListener('keydown', function () { document.documentElement.classList.add('kbd'); }, true);
+  document.addEventListener('pointerdown', function () { document.documentElement.classList.remove('kbd'); }, true);
 
   // ---- hover (desktop): highlight and info box ----------------------------------
 
@@ -125,14 +138,22 @@
   PM.syncSwitchers();
   PM.renderLegend();     // the sheet's strip at its real height before the area is fitted
   PM.updateInsets();
+  // A phone opens a district or a city at a zoom where committees can be tapped (the
+  // head's script decided it, and already asked for its tiles); else the area fitted.
+  var first = window.PM_FIRST_VIEW;
   if (view.center) map.setView(view.center, view.z, { animate: false });
+  else if (first && !first.link) map.setView([first.lat, first.lng], first.z, { animate: false });
   else PM.fitVisible(PM.dataBounds);
 
   PM.applyState();
   PM.updateInsets();
   if (PM.basemap && D.basemap.on) PM.setBasemap(true);
   PM.tiles.addTo(map);
-  map.on('moveend', function () { PM.writeHash(); PM.prefetch(); });
+  map.on('moveend', function () {
+    PM.writeHash();
+    PM.prefetch().then(function (ok) { if (ok) metrics.prefetched = performance.now(); });
+  });
+  metrics.interactive = performance.now();
   window.addEventListener('resize', function () { PM.updateInsets(); });
   if (window.ResizeObserver) {
     var ro = new ResizeObserver(function () { PM.updateInsets(); });
@@ -152,6 +173,19 @@
   }
   if (view.code) openCode(view.code, !!view.center);
 
+  // The first popup and outline cost several times the later ones (the engine compiles
+  // their code, Leaflet builds the popup's frame and its SVG renderer, the popup's fonts
+  // are looked up at its first layout): done once ahead, off screen, while the page is idle.
+  function warmUp() {
+    var keys = Object.keys(PM.records);
+    if (!keys.length || map.hasLayer(PM.popup)) return;
+    var r = PM.records[keys[0]], p = PM.popup;
+    p.setLatLng(map.containerPointToLatLng([-4000, -4000])).setContent(PM.committeeContent(r)).openOn(map);
+    map.closePopup(p);
+    var poly = L.polygon(PM.outlineLatLngs(r), { interactive: false, opacity: 0, fill: false }).addTo(map);
+    map.removeLayer(poly);
+  }
+
   // Usable: the first view's tiles are in; then the names and the view's index tiles.
   var started = false;
   function afterFirstView() {
@@ -159,9 +193,13 @@
     started = true;
     metrics.usable = performance.now();
     document.documentElement.setAttribute('data-ready', '1');
+    // The view's index tiles first (taps need them), then the names (search needs them).
     setTimeout(function () {
-      PM.prefetch().then(function (ok) { metrics.prefetched = ok ? performance.now() : null; });
-      PM.loadNames().then(function () { metrics.names = performance.now(); });
+      PM.prefetch().then(function (ok) {
+        metrics.prefetched = ok ? performance.now() : null;
+        warmUp();
+        return PM.loadNames();
+      }).then(function () { metrics.names = performance.now(); });
     }, 0);
   }
   PM.tiles.once('load', afterFirstView);

@@ -18,6 +18,8 @@
     attributionControl: false,
     keyboard: true,
     tap: false,
+    // No fades: a popup is whole in the first frame after a tap, tiles cost no extra frames.
+    fadeAnimation: false,
     // Phones fit the area in quarter zooms: a whole zoom step is often twice too small there.
     zoomSnap: PM.isPhone() ? 0.25 : 1
   });
@@ -43,11 +45,17 @@
   };
 
   // The CSS variables that keep Leaflet's controls clear of the panel and the bar.
+  // (Only when they change: a custom property set on the root restyles the whole page.)
+  var lastInsets = '';
   PM.updateInsets = function (forPopup) {
     var i = PM.insets(forPopup), root = document.documentElement.style;
-    root.setProperty('--inset-top', Math.round(i.top - 8) + 'px');
-    root.setProperty('--inset-bottom', Math.round(i.bottom - 8) + 'px');
-    root.setProperty('--inset-left', Math.round(i.left - 12) + 'px');
+    var v = [Math.round(i.top - 8), Math.round(i.bottom - 8), Math.round(i.left - 12)];
+    if (v.join() !== lastInsets) {
+      lastInsets = v.join();
+      root.setProperty('--inset-top', v[0] + 'px');
+      root.setProperty('--inset-bottom', v[1] + 'px');
+      root.setProperty('--inset-left', v[2] + 'px');
+    }
     return i;
   };
 

@@ -296,6 +296,10 @@
     setupSheet();
     buildSwitchers();
     PM.renderCredits();
+    $('fit-all').addEventListener('click', function () {
+      if (PM.isPhone()) PM.setCollapsed(true);
+      PM.fitVisible(PM.dataBounds);
+    });
     $('large-toggle').addEventListener('click', function () {
       PM.setLarge(!document.documentElement.classList.contains('large'), true);
     });

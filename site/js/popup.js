@@ -8,6 +8,11 @@
   var D = PM.D, el = PM.el, map = PM.map, T = PM.terms;
   var SVG = 'http://www.w3.org/2000/svg';
 
+  // Runs fn once the next frame is on screen (work that need not delay a tap's answer).
+  PM.afterPaint = function (fn) {
+    requestAnimationFrame(function () { setTimeout(fn, 0); });
+  };
+
   function svg(tag, attrs, parent) {
     var n = document.createElementNS(SVG, tag);
     Object.keys(attrs).forEach(function (k) { n.setAttribute(k, attrs[k]); });
@@ -199,8 +204,16 @@
 
   // ---- the popup itself ------------------------------------------------------
 
+  // autoPan off at opening: the map is panned to show the popup once its first frame is
+  // on screen (panning in the same task as the tap cost a slow phone more than the popup).
   var popup = PM.popup = L.popup({ maxWidth: 320, minWidth: 240, autoPanPadding: L.point(12, 12),
-                                   className: 'pm-leaflet-popup', closeButton: true });
+                                   className: 'pm-leaflet-popup', closeButton: true, autoPan: false });
+  function panIntoView() {
+    if (!PM.map.hasLayer(popup) || typeof popup._adjustPan !== 'function') return;
+    popup.options.autoPan = true;
+    popup._adjustPan();
+    popup.options.autoPan = false;
+  }
   var returnFocus = null;
 
   function sizePopup() {
@@ -229,7 +242,7 @@
       var h = content.querySelector('h3');
       if (h) h.focus({ preventScroll: true });
     }
-    PM.popupOpenedAt = performance.now();
+    PM.afterPaint(panIntoView);
   };
 
   map.on('popupclose', function (e) {
@@ -249,12 +262,17 @@
   });
 
   // Selects committee record r: outline, popup, the code in the URL.
+  // The popup first; the outline and the URL once its frame is on screen, so that the tap
+  // is answered at once on a slow phone.
   PM.selectRecord = function (r, latlng, focus) {
     PM.state.selected = r.i;
     PM.pendingCode = null;
-    PM.showSelected(r);
     PM.openPopup(latlng || L.latLng(r.ct[1], r.ct[0]), PM.committeeContent(r), focus);
-    PM.writeHash();
+    PM.afterPaint(function () {
+      if (PM.state.selected !== r.i) return;
+      PM.showSelected(r);
+      PM.writeHash();
+    });
   };
 
   // Selects committee i (search, table, link): its area fitted to the visible map first.

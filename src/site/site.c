@@ -106,8 +106,10 @@ static char *html_escape(const char *s)
     return out;
 }
 
-/* index.html with its <!--PM:HEAD--> marker replaced by the title and share tags. */
-static pm_status write_index_html(const pm_website *w, const char *site_dir, int share, char **err)
+/* index.html with its <!--PM:HEAD--> marker replaced by the title, the share tags and
+ * the first view's script. */
+static pm_status write_index_html(const pm_website *w, const char *site_dir, int share, const char *first,
+                                  char **err)
 {
     char *tpl = NULL, *name = html_escape(w->cfg->name ? w->cfg->name : ""), *head = NULL, *page = NULL;
     size_t len = 0;
@@ -122,8 +124,8 @@ static pm_status write_index_html(const pm_website *w, const char *site_dir, int
                            "  <meta name=\"description\" content=\"%s各%s服务群众能效等测评结果专题地图\">\n"
                            "  <meta property=\"og:type\" content=\"website\">\n"
                            "  <meta property=\"og:title\" content=\"%s · 党建资源地图\">\n"
-                           "%s", name, name, w->cfg->term_unit, name,
-                           share ? "  <meta property=\"og:image\" content=\"share.png\">" : "");
+                           "%s\n  <script>%s</script>", name, name, w->cfg->term_unit, name,
+                           share ? "  <meta property=\"og:image\" content=\"share.png\">" : "", first);
         *mark = '\0';
         page = head ? pm_asprintf("%s%s%s", tpl, head, mark + strlen("<!--PM:HEAD-->")) : NULL;
         st = page ? write_file(site_dir, "index.html", page, strlen(page), err) : PM_ENOMEM;
@@ -327,7 +329,7 @@ static int any_points(const pm_website *w)
 
 /* The data files: index/, points/, names.js, table/ and data.js. */
 static pm_status write_data(const pm_website *w, const pm_sitefigs *figs, pubctx *p, int share,
-                            const char *basemap_url, pm_site_summary *sum, char **err)
+                            const char *basemap_url, pm_site_summary *sum, char **first, char **err)
 {
     pm_pathset written = { 0 };
     pm_siteindex idx;
@@ -343,7 +345,7 @@ static pm_status write_data(const pm_website *w, const pm_sitefigs *figs, pubctx
     const char *subs[] = { "index", "points", "table" };
     for (size_t i = 0; !st && i < 3; i++) st = prune_written(p->site_dir, subs[i], &written, &p->ps.removed, err);
     pm_sitedata_parts parts = { figs, &idx, fields, points, share ? "share.png" : NULL, basemap_url };
-    if (!st) st = pm_sitedata_build(w, &parts, p->out_dir, &js, &len, err);
+    if (!st) st = pm_sitedata_build(w, &parts, p->out_dir, &js, &len, first, err);
     if (!st) st = write_file(p->site_dir, "data.js", js, len, err);
     free(js);
     pm_siteindex_fini(&idx);
@@ -357,7 +359,7 @@ pm_status pm_site_write(const pm_website *site, const char *out_dir, pm_site_sum
 {
     *err = NULL;
     pm_site_summary sum = { 0 };
-    char *dir = pm_path_join(out_dir, "site"), *basemap_url = NULL;
+    char *dir = pm_path_join(out_dir, "site"), *basemap_url = NULL, *first = NULL;
     pm_sitefigs figs = { 0 };
     pubctx p = { site, out_dir, dir, { 0 } };
     int share = 0;
@@ -373,8 +375,8 @@ pm_status pm_site_write(const pm_website *site, const char *out_dir, pm_site_sum
     if (!st) st = publish(&p, err);
     if (!st) st = publish_share(&p, &share, err);
     if (!st) st = publish_basemap(&p, &basemap_url, err);
-    if (!st) st = write_data(site, &figs, &p, share, basemap_url, &sum, err);
-    if (!st) st = write_index_html(site, dir, share, err);
+    if (!st) st = write_data(site, &figs, &p, share, basemap_url, &sum, &first, err);
+    if (!st) st = write_index_html(site, dir, share, first, err);
     if (!st) st = write_app_js(dir, err);
     for (size_t i = 0; !st && i < sizeof assets / sizeof assets[0]; i++)
         st = copy_file(PM_SOURCE_DIR "/site", assets[i], dir, assets[i], hint_src, err);
@@ -386,6 +388,7 @@ pm_status pm_site_write(const pm_website *site, const char *out_dir, pm_site_sum
     sum.removed = p.ps.removed;
     if (summary) *summary = sum;
     pm_sitefigs_fini(&figs);
+    free(first);
     free(basemap_url);
     free(dir);
     return st;

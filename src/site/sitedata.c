@@ -242,6 +242,29 @@ static json_t *index_json(const pm_sitedata_parts *x, int *bad)
                      "names", "names.js", "table", "table/{year}/{map}.js");
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median committee's width in Web Mercator pixels at zoom 0: the page opens a
+ * phone at a zoom where committees can be told apart and tapped. */
+static double median_px0(const pm_website *w)
+{
+    size_t n = w->ds->ncommittees;
+    double *v = malloc((n + 1) * sizeof *v), m = 0;
+    if (!v || !n) { free(v); return 0; }
+    for (size_t c = 0; c < n; c++) {
+        const pm_bbox *b = &w->ds->committees[c].geom.bbox;
+        v[c] = pm_siteindex_project(b->maxx, 0, 0).x - pm_siteindex_project(b->minx, 0, 0).x;
+    }
+    qsort(v, n, sizeof *v, cmp_double);
+    m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    free(v);
+    return m;
+}
+
 /* The fixed part: name, terms, footer, view limits, years, maps, popup rows, URL templates. */
 static json_t *head_json(const pm_website *w, const pm_sitedata_parts *x, int *bad)
 {
@@ -276,14 +299,41 @@ static json_t *head_json(const pm_website *w, const pm_sitedata_parts *x, int *b
     pm_sj_put(h, "share", str_or_null(x->share), bad);
     pm_sj_put(h, "stats", stats_json(w, x->figs, bad), bad);
     pm_sj_put(h, "index", index_json(x, bad), bad);
+    pm_sj_put(h, "committee_px0", json_real(median_px0(w)), bad);
     return h;
 }
 
+/* window.PARTYMAP_FIRST: what index.html's head needs to request the first view's
+ * tiles before the scripts arrive (the first map of the latest year). */
+static json_t *first_json(const pm_website *w, json_t *root, json_t *covs, int *bad)
+{
+    if (!w->nyears || !w->nstyles) return json_null();
+    int year = w->years[w->nyears - 1];
+    const char *id = w->styles[0]->id;
+    char key[16], *tiles = pm_asprintf("%d/tiles/%s/{z}/{x}/{y}{r}.png", year, id);
+    snprintf(key, sizeof key, "%d", year);
+    json_t *set = json_object_get(json_object_get(json_object_get(root, "tilesets"), key), id);
+    json_t *c1 = json_object_get(set, "1x"), *c2 = json_object_get(set, "2x");
+    /* cov: the @2x tiles' coverage, else the 1x tiles'; cov1 the 1x one where it differs. */
+    json_t *main_ = c2 ? c2 : c1, *other = c1 && c2 && !json_equal(c1, c2) ? c1 : NULL;
+    json_t *o = json_pack("{s:O, s:O, s:O, s:s, s:i, s:s, s:O, s:b, s:b, s:o, s:o}", "bounds",
+                          json_object_get(root, "bounds"), "minzoom", json_object_get(root, "minzoom"),
+                          "maxzoom", json_object_get(root, "maxzoom"), "map", id, "year", year,
+                          "tiles", tiles ? tiles : "", "px0", json_object_get(root, "committee_px0"),
+                          "has1x", c1 != NULL, "has2x", c2 != NULL,
+                          "cov", main_ ? json_incref(json_array_get(covs, (size_t)json_integer_value(main_))) : json_null(),
+                          "cov1", other ? json_incref(json_array_get(covs, (size_t)json_integer_value(other))) : json_null());
+    if (!tiles || !o) *bad = 1;
+    free(tiles);
+    return o;
+}
+
 pm_status pm_sitedata_build(const pm_website *w, const pm_sitedata_parts *x, const char *out_dir, char **out,
-                            size_t *len, char **err)
+                            size_t *len, char **first, char **err)
 {
     *out = NULL;
     *len = 0;
+    *first = NULL;
     *err = NULL;
     int bad = 0;
     json_t *root = head_json(w, x, &bad), *legend = json_object(), *sets = json_object(), *covs = json_array();
@@ -301,6 +351,11 @@ pm_status pm_sitedata_build(const pm_website *w, const pm_sitedata_parts *x, con
     pm_sj_put(root, "coverage", json_incref(covs), &bad);
     pm_sj_put(root, "downloads", downloads_json(w, out_dir, &bad), &bad);
     if (bad || !(*out = pm_sj_script("window.PARTYMAP = ", root, ";\n", len))) st = PM_ENOMEM;
+    json_t *fv = st ? NULL : first_json(w, root, covs, &bad);
+    size_t flen;
+    if (!st && (bad || !fv || !(*first = pm_sj_script("window.PARTYMAP_FIRST = ", fv, ";", &flen)))) st = PM_ENOMEM;
+    json_decref(fv);
+    if (st) { free(*out); *out = NULL; }
 done:
     if (st == PM_ENOMEM && !*err) *err = pm_strdup("site: data.js: out of memory");
     json_decref(covs);

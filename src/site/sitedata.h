@@ -48,14 +48,20 @@ json_t *pm_sitedata_fields(const pm_website *w);
  *   indexes i, j of out_dir/YEAR/tiles/MAP/ as {z: [[x, y0, y1, ...], ...]}: the
  *   page asks only for tiles that exist, since empty tiles are not written);
  *   downloads {year: {csv, xlsx, atlas, posters {map: path}}}: the files present in
- *   out_dir, which the site publishes at those paths.
+ *   out_dir, which the site publishes at those paths;
+ *   committee_px0: the median committee's width in Web Mercator pixels at zoom 0.
+ * *first receives the text of index.html's inline script, "window.PARTYMAP_FIRST =
+ * {bounds, minzoom, maxzoom, map, year, tiles, px0, has1x, has2x, cov, cov1};" (the
+ * first map of the latest year: its tile template, which tiles were rendered, the
+ * coverage of its @2x tiles (else its 1x ones) and, where they differ, of its 1x ones),
+ * so that the page requests its first tiles before its scripts arrive.
  * No committee outline or per-committee value is inline (see siteindex.h and
  * sitenames.h), so the first view stays small for a city.  '<', '>', '&', U+2028
  * and U+2029 are written as \uXXXX escapes.  Deterministic.  *out (NUL-terminated,
  * caller frees) and *len on success; PM_EDATA (year without data, unknown
- * indicator) or PM_ENOMEM with *err set (caller frees); PM_EIO if a tile folder
+ * indicator) or PM_ENOMEM with *err set (caller frees; *out and *first NULL); PM_EIO if a tile folder
  * cannot be read.  Thread-safe. */
 pm_status pm_sitedata_build(const pm_website *w, const pm_sitedata_parts *parts, const char *out_dir,
-                            char **out, size_t *len, char **err);
+                            char **out, size_t *len, char **first, char **err);
 
 #endif

@@ -180,9 +180,19 @@ export async function desktop(t) {
   await page.click('#large-toggle');
   check(!(await page.evaluate(() => document.documentElement.classList.contains('large'))), 'large-text mode does not turn off');
 
-  begin('desktop: hover');
+  begin('desktop: hover, and the preload of a linked view\'s tiles');
+  const asked = [];
+  const onRequest = (r) => { if (/\/tiles\//.test(r.url())) asked.push(r.url()); };
+  page.on('request', onRequest);
   await fresh(`${url}#map=${first}&year=${lastYear}&z=16&lat=${f.lat}&lng=${f.lng}`);
   await tilesOf(page, first, lastYear);
+  page.off('request', onRequest);
+  const preloads = await page.$$eval('link[rel="preload"][as="image"]', (l) => l.map((x) => x.href));
+  check(preloads.length > 0, 'the head did not preload the linked view\'s tiles');
+  const shown = await page.$$eval('img.leaflet-tile', (l) => l.map((i) => i.src));
+  check(preloads.every((u) => shown.includes(u)), `the head preloaded tiles Leaflet does not show: ${preloads.filter((u) => !shown.includes(u))}`);
+  const twice = asked.filter((u, k) => asked.indexOf(u) !== k);
+  check(!twice.length, `tiles requested twice (preload and image): ${twice.slice(0, 3)}`);
   await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2 + 1);
   await page.waitForFunction((nm) => { const b = document.querySelector('.pm-info'); return b && !b.hidden && b.textContent.includes(nm); },
     full(fi), { timeout: TIMEOUT }).catch(() => { throw new Error(`hovering ${full(fi)} shows no info box`); });
