@@ -74,7 +74,8 @@ pm_status pm_sitepub_link(const char *src, const char *dst, pm_pubstats *ps, cha
         ps->kept++;
         return PM_OK;
     }
-    char *tmp = pm_asprintf("%s.tmp-%ld-link", dst, (long)getpid());
+    /* "NAME.tmp-PID-N...": the name pm_clean_stale_tmp removes after a killed run. */
+    char *tmp = pm_asprintf("%s.tmp-%ld-0-link", dst, (long)getpid());
     if (!tmp) return PM_ENOMEM;
     pm_status st = PM_OK;
     unlink(tmp);
