@@ -106,6 +106,9 @@
     if (!hoverAt) return;
     var r = PM.hitLoaded(hoverAt);
     if (r === undefined) {
+      // Zoomed out over a city, a sweep of the mouse would fetch every index tile: only
+      // where the view's tiles are few (and loaded ahead anyway) does hovering load one.
+      if (PM.viewTiles() === null) { PM.showHover(null); PM.showInfo(null); return; }
       var at = hoverAt;
       PM.hitAt(at).then(function () { if (hoverAt === at) hover(); });
       return;
@@ -143,7 +146,15 @@
   var first = window.PM_FIRST_VIEW;
   if (view.center) map.setView(view.center, view.z, { animate: false });
   else if (first && !first.link) map.setView([first.lat, first.lng], first.z, { animate: false });
-  else PM.fitVisible(PM.dataBounds);
+  else {
+    PM.fitVisible(PM.dataBounds);
+    // Fonts arriving late change the sheet's height: fitted again, unless the user moved.
+    var touched = false;
+    map.once('dragstart zoomstart', function () { touched = true; });
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () {
+      if (!touched && !map.hasLayer(PM.popup)) PM.fitVisible(PM.dataBounds);
+    });
+  }
 
   PM.applyState();
   PM.updateInsets();

@@ -12,7 +12,9 @@
   var map = PM.map = L.map('map', {
     minZoom: D.minzoom,
     maxZoom: D.maxzoom,
-    maxBounds: PM.dataBounds.pad(0.6),
+    // Generous: a view taller than maxBounds is centred on it, whatever the fit asked for
+    // (a phone in portrait shows 3 times the sample's height).
+    maxBounds: PM.dataBounds.pad(2),
     maxBoundsViscosity: 0.9,
     zoomControl: false,
     attributionControl: false,

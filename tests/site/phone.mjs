@@ -43,6 +43,8 @@ export async function phone(t) {
   const freeH = panel.y - (bar.y + bar.h);
   check(fit.w >= 0.6 * vp.width || fit.h >= 0.6 * freeH, `the area is fitted small: ${Math.round(fit.w)} x ${Math.round(fit.h)} px`);
   check(fit.top >= bar.y + bar.h - 2 && fit.bottom <= panel.y + 2, `the fitted area lies under the bar or the sheet: ${fit.top}-${fit.bottom}`);
+  const mid = (bar.y + bar.h + panel.y) / 2;
+  check(Math.abs((fit.top + fit.bottom) / 2 - mid) < 12, `the fitted area is not centred between the bar and the sheet: ${fit.top}-${fit.bottom}, middle ${mid}`);
   console.log(`browser test: phone: the map shows in ${(100 * share).toFixed(0)}% of the screen; the area fitted at ${Math.round(fit.w)} x ${Math.round(fit.h)} px`);
 
   begin('phone: touch targets and controls');
