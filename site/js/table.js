@@ -85,12 +85,14 @@
     idx.slice(0, shownRows).forEach(function (i) {
       var tr = el('tr');
       tr.appendChild(el('td', 'num', data.rank[i] === null ? '—' : data.rank[i]));
-      var td = el('td', 'name'), b = el('button', 'row-btn', PM.fullName(n.name[i]));
+      // The name as the data have it: the title says what the rows are (全部居民区).
+      var td = el('td', 'name'), b = el('button', 'row-btn', n.name[i]);
       b.type = 'button';
       b.setAttribute('aria-label', '在地图上查看' + PM.fullName(n.name[i]));
       b.addEventListener('click', function () { openOnMap(i); });
       td.appendChild(b);
-      td.appendChild(el('span', 'row-parent', PM.describe(i)));
+      var where = PM.describe(i);   // the parent, or the code of a repeated name
+      if (where !== T.area) td.appendChild(el('span', 'row-parent', where));
       tr.appendChild(td);
       tr.appendChild(el('td', 'num', data.value[i] === null ? '无数据' : PM.formatMapValue(data.value[i], m)));
       var c = data.cls[i], klass = lg && c !== null ? lg.classes[c] : null, ctd = el('td', 'cls');
