@@ -175,3 +175,32 @@ Test(sitepub, atlas_pages_follow_cover_and_contents)
     cr_assert_eq(pm_atlas_committee_pdf_page(&a, 0), total - n + 1);
     cr_assert_eq(pm_atlas_committee_pdf_page(&a, 0), 3, "the sample: cover, one contents page, then committees");
 }
+
+Test(sitepub, a_local_basemap_is_published)
+{
+    put("tdt/13/6860/3347.png", "basemap tile");
+    put("tdt/notes.txt", "not a tile");
+    char *tpl = at("tdt/{z}/{x}/{y}.png");
+    P.cfg->basemap.url = tpl;
+    P.cfg->basemap.local = 1;
+    P.cfg->basemap.attribution = pm_strdup("天地图");
+    P.cfg->basemap.subdomains = pm_strdup("abc");
+    P.cfg->basemap.opacity = 0.6;
+    put("2016/tiles/service/14/13717/6693.png", "a");
+    int years[] = { 2016 };
+    write_site(years, 1, NULL);
+    cr_assert_eq(inode("site/basemap/13/6860/3347.png"), inode("tdt/13/6860/3347.png"), "the basemap tile is not published");
+    cr_assert_eq(inode("site/basemap/notes.txt"), 0);
+    char *data = NULL, *err = NULL, *dp = at("site/data.js");
+    size_t len;
+    cr_assert_eq(pm_read_file(dp, 1 << 24, &data, &len, &err), PM_OK);
+    cr_assert(strstr(data, "\"basemap\":{\"url\":\"basemap/{z}/{x}/{y}.png\",\"attribution\":\"天地图\",\"opacity\":0.6"),
+              "%.200s", strstr(data, "\"basemap\""));
+    free(data);
+    free(dp);
+    /* Configured off again: the copy goes. */
+    free(P.cfg->basemap.url);
+    P.cfg->basemap.url = NULL;
+    write_site(years, 1, NULL);
+    cr_assert_eq(inode("site/basemap/13/6860/3347.png"), 0, "a basemap no longer configured stays");
+}
