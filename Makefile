@@ -93,7 +93,7 @@ deps:
 # side-by-side image in out/bench/.  BENCH_ARGS passes options (e.g. --reps 5).
 BENCH_PKGS := python3-mapnik python3-gdal fonts-noto-cjk time sqlite3
 .PHONY: bench
-bench: deps
+bench: deps tests/site/node_modules
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
 	$(MAKE) $(BUILD)/partymap $(BUILD)/bench/encode_floor
 	/usr/bin/python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
@@ -128,7 +128,7 @@ test: deps tests/tiles/node_modules tests/site/node_modules
 # year switcher) and the site, rendered from the sample, then tests/site/browser.mjs on file://.
 browser-test: $(BUILD)/partymap tests/site/node_modules
 	$(BUILD)/partymap render --only tiles --year 2015 --maps service,satisfaction --out $(BUILD)/site-test --quiet
-	$(BUILD)/partymap render --only tiles,site --out $(BUILD)/site-test --quiet
+	$(BUILD)/partymap render --only tiles,atlas,data,site --out $(BUILD)/site-test --quiet
 	node tests/site/browser.mjs $(BUILD)/site-test
 
 # Both tiers under AddressSanitizer + UBSan, the command-line tier through the sanitised

@@ -8,6 +8,11 @@ Workloads
      range: about 33,000 tiles, four times the work), 256 px tiles
   c  the sample's five maps, every output (posters, atlas, tiles, packages, site),
      `render --year 2016`, end to end: partymap only (Mapnik draws no posters)
+  site  the website of the synthetic city (service, 2016, z10-14 with @2x tiles) and
+     of the sample (its five maps, 2016), served from localhost to Debian's chromium
+     as a phone (390 x 844, DPR 3) on simulated Fast 3G with a 4x slower CPU
+     (bench/site_bench.mjs): bytes of the first view, time to usable, taps to popups,
+     search coverage; the sample also unthrottled
 
 For a and b, partymap (`render --only tiles`, which also writes the MBTiles and
 PMTiles packages) and Mapnik (bench/mapnik_tiles.py: 8 x 8 metatiles of 2048 px
@@ -218,6 +223,35 @@ class Bench:
         res = {"partymap": median_run(runs), "title": "sample, five maps, every output (render --year 2016)"}
         self.results["workloads"]["c"] = res
 
+    def site(self):
+        """The site workload: partymap renders the sites, bench/site_bench.mjs measures them."""
+        print("bench: workload site: the city's and the sample's websites on a simulated phone", file=sys.stderr)
+        d, _ = self.prepare_b()
+        root = self.scratch or os.path.join(self.work, "site")
+        cfg = os.path.join(d, "site.json")
+        src = json.load(open(os.path.join(d, "partymap.json"), encoding="utf-8"))
+        src["tiles"] = {"minzoom": 10, "maxzoom": 14, "hidpi": True, "quantize": True}
+        with open(cfg, "w", encoding="utf-8") as f:
+            json.dump(src, f, ensure_ascii=False, indent=2)
+        res = {"title": "websites on a phone: first view, time to usable, taps to popups"}
+        city_out = os.path.join(root, "site-city")
+        shutil.rmtree(city_out, ignore_errors=True)
+        wall, _, err = sh([self.pm, "render", "-c", cfg, "--only", "tiles,site", "--year", "2016",
+                           "--jobs", str(self.a.jobs), "--out", city_out])
+        m = re.search(r"site .*?\(.*?(\d+) index files at z(\d+).*?\) ([\d.]+) s", err)
+        res["city_render"] = {"seconds": wall, "site_seconds": float(m.group(3)) if m else None,
+                              "index_files": int(m.group(1)) if m else None, "index_zoom": int(m.group(2)) if m else None}
+        sample_out = os.path.join(root, "site-sample")
+        shutil.rmtree(sample_out, ignore_errors=True)
+        sh([self.pm, "render", "--only", "tiles,atlas,data,site", "--year", "2016", "--jobs", str(self.a.jobs),
+            "--out", sample_out, "--quiet"])
+        runs = [("city", city_out, []), ("sample", sample_out, []), ("sample_unthrottled", sample_out, ["--no-throttle"])]
+        for name, out, extra in runs:
+            _, js, _ = sh(["node", os.path.join(BENCH, "site_bench.mjs"), os.path.join(out, "site"),
+                           "--reps", str(self.a.reps), "--label", name] + extra)
+            res[name] = json.loads(js)
+        self.results["workloads"]["site"] = res
+
     def side_by_side(self, pm_dir, mk_dir, names):
         import mapnik
         pick = []  # per zoom the busiest tile (most bytes): labels, edges, roads
@@ -252,9 +286,34 @@ def median_run(runs):
     return med
 
 
+def site_table(w):
+    rows = [("site", "first view KB", "uncompressed KB", "usable s", "interactive s", "tap at usable ms",
+             "tap ms median", "tap ms max", "tap to DOM ms", "DOM nodes", "search")]
+    for name in ("city", "sample", "sample_unthrottled"):
+        r = w.get(name)
+        if not r:
+            continue
+        s = r["search"]
+        rows.append((name, "%.0f" % (r["first_view_bytes"] / 1024), "%.0f" % (r["first_view_bytes_uncompressed"] / 1024),
+                     "%.2f" % (r["usable_ms"] / 1000), "%.2f" % (r["interactive_ms"] / 1000),
+                     "%.0f" % r["click_at_usable_ms"], "%.0f" % r["click_ms_median"], "%.0f" % r["click_ms_max"],
+                     "%.0f" % r["click_dom_ms_median"], "%d" % r["dom_nodes"], "%d/%d names, %d/%d found" % (s["names"], s["committees"], s["found"], s["tried"])))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.rjust(widths[i]) if i else c.ljust(widths[i]) for i, c in enumerate(r)) for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.append("site: a phone 390x844 (DPR 3) on Fast 3G (562.5 ms, 1.47 Mbit/s) with a 4x slower CPU, served "
+                 "from localhost with gzip; first view: the bytes transferred until its tiles are drawn "
+                 "(usable); taps: the page's own time from the tap to the end of the frame that shows the popup, "
+                 "and to the popup in the page (tap to DOM); load average %s during the city's run (targets: 1 MB, 3 s, "
+                 "100 ms)" % w.get("city", {}).get("load_average", "?"))
+    return "\n".join(lines)
+
+
 def table(res):
     rows = [("workload", "renderer", "tiles", "MB", "render s", "tiles/s", "ms/tile", "e2e s", "cpu s", "peak MB")]
     for key, w in res["workloads"].items():
+        if key == "site":
+            continue
         for name in ("partymap", "partymap_1job", "mapnik_png32", "mapnik_png8", "encode_floor"):
             if name not in w:
                 continue
@@ -264,6 +323,8 @@ def table(res):
                          "%.2f" % r.get("wall_seconds", r["seconds"]) if name != "encode_floor" else "-",
                          "%.2f" % r["cpu_seconds"] if "cpu_seconds" in r else "-",
                          "%.0f" % r["peak_rss_mb"] if "peak_rss_mb" in r else "-"))
+    if len(rows) == 1:   # the site workload alone
+        return site_table(res["workloads"]["site"]) if "site" in res["workloads"] else ""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.rjust(widths[i]) if i > 1 else c.ljust(widths[i]) for i, c in enumerate(r)) for r in rows]
     lines.insert(1, "-" * len(lines[0]))
@@ -278,6 +339,9 @@ def table(res):
                          % (key, w["ratio_vs_mapnik"], w["ratio_vs_mapnik_png8"], 100 * w["bytes_vs_mapnik"],
                             100 * w["bytes_vs_mapnik_png8"], w["vs_encode_floor"], w["jobs_scaling"],
                             w["jobs_cpu_overhead"], w["cpu_ratio_vs_mapnik"]))
+    if "site" in res["workloads"]:
+        lines.append("")
+        lines.append(site_table(res["workloads"]["site"]))
     return "\n".join(lines)
 
 
@@ -286,7 +350,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--workloads", default="a,b,c")
+    ap.add_argument("--workloads", default="a,b,c,site")
     ap.add_argument("--city-zooms", default="10-15")
     ap.add_argument("--tiles-to", default="", help="directory for the tiles of a and b (default: /dev/shm), "
                     "or 'disk' for beside the workloads' data under build/bench")
@@ -311,6 +375,8 @@ def run(b, args):
         b.tile_workload("b", "synthetic city, service, z%s" % args.city_zooms, d, cfg)
     if "c" in todo:
         b.end_to_end()
+    if "site" in todo:
+        b.site()
     b.results["machine"]["load_after"] = os.getloadavg()[0]
     with open(os.path.join(b.out, "results.json"), "w") as f:
         json.dump(b.results, f, indent=2)

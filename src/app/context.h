@@ -17,6 +17,8 @@ typedef struct {
     int dry_run;               /* list what would be written, write nothing */
     int production;            /* also the print PDFs (--production or the config's
                                 * "print": {"production": true}) */
+    int print, atlas, tiles, data; /* the stages of those kinds run (the site's dry run
+                                    * lists what they publish) */
 } pm_runopts;
 
 /* Scenes a stage needs: bits of pm_stage.needs. */

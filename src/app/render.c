@@ -72,7 +72,12 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
         goto done;
     }
     pm_runopts ro = { o->out ? o->out : p.cfg->output, o->quiet, o->jobs ? o->jobs : pm_pool_cores(),
-                      o->shard_k, o->shard_n, o->dry_run, o->production || p.cfg->print_production };
+                      o->shard_k, o->shard_n, o->dry_run, o->production || p.cfg->print_production,
+                      0, 0, 0, 0 };
+    ro.print = wanted(&pm_stage_print, o);
+    ro.atlas = wanted(&pm_stage_atlas, o);
+    ro.tiles = wanted(&pm_stage_tiles, o);
+    ro.data = wanted(&pm_stage_sheets, o);
     unsigned needs = 0;
     for (size_t i = 0; i < pm_nstages; i++)
         if (wanted(pm_stages[i], o)) needs |= pm_stages[i]->needs;

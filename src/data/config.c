@@ -317,7 +317,8 @@ static void parse_approval(ctx *c, pm_config *cfg, json_t *o)
     if (!o) return;
     if (!json_is_object(o)) { bad(c, "approval", "must be an object with number and issuer"); return; }
     check_keys(c, o, "approval", keys);
-    get_str(c, o, "number", "approval.number", &cfg->approval_number);
+    if (!get_str(c, o, "number", "approval.number", &cfg->approval_number) && !json_object_get(o, "number"))
+        bad(c, "approval.number", "missing (the map approval number, e.g. 沪S（2026）012号)");
     get_str(c, o, "issuer", "approval.issuer", &cfg->approval_issuer);
 }
 
@@ -431,6 +432,65 @@ static void parse_terms(ctx *c, pm_config *cfg, json_t *o)
     get_str(c, o, "area", "terms.area", &cfg->term_area);
 }
 
+/* A tile URL template: {z}, {x} and {y}; an http(s) URL or a local path. */
+static void parse_basemap(ctx *c, pm_config *cfg, json_t *o)
+{
+    static const char *const keys[] = { "url", "attribution", "opacity", "subdomains", NULL };
+    pm_basemap *b = &cfg->basemap;
+    if (!json_is_object(o)) { bad(c, "site.basemap", "must be an object with url and attribution"); return; }
+    check_keys(c, o, "site.basemap", keys);
+    char *url = NULL;
+    if (!get_str(c, o, "url", "site.basemap.url", &url)) {
+        if (!json_object_get(o, "url")) bad(c, "site.basemap.url", "missing (a tile URL template or folder)");
+        return;
+    }
+    if (!strstr(url, "{z}") || !strstr(url, "{x}") || !strstr(url, "{y}")) {
+        bad(c, "site.basemap.url", "must contain {z}, {x} and {y}");
+    } else if (strstr(url, "://")) {
+        if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
+            bad(c, "site.basemap.url", "a URL must start with https:// or http://");
+    } else {
+        b->local = 1;
+        const char *slash = strchr(url, '/'), *brace = strchr(url, '{');
+        if (!slash || slash > brace)
+            bad(c, "site.basemap.url", "a local tile folder's template names the folder, e.g. "
+                "basemap/{z}/{x}/{y}.png (relative to the config's folder)");
+    }
+    b->url = b->local ? resolve(cfg, url) : pm_strdup(url);
+    free(url);
+    if (!get_str(c, o, "attribution", "site.basemap.attribution", &b->attribution) &&
+        !json_object_get(o, "attribution"))
+        bad(c, "site.basemap.attribution", "missing (the basemap's provider must be credited on the map)");
+    if (get_str(c, o, "subdomains", "site.basemap.subdomains", &b->subdomains))
+        for (const char *p = b->subdomains; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+                bad(c, "site.basemap.subdomains", "must be letters a-z and digits, one per subdomain");
+                break;
+            }
+    json_t *op = json_object_get(o, "opacity");
+    if (op && (!json_is_number(op) || !(json_number_value(op) > 0) || json_number_value(op) > 1))
+        bad(c, "site.basemap.opacity", "must be a number above 0 and at most 1");
+    else if (op) b->opacity = json_number_value(op);
+}
+
+static void parse_site(ctx *c, pm_config *cfg, json_t *o)
+{
+    static const char *const keys[] = { "icp", "gov_code", "basemap", NULL };
+    if (!o) return;
+    if (!json_is_object(o)) { bad(c, "site", "must be an object"); return; }
+    check_keys(c, o, "site", keys);
+    if (get_str(c, o, "icp", "site.icp", &cfg->site_icp) &&
+        (strlen(cfg->site_icp) > 64 || !strstr(cfg->site_icp, "ICP")))
+        bad(c, "site.icp", "must be an ICP filing number such as 沪ICP备12345678号-1");
+    if (get_str(c, o, "gov_code", "site.gov_code", &cfg->site_gov_code)) {
+        size_t n = strspn(cfg->site_gov_code, "0123456789");
+        if (n != 10 || cfg->site_gov_code[n])
+            bad(c, "site.gov_code", "must be the 10-digit government website code (政府网站标识码)");
+    }
+    json_t *b = json_object_get(o, "basemap");
+    if (b && !json_is_null(b)) parse_basemap(c, cfg, b);
+}
+
 static int set_defaults(pm_config *cfg)
 {
     if (!cfg->print_crs) cfg->print_crs = pm_strdup("EPSG:4549");
@@ -444,17 +504,18 @@ static int set_defaults(pm_config *cfg)
     if (!cfg->term_unit) cfg->term_unit = pm_strdup("居民区");
     if (!cfg->term_parent) cfg->term_parent = pm_strdup("街道");
     if (!cfg->term_area) cfg->term_area = pm_strdup(cfg->name ? cfg->name : "");
+    if (cfg->basemap.url && !cfg->basemap.subdomains) cfg->basemap.subdomains = pm_strdup("abc");
     if (!cfg->term_whole && cfg->term_parent) cfg->term_whole = pm_asprintf("全%s", cfg->term_parent);
     return cfg->print_crs && cfg->page && cfg->font && cfg->styles_dir && cfg->output
            && cfg->name && cfg->title_prefix && cfg->credits && cfg->term_unit && cfg->term_parent
-           && cfg->term_area && cfg->term_whole;
+           && cfg->term_area && cfg->term_whole && (!cfg->basemap.url || cfg->basemap.subdomains);
 }
 
 static void parse_root(ctx *c, pm_config *cfg, json_t *root)
 {
     static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
                                         "print", "font", "maps", "styles", "output", "ranges",
-                                        "tiles", "strict", "terms", "approval", NULL };
+                                        "tiles", "strict", "terms", "approval", "site", NULL };
     check_keys(c, root, "", keys);
     get_str(c, root, "name", "name", &cfg->name);
     get_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
@@ -471,6 +532,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
     parse_tiles(c, cfg, json_object_get(root, "tiles"));
     parse_terms(c, cfg, json_object_get(root, "terms"));
     parse_approval(c, cfg, json_object_get(root, "approval"));
+    parse_site(c, cfg, json_object_get(root, "site"));
     json_t *strict = json_object_get(root, "strict");
     if (strict && !json_is_boolean(strict)) bad(c, "strict", "must be true or false");
     int st = json_is_true(strict);
@@ -501,6 +563,7 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     cfg->maxzoom = 18;
     cfg->metatile = 4; /* PM_METATILE (tiles/pyramid.h) */
     cfg->hidpi = 1;
+    cfg->basemap.opacity = 1;
     cfg->dir = pm_strdup(dir ? dir : ".");
     if (!json_is_object(root)) bad(&c, "", "the project file must hold one JSON object");
     else parse_root(&c, cfg, root);
@@ -556,6 +619,8 @@ void pm_config_free(pm_config *c)
     free(c->approval_number); free(c->approval_issuer);
     for (size_t i = 0; i < c->nmaps; i++) free(c->maps[i]);
     free(c->maps); free(c->styles_dir); free(c->output);
+    free(c->site_icp); free(c->site_gov_code);
+    free(c->basemap.url); free(c->basemap.attribution); free(c->basemap.subdomains);
     free(c);
 }
 

@@ -44,6 +44,17 @@ typedef struct {
     double min, max;
 } pm_range;
 
+/* Optional basemap under the thematic layer of the site ("site.basemap"). */
+typedef struct {
+    char *url;            /* NULL = none (the default: the site stays offline); an http(s)
+                           * URL template with {z} {x} {y} (and {s}), or a local tile folder's
+                           * template resolved against the config's folder */
+    int local;            /* url is a local path: the site publishes a copy of the folder */
+    char *attribution;    /* required with url */
+    char *subdomains;     /* for {s}; default "abc" */
+    double opacity;       /* (0, 1], default 1 */
+} pm_basemap;
+
 typedef struct {
     char *path;           /* the config file */
     char *dir;            /* its folder: relative paths are resolved against it */
@@ -83,6 +94,10 @@ typedef struct {
     char **maps;          /* map ids in order; style files are <styles>/<id>.json */
     size_t nmaps;
     char *styles_dir;     /* default "styles" */
+    /* The public site ("site"): footer registration numbers and the basemap. */
+    char *site_icp;       /* ICP filing number (沪ICP备12345678号-1); NULL = none */
+    char *site_gov_code;  /* 政府网站标识码, 10 digits; NULL = none */
+    pm_basemap basemap;
     char *output;         /* default "out" */
 } pm_config;
 

@@ -51,6 +51,17 @@ static pm_status sort_order(const pm_dataset *ds, size_t **order, size_t **pos)
     return PM_OK;
 }
 
+pm_status pm_atlas_pages(const pm_atlas *a, size_t *pages)
+{
+    size_t *order = NULL, *pos = NULL;
+    pm_status st = sort_order(a->ds, &order, &pos);
+    size_t rows = pm_atlas_contents_rows(), n = a->ds->ncommittees;
+    for (size_t c = 0; !st && c < n; c++) pages[c] = 1 + (n + rows - 1) / rows + pos[c] + 1;
+    free(order);
+    free(pos);
+    return st;
+}
+
 size_t pm_atlas_page_of(const pm_atlas *a, size_t c)
 {
     size_t *order = NULL, *pos = NULL, page = 0;

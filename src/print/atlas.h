@@ -31,6 +31,8 @@ size_t pm_atlas_page_count(const pm_atlas *a);
 
 /* The 1-based page of committee c (for links such as atlas.pdf#page=N), 0 on OOM. */
 size_t pm_atlas_page_of(const pm_atlas *a, size_t c);
+/* The same for every committee at once into pages[ncommittees] (one sort).  PM_ENOMEM. */
+pm_status pm_atlas_pages(const pm_atlas *a, size_t *pages);
 
 /* Writes the atlas to path (A4 portrait, fonts embedded as subsets, text kept as
  * text, an outline and contents links to the committee pages).  The bytes depend

@@ -1,4 +1,4 @@
-/* The static website: index.html with Leaflet, legend, switchers, popups, search. */
+/* The static website: a publishable folder with Leaflet, legend, switchers, search, popups, table view. */
 #ifndef PM_SITE_SITE_H
 #define PM_SITE_SITE_H
 
@@ -22,24 +22,47 @@ typedef struct {
     const int *years;              /* years whose tiles exist, ascending */
     size_t nyears;
     int minzoom, maxzoom;          /* of the tile pyramids */
+    const size_t *atlas_page;      /* per committee, its page in atlas.pdf (1 = the
+                                    * cover), or NULL: no links to the atlas */
 } pm_website;
 
-/* Writes out_dir/site/: index.html, app.js, style.css (copied from the source tree's
- * site/ folder), data.js (every listed year's values, classes and colours, committee
- * outlines for popups; see sitedata.h) and a copy of Leaflet from Debian's
- * libjs-leaflet (/usr/share/javascript/leaflet) in lib/leaflet/.  Paths are relative
- * (../YEAR/tiles/MAP/{z}/{x}/{y}{r}.png with {r} "@2x" on HiDPI screens,
- * ../YEAR/print/MAP.pdf), so the site works from file:// and any static host.
- * It indexes the tiles present under out_dir/YEAR/tiles/MAP/, so write the site
- * after the tiles: the page requests only tiles that exist.
- * Every file is written atomically; a file whose bytes are unchanged is not
- * rewritten.  PM_EDATA if a year has no evaluation data or a style's indicator is
- * unknown, PM_EIO if an asset or Leaflet is missing or a write fails, PM_ENOMEM;
- * *err describes the problem (caller frees).  Thread-safe (reads only). */
-pm_status pm_site_write(const pm_website *site, const char *out_dir, char **err);
+/* What pm_site_write did, for the run's summary. */
+typedef struct {
+    size_t linked, copied, kept, removed; /* published files: hard links made, copies
+                                           * (no links on that file system), kept as
+                                           * they were, stale ones removed */
+    size_t index_files;                   /* interaction index and points files */
+    int index_zoom;
+} pm_site_summary;
 
-/* The files pm_site_write writes, relative to out_dir/site/, NULL-terminated, for dry
- * runs; Leaflet's images appear as one pattern with a star for the name.  Static. */
+/* Writes out_dir/site/, the folder to publish (everything a static host needs,
+ * relative paths only, nothing else):
+ *   index.html (from the source tree's site/ with the head's title and share
+ *   tags), app.js (the parts in site/js/, in order), style.css, favicon.svg, favicon.png,
+ *   apple-touch-icon.png; lib/leaflet/ (Debian's libjs-leaflet, its minified
+ *   leaflet.min.js when shipped, else leaflet.js, as leaflet.js);
+ *   data.js (sitedata.h), names.js and table/ (sitenames.h), index/ and points/
+ *   (siteindex.h);
+ *   YEAR/tiles/MAP/ for every listed year (the tiles of out_dir/YEAR/tiles/MAP/,
+ *   which stay where they are: hard links, copies where links fail), YEAR/print/
+ *   (posters and previews), YEAR/atlas.pdf, YEAR/evaluation.csv and .xlsx where they
+ *   exist; share.png (the latest year's preview of the first map, for og:image)
+ *   and basemap/ (a local basemap folder) when there are any.
+ * Files no longer produced (tiles of a map or year gone, index files of committees
+ * that moved) are removed; other files under out_dir/site/ are left alone.
+ * It indexes the tiles present under out_dir/YEAR/tiles/MAP/, so write the site
+ * after the other outputs.  Every file is written atomically; a file whose bytes
+ * are unchanged is not rewritten.  PM_EDATA if a year has no evaluation data or a
+ * style's indicator is unknown (then nothing is written), PM_EIO if an asset or
+ * Leaflet is missing or a write fails, PM_ENOMEM; *err describes the problem
+ * (caller frees).  summary may be NULL.  Thread-safe (reads only). */
+pm_status pm_site_write(const pm_website *site, const char *out_dir, pm_site_summary *summary, char **err);
+
+/* The files pm_site_write writes whatever the years, relative to out_dir/site/,
+ * NULL-terminated, for dry runs; Leaflet's images and the index tiles appear as
+ * patterns ("*", "{z}/{x}/{y}").  The published copies of each year (YEAR/tiles/MAP/,
+ * YEAR/print/, YEAR/atlas.pdf, YEAR/evaluation.*, table/YEAR/MAP.js, share.png) follow
+ * the years and maps the run has.  Static. */
 const char *const *pm_site_files(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* data.js: the site's values, legends and committee outlines, built with jansson and escaped for a script. */
+/* data.js: the first view of the site (legends, tile coverage, terms, footer), built with jansson. */
 #include "site/sitedata.h"
 
 #include <jansson.h>
@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "analysis/thematic.h"
+#include "core/fileio.h"
+#include "analysis/diagnosis.h"
+#include "site/sitejson.h"
 #include "site/tileindex.h"
 
 /* Popup rows.  A row whose key is a map's indicator takes that map's unit and
@@ -29,96 +32,6 @@ static const struct {
 };
 enum { NFIELDS = sizeof fields / sizeof fields[0] };
 
-/* Sticky failure flag: jansson's *_new calls take ownership even when they fail. */
-static void put(json_t *o, const char *k, json_t *v, int *bad)
-{
-    if (json_object_set_new(o, k, v) != 0) *bad = 1;
-}
-
-static void push(json_t *a, json_t *v, int *bad)
-{
-    if (json_array_append_new(a, v) != 0) *bad = 1;
-}
-
-/* Whole numbers (counts, ranks) as integers; no data as null. */
-static json_t *num(double v)
-{
-    if (!isfinite(v)) return json_null();
-    if (v == floor(v) && fabs(v) < 1e15) return json_integer((json_int_t)v);
-    return json_real(v);
-}
-
-static json_t *coord(pm_pt p)
-{
-    return json_pack("[ff]", round(p.x * 1e6) / 1e6, round(p.y * 1e6) / 1e6);
-}
-
-static json_t *hex(pm_rgba c)
-{
-    char buf[8];
-    int r = (int)lround(fmin(fmax(c.r, 0), 1) * 255), g = (int)lround(fmin(fmax(c.g, 0), 1) * 255);
-    int b = (int)lround(fmin(fmax(c.b, 0), 1) * 255);
-    snprintf(buf, sizeof buf, "#%02x%02x%02x", r, g, b);
-    return json_string(buf);
-}
-
-/* A closed GeoJSON ring; RFC 7946 wants exteriors counter-clockwise, holes clockwise. */
-static json_t *ring_json(const pm_pt *p, size_t n, int hole, int *bad)
-{
-    json_t *a = json_array();
-    int reverse = (pm_ring_signed_area(p, n) > 0) == hole;
-    for (size_t i = 0; i <= n; i++) {
-        size_t k = i % n;
-        push(a, coord(p[reverse ? (n - k) % n : k]), bad);
-    }
-    return a;
-}
-
-static int ring_contains(const pm_pt *p, size_t n, pm_pt q)
-{
-    int in = 0;
-    for (size_t i = 0, j = n - 1; i < n; j = i++)
-        if ((p[i].y > q.y) != (p[j].y > q.y) &&
-            q.x < (p[j].x - p[i].x) * (q.y - p[i].y) / (p[j].y - p[i].y) + p[i].x)
-            in = !in;
-    return in;
-}
-
-/* Polygon or MultiPolygon: each hole goes to the exterior ring holding its first vertex. */
-static json_t *geometry_json(const pm_geom *g, int *bad)
-{
-    json_t *polys = json_array();
-    size_t *owner = calloc(g->nrings + 1, sizeof *owner), nouter = 0;
-    if (!owner) { *bad = 1; return polys; }
-    for (size_t r = 0; r < g->nrings; r++) {
-        const pm_pt *p = g->pts + g->ring_off[r];
-        size_t n = g->ring_off[r + 1] - g->ring_off[r];
-        if (!g->ring_hole || !g->ring_hole[r] || nouter == 0) {
-            owner[r] = nouter++;
-            json_t *poly = json_array();
-            push(poly, ring_json(p, n, 0, bad), bad);
-            push(polys, poly, bad);
-            continue;
-        }
-        owner[r] = 0;
-        for (size_t o = 0; o < r; o++) {
-            size_t no = g->ring_off[o + 1] - g->ring_off[o];
-            if ((!g->ring_hole || !g->ring_hole[o]) && ring_contains(g->pts + g->ring_off[o], no, p[0])) {
-                owner[r] = owner[o];
-                break;
-            }
-        }
-        push(json_array_get(polys, owner[r]), ring_json(p, n, 1, bad), bad);
-    }
-    free(owner);
-    if (nouter == 1) {
-        json_t *one = json_incref(json_array_get(polys, 0));
-        json_decref(polys);
-        return json_pack("{s:s, s:o}", "type", "Polygon", "coordinates", one);
-    }
-    return json_pack("{s:s, s:o}", "type", "MultiPolygon", "coordinates", polys);
-}
-
 /* A row's unit and decimals: from the map showing that indicator, if any. */
 static const pm_style *style_for(const pm_website *w, const char *indicator)
 {
@@ -136,19 +49,20 @@ static json_t *field_json(const pm_website *w, const char *key, const char *labe
                      "signed", signed_);
 }
 
-/* The popup rows: the fixed list, then any map indicator it lacks (a sixth map). */
-static json_t *fields_json(const pm_website *w, int *bad)
+json_t *pm_sitedata_fields(const pm_website *w)
 {
+    int bad = 0, *b = &bad;
     json_t *a = json_array();
     for (size_t i = 0; i < NFIELDS; i++)
-        push(a, field_json(w, fields[i].key, fields[i].label, fields[i].unit,
-                           fields[i].decimals, fields[i].signed_), bad);
+        pm_sj_push(a, field_json(w, fields[i].key, fields[i].label, fields[i].unit,
+                                 fields[i].decimals, fields[i].signed_), b);
     for (size_t i = 0; i < w->nstyles; i++) {
         const pm_style *s = w->styles[i];
         int known = 0;
         for (size_t k = 0; k < NFIELDS; k++) known |= strcmp(fields[k].key, s->indicator) == 0;
-        if (!known) push(a, field_json(w, s->indicator, s->title, s->unit, s->decimals, 0), bad);
+        if (!known) pm_sj_push(a, field_json(w, s->indicator, s->title, s->unit, s->decimals, 0), b);
     }
+    if (bad) { json_decref(a); return NULL; }
     return a;
 }
 
@@ -157,7 +71,7 @@ static json_t *maps_json(const pm_website *w, int *bad)
     json_t *a = json_array();
     for (size_t i = 0; i < w->nstyles; i++) {
         const pm_style *s = w->styles[i];
-        push(a, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:b}", "id", s->id, "title", s->title,
+        pm_sj_push(a, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:b}", "id", s->id, "title", s->title,
                           "unit", s->unit, "decimals", s->decimals, "indicator", s->indicator,
                           "description", s->description, "show_points", s->show_points), bad);
     }
@@ -168,10 +82,11 @@ static json_t *classes_json(const pm_thematic *th, int *bad)
 {
     json_t *cl = json_array();
     for (size_t k = 0; k < th->classes.n; k++)
-        push(cl, json_pack("{s:s, s:o, s:I}", "label", th->labels[k], "color", hex(th->colors[k]),
-                           "count", (json_int_t)th->classes.counts[k]), bad);
+        pm_sj_push(cl, json_pack("{s:s, s:s, s:o, s:I}", "label", th->labels[k],
+                                 "name", pm_diagnosis_class_name(th, (int)k), "color", pm_sj_hex(th->colors[k]),
+                                 "count", (json_int_t)th->classes.counts[k]), bad);
     return json_pack("{s:o, s:{s:o, s:I}}", "classes", cl, "nodata", "color",
-                     hex(th->style->nodata), "count", (json_int_t)th->classes.nodata);
+                     pm_sj_hex(th->style->nodata), "count", (json_int_t)th->classes.nodata);
 }
 
 /* legend[year][map] from the run's results, the classification the tiles are drawn with. */
@@ -187,8 +102,8 @@ static pm_status legend_json(const pm_website *w, json_t *legend, int *bad, char
         }
         json_t *maps = json_object();
         for (size_t i = 0; i < w->nstyles; i++)
-            put(maps, w->styles[i]->id, classes_json(&pm_results_at(w->res, i, (size_t)yi)->th, bad), bad);
-        put(legend, key, maps, bad);
+            pm_sj_put(maps, w->styles[i]->id, classes_json(&pm_results_at(w->res, i, (size_t)yi)->th, bad), bad);
+        pm_sj_put(legend, key, maps, bad);
     }
     return PM_OK;
 }
@@ -202,12 +117,12 @@ static json_t *coverage_json(const pm_tileindex *t, int *bad)
         if (i == 0 || r->z != t->runs[i - 1].z) {
             char key[16];
             snprintf(key, sizeof key, "%d", r->z);
-            put(cov, key, zoom = json_array(), bad);
+            pm_sj_put(cov, key, zoom = json_array(), bad);
         }
         if (i == 0 || r->z != t->runs[i - 1].z || r->x != t->runs[i - 1].x)
-            push(zoom, col = json_pack("[I]", (json_int_t)r->x), bad);
-        push(col, json_integer(r->y0), bad);
-        push(col, json_integer(r->y1), bad);
+            pm_sj_push(zoom, col = json_pack("[I]", (json_int_t)r->x), bad);
+        pm_sj_push(col, json_integer(r->y0), bad);
+        pm_sj_push(col, json_integer(r->y1), bad);
     }
     return cov;
 }
@@ -221,7 +136,7 @@ static json_t *coverage_ref(json_t *list, json_t *cov, int *bad)
             json_decref(cov);
             return json_integer((json_int_t)i);
         }
-    push(list, cov, bad);
+    pm_sj_push(list, cov, bad);
     return json_integer((json_int_t)json_array_size(list) - 1);
 }
 
@@ -241,143 +156,206 @@ static pm_status tilesets_json(const pm_website *w, const char *out_dir, json_t 
             st = dir ? pm_tileindex_scan(dir, idx, err) : PM_ENOMEM;
             json_t *set = json_object();
             for (int k = 0; !st && k < 2; k++)
-                if (idx[k].n) put(set, k ? "2x" : "1x", coverage_ref(list, coverage_json(&idx[k], bad), bad), bad);
-            if (!st && json_object_size(set)) put(maps, w->styles[i]->id, set, bad);
+                if (idx[k].n) pm_sj_put(set, k ? "2x" : "1x", coverage_ref(list, coverage_json(&idx[k], bad), bad), bad);
+            if (!st && json_object_size(set)) pm_sj_put(maps, w->styles[i]->id, set, bad);
             else json_decref(set);
             pm_tileindex_fini(&idx[0]);
             pm_tileindex_fini(&idx[1]);
             free(dir);
         }
-        put(sets, key, maps, bad);
+        pm_sj_put(sets, key, maps, bad);
     }
     return st;
 }
 
-/* values[year][key] of committee c; ycol: indtab year index per site year, kcol:
- * indtab column per field (-1: not computed, shown as no data). */
-static json_t *values_json(const pm_website *w, size_t c, const long *ycol, json_t *keys,
-                           const long *kcol, int *bad)
+static json_t *str_or_null(const char *s)
 {
-    json_t *v = json_object();
-    for (size_t y = 0; y < w->nyears; y++) {
+    return s ? json_string(s) : json_null();
+}
+
+/* stats[year][map] = {median, ranked} for every year of the data. */
+static json_t *stats_json(const pm_website *w, const pm_sitefigs *f, int *bad)
+{
+    json_t *o = json_object();
+    for (size_t y = 0; y < f->nyears; y++) {
         char key[16];
-        snprintf(key, sizeof key, "%d", w->years[y]);
-        json_t *row = json_object();
-        for (size_t k = 0; k < json_array_size(keys); k++) {
-            double x = kcol[k] < 0 ? NAN : pm_indtab_get(&w->an->tab, (size_t)ycol[y], c, (size_t)kcol[k]);
-            put(row, json_string_value(json_object_get(json_array_get(keys, k), "key")), num(x), bad);
+        snprintf(key, sizeof key, "%d", f->years[y]);
+        json_t *maps = json_object();
+        for (size_t m = 0; m < f->nmaps; m++) {
+            const pm_sitefig *g = pm_sitefigs_at(f, y, m);
+            pm_sj_put(maps, w->styles[m]->id, json_pack("{s:o, s:I}", "median", pm_sj_num(g->median),
+                                                        "ranked", (json_int_t)g->nranked), bad);
         }
-        put(v, key, row, bad);
+        pm_sj_put(o, key, maps, bad);
     }
-    return v;
+    return o;
 }
 
-static json_t *committees_json(const pm_website *w, const long *ycol, json_t *keys, int *bad)
+/* rel ("2016/atlas.pdf") if out_dir/rel exists: the site publishes a copy there. */
+static void download(json_t *o, const char *key, const char *out_dir, const char *rel, int *bad)
 {
-    long *kcol = calloc(json_array_size(keys) + 1, sizeof *kcol);
-    json_t *feats = json_array();
-    if (!kcol) *bad = 1;
-    for (size_t k = 0; kcol && k < json_array_size(keys); k++)
-        kcol[k] = pm_indtab_find(&w->an->tab, json_string_value(json_object_get(json_array_get(keys, k), "key")));
-    for (size_t c = 0; kcol && c < w->ds->ncommittees; c++) {
-        const pm_committee *cm = &w->ds->committees[c];
-        pm_pt centre = pm_geom_visual_centre(&cm->geom, 1e-6, NULL);
-        json_t *props = json_pack("{s:s, s:s, s:o, s:o, s:o}", "code", cm->code, "name", cm->name,
-                                  "population", num(cm->population), "households", num(cm->households),
-                                  "centre", coord(centre));
-        put(props, "values", values_json(w, c, ycol, keys, kcol, bad), bad);
-        push(feats, json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties", props,
-                              "geometry", geometry_json(&cm->geom, bad)), bad);
-    }
-    free(kcol);
-    return json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", feats);
+    char *p = pm_path_join(out_dir, rel);
+    if (!p) *bad = 1;
+    else if (pm_path_exists(p)) pm_sj_put(o, key, json_string(rel), bad);
+    free(p);
 }
 
-/* The fixed part: name, view limits, years, maps, popup rows, URL templates. */
-static json_t *head_json(const pm_website *w, int *bad)
+static json_t *downloads_json(const pm_website *w, const char *out_dir, int *bad)
 {
+    json_t *o = json_object();
+    for (size_t y = 0; y < w->nyears; y++) {
+        char key[16], rel[160];
+        snprintf(key, sizeof key, "%d", w->years[y]);
+        json_t *d = json_object(), *posters = json_object();
+        const char *files[][2] = { { "csv", "evaluation.csv" }, { "xlsx", "evaluation.xlsx" }, { "atlas", "atlas.pdf" } };
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(rel, sizeof rel, "%d/%s", w->years[y], files[i][1]);
+            download(d, files[i][0], out_dir, rel, bad);
+        }
+        for (size_t m = 0; m < w->nstyles; m++) {
+            snprintf(rel, sizeof rel, "%d/print/%s.pdf", w->years[y], w->styles[m]->id);
+            download(posters, w->styles[m]->id, out_dir, rel, bad);
+        }
+        pm_sj_put(d, "posters", posters, bad);
+        pm_sj_put(o, key, d, bad);
+    }
+    return o;
+}
+
+static json_t *basemap_json(const pm_sitedata_parts *x, const pm_config *c)
+{
+    if (!x->basemap_url) return json_null();
+    return json_pack("{s:s, s:s, s:f, s:s}", "url", x->basemap_url, "attribution", c->basemap.attribution,
+                     "opacity", c->basemap.opacity, "subdomains", c->basemap.subdomains);
+}
+
+static json_t *index_json(const pm_sitedata_parts *x, int *bad)
+{
+    return json_pack("{s:i, s:[ff], s:o, s:s, s:o, s:s, s:s}", "zoom", x->index->zoom, "origin", x->index->ox,
+                     x->index->oy, "coverage", coverage_json(&x->index->tiles, bad), "path", "index/{z}/{x}/{y}.js",
+                     "points", x->points ? json_string("points/{z}/{x}/{y}.js") : json_null(),
+                     "names", "names.js", "table", "table/{year}/{map}.js");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median committee's width in Web Mercator pixels at zoom 0: the page opens a
+ * phone at a zoom where committees can be told apart and tapped. */
+static double median_px0(const pm_website *w)
+{
+    size_t n = w->ds->ncommittees;
+    double *v = malloc((n + 1) * sizeof *v), m = 0;
+    if (!v || !n) { free(v); return 0; }
+    for (size_t c = 0; c < n; c++) {
+        const pm_bbox *b = &w->ds->committees[c].geom.bbox;
+        v[c] = pm_siteindex_project(b->maxx, 0, 0).x - pm_siteindex_project(b->minx, 0, 0).x;
+    }
+    qsort(v, n, sizeof *v, cmp_double);
+    m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    free(v);
+    return m;
+}
+
+/* The fixed part: name, terms, footer, view limits, years, maps, popup rows, URL templates. */
+static json_t *head_json(const pm_website *w, const pm_sitedata_parts *x, int *bad)
+{
+    const pm_config *c = w->cfg;
     pm_bbox b = pm_bbox_empty();
-    for (size_t c = 0; c < w->ds->ncommittees; c++) pm_bbox_union(&b, &w->ds->committees[c].geom.bbox);
+    for (size_t i = 0; i < w->ds->ncommittees; i++) pm_bbox_union(&b, &w->ds->committees[i].geom.bbox);
     pm_pt mid = { (b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2 };
     json_t *bounds = json_pack("[ffff]", floor(b.minx * 1e6) / 1e6, floor(b.miny * 1e6) / 1e6,
                                ceil(b.maxx * 1e6) / 1e6, ceil(b.maxy * 1e6) / 1e6);
-    json_t *years = json_array();
-    for (size_t y = 0; y < w->nyears; y++) push(years, json_integer(w->years[y]), bad);
-    const char *credits = w->cfg->credits ? w->cfg->credits : "";
+    json_t *years = json_array(), *all = json_array();
+    for (size_t y = 0; y < w->nyears; y++) pm_sj_push(years, json_integer(w->years[y]), bad);
+    for (size_t y = 0; y < x->figs->nyears; y++) pm_sj_push(all, json_integer(x->figs->years[y]), bad);
     size_t running = 0;
     for (size_t i = 0; i < w->ds->nprojects; i++) running += w->ds->projects[i].status == PM_SITE_RUNNING;
-    return json_pack("{s:s, s:s, s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:I, s:I, s:I}}",
-                     "name", w->cfg->name ? w->cfg->name : "", "credits", credits,
-                     "bounds", bounds, "center", coord(mid), "minzoom", w->minzoom,
-                     "maxzoom", w->maxzoom, "years", years, "maps", maps_json(w, bad),
-                     "fields", fields_json(w, bad),
-                     "tiles", "../{year}/tiles/{map}/{z}/{x}/{y}{r}.png",
-                     "poster", "../{year}/print/{map}.pdf", "points",
-                     "platforms", (json_int_t)w->ds->nplatforms, "projects", (json_int_t)w->ds->nprojects,
-                     "running", (json_int_t)running);
+    json_t *h = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:o}, s:o, s:o, s:i, s:i, s:o, s:o}",
+                          "name", c->name ? c->name : "", "credits", c->credits ? c->credits : "",
+                          "terms", "unit", c->term_unit, "parent", c->term_parent, "area", c->term_area,
+                          "approval", c->approval_number ? json_pack("{s:s, s:o}", "number", c->approval_number,
+                                                                     "issuer", str_or_null(c->approval_issuer))
+                                                         : json_null(),
+                          "site", "icp", str_or_null(c->site_icp), "gov_code", str_or_null(c->site_gov_code),
+                          "bounds", bounds, "center", pm_sj_coord(mid), "minzoom", w->minzoom,
+                          "maxzoom", w->maxzoom, "years", years, "data_years", all);
+    pm_sj_put(h, "maps", maps_json(w, bad), bad);
+    pm_sj_put(h, "fields", json_incref(x->fields), bad);
+    pm_sj_put(h, "tiles", json_string("{year}/tiles/{map}/{z}/{x}/{y}{r}.png"), bad);
+    pm_sj_put(h, "poster", json_string("{year}/print/{map}.pdf"), bad);
+    pm_sj_put(h, "points", json_pack("{s:I, s:I, s:I}", "platforms", (json_int_t)w->ds->nplatforms,
+                                     "projects", (json_int_t)w->ds->nprojects, "running", (json_int_t)running), bad);
+    pm_sj_put(h, "committees", json_pack("{s:I}", "count", (json_int_t)w->ds->ncommittees), bad);
+    pm_sj_put(h, "basemap", basemap_json(x, c), bad);
+    pm_sj_put(h, "share", str_or_null(x->share), bad);
+    pm_sj_put(h, "stats", stats_json(w, x->figs, bad), bad);
+    pm_sj_put(h, "index", index_json(x, bad), bad);
+    pm_sj_put(h, "committee_px0", json_real(median_px0(w)), bad);
+    return h;
 }
 
-/* "window.PARTYMAP = " json ";\n" with the characters that could end a script or
- * a JS string escaped; they occur only inside JSON strings, so \uXXXX is exact. */
-static char *script_text(const char *json, size_t *len)
+/* window.PARTYMAP_FIRST: what index.html's head needs to request the first view's
+ * tiles before the scripts arrive (the first map of the latest year). */
+static json_t *first_json(const pm_website *w, json_t *root, json_t *covs, int *bad)
 {
-    static const char prefix[] = "window.PARTYMAP = ", suffix[] = ";\n";
-    size_t n = strlen(json), extra = 0;
-    for (size_t i = 0; i < n; i++)
-        extra += json[i] == '<' || json[i] == '>' || json[i] == '&' ? 5 : (unsigned char)json[i] == 0xE2 ? 3 : 0;
-    char *out = malloc(sizeof prefix + n + extra + sizeof suffix);
-    if (!out) return NULL;
-    char *o = out + sizeof prefix - 1;
-    memcpy(out, prefix, sizeof prefix - 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)json[i];
-        if (ch == '<' || ch == '>' || ch == '&') {
-            o += sprintf(o, "\\u%04x", ch);
-        } else if (ch == 0xE2 && i + 2 < n && (unsigned char)json[i + 1] == 0x80 &&
-                   ((unsigned char)json[i + 2] == 0xA8 || (unsigned char)json[i + 2] == 0xA9)) {
-            o += sprintf(o, "\\u%04x", 0x2000 + ((unsigned char)json[i + 2] - 0x80));
-            i += 2;
-        } else {
-            *o++ = (char)ch;
-        }
-    }
-    memcpy(o, suffix, sizeof suffix);
-    *len = (size_t)(o - out) + sizeof suffix - 1;
-    return out;
+    if (!w->nyears || !w->nstyles) return json_null();
+    int year = w->years[w->nyears - 1];
+    const char *id = w->styles[0]->id;
+    char key[16], *tiles = pm_asprintf("%d/tiles/%s/{z}/{x}/{y}{r}.png", year, id);
+    snprintf(key, sizeof key, "%d", year);
+    json_t *set = json_object_get(json_object_get(json_object_get(root, "tilesets"), key), id);
+    json_t *c1 = json_object_get(set, "1x"), *c2 = json_object_get(set, "2x");
+    /* cov: the @2x tiles' coverage, else the 1x tiles'; cov1 the 1x one where it differs. */
+    json_t *main_ = c2 ? c2 : c1, *other = c1 && c2 && !json_equal(c1, c2) ? c1 : NULL;
+    json_t *o = json_pack("{s:O, s:O, s:O, s:s, s:i, s:s, s:O, s:b, s:b, s:o, s:o}", "bounds",
+                          json_object_get(root, "bounds"), "minzoom", json_object_get(root, "minzoom"),
+                          "maxzoom", json_object_get(root, "maxzoom"), "map", id, "year", year,
+                          "tiles", tiles ? tiles : "", "px0", json_object_get(root, "committee_px0"),
+                          "has1x", c1 != NULL, "has2x", c2 != NULL,
+                          "cov", main_ ? json_incref(json_array_get(covs, (size_t)json_integer_value(main_))) : json_null(),
+                          "cov1", other ? json_incref(json_array_get(covs, (size_t)json_integer_value(other))) : json_null());
+    if (!tiles || !o) *bad = 1;
+    free(tiles);
+    return o;
 }
 
-pm_status pm_sitedata_build(const pm_website *w, const char *out_dir, char **out, size_t *len,
-                            char **err)
+pm_status pm_sitedata_build(const pm_website *w, const pm_sitedata_parts *x, const char *out_dir, char **out,
+                            size_t *len, char **first, char **err)
 {
     *out = NULL;
     *len = 0;
+    *first = NULL;
     *err = NULL;
     int bad = 0;
-    char *json = NULL;
-    long *ycol = calloc(w->nyears + 1, sizeof *ycol);
-    json_t *root = head_json(w, &bad), *legend = json_object(), *sets = json_object(), *covs = json_array();
-    pm_status st = ycol && root && legend && sets && covs ? PM_OK : PM_ENOMEM;
+    json_t *root = head_json(w, x, &bad), *legend = json_object(), *sets = json_object(), *covs = json_array();
+    pm_status st = root && legend && sets && covs ? PM_OK : PM_ENOMEM;
     for (size_t y = 0; !st && y < w->nyears; y++)
-        if ((ycol[y] = pm_indtab_year(&w->an->tab, w->years[y])) < 0) {
+        if (pm_indtab_year(&w->an->tab, w->years[y]) < 0) {
             *err = pm_asprintf("site: year %d has no evaluation data", w->years[y]);
             st = PM_EDATA;
         }
     if (!st) st = legend_json(w, legend, &bad, err);
     if (!st) st = tilesets_json(w, out_dir, sets, covs, &bad, err);
     if (st) goto done;
-    put(root, "legend", json_incref(legend), &bad);
-    put(root, "tilesets", json_incref(sets), &bad);
-    put(root, "coverage", json_incref(covs), &bad);
-    put(root, "committees", committees_json(w, ycol, json_object_get(root, "fields"), &bad), &bad);
-    if (!bad) json = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    if (bad || !json || !(*out = script_text(json, len))) st = PM_ENOMEM;
+    pm_sj_put(root, "legend", json_incref(legend), &bad);
+    pm_sj_put(root, "tilesets", json_incref(sets), &bad);
+    pm_sj_put(root, "coverage", json_incref(covs), &bad);
+    pm_sj_put(root, "downloads", downloads_json(w, out_dir, &bad), &bad);
+    if (bad || !(*out = pm_sj_script("window.PARTYMAP = ", root, ";\n", len))) st = PM_ENOMEM;
+    json_t *fv = st ? NULL : first_json(w, root, covs, &bad);
+    size_t flen;
+    if (!st && (bad || !fv || !(*first = pm_sj_script("window.PARTYMAP_FIRST = ", fv, ";", &flen)))) st = PM_ENOMEM;
+    json_decref(fv);
+    if (st) { free(*out); *out = NULL; }
 done:
     if (st == PM_ENOMEM && !*err) *err = pm_strdup("site: data.js: out of memory");
-    free(json);
     json_decref(covs);
     json_decref(sets);
     json_decref(legend);
     json_decref(root);
-    free(ycol);
     return st;
 }

@@ -1,4 +1,5 @@
-/* The static site: files written, data.js as JSON with the published figures, escaping, tile index. */
+/* The static site: files written, data.js and the index files with the published figures, escaping,
+ * the tile index, the published copies of the outputs. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 #include "../support/support.h"
 #include "app/project.h"
 #include "core/fileio.h"
+#include "site/siteindex.h"
 #include "site/site.h"
 #include "site/tileindex.h"
 
@@ -36,9 +38,13 @@ TestSuite(site, .init = setup, .fini = teardown, .timeout = 120);
 
 static pm_status write_site(const int *years, size_t n, char **err)
 {
+    size_t *pages = calloc(P.ds->ncommittees + 1, sizeof *pages);
+    for (size_t c = 0; c < P.ds->ncommittees; c++) pages[c] = 3 + c;
     pm_website w = { P.cfg, P.ds, &P.an, (const pm_style *const *)P.styles, P.nstyles, &P.res,
-                     years, n, 12, 18 };
-    return pm_site_write(&w, dir, err);
+                     years, n, 12, 18, pages };
+    pm_status st = pm_site_write(&w, dir, NULL, err);
+    free(pages);
+    return st;
 }
 
 static void write_ok(const int *years, size_t n)
@@ -73,13 +79,44 @@ static json_t *load_data(char **raw_out)
     return root;
 }
 
-static json_t *feature_by_code(json_t *root, const char *code)
+/* A file loaded on demand: PARTYMAP_LOAD("KEY", JSON);\n with KEY its own name. */
+static json_t *load_script(const char *rel)
 {
-    json_t *feats = json_object_get(json_object_get(root, "committees"), "features"), *f;
+    char *raw = read_site_file(rel), *want = pm_asprintf("PARTYMAP_LOAD(\"%.*s\", ", (int)(strlen(rel) - 3), rel);
+    size_t n = strlen(raw), k = strlen(want);
+    cr_assert_eq(strncmp(raw, want, k), 0, "%s starts with %.60s", rel, raw);
+    cr_assert(n > k + 3 && strcmp(raw + n - 3, ");\n") == 0, "%s does not end with );\\n", rel);
+    json_error_t e;
+    json_t *root = json_loadb(raw + k, n - k - 3, 0, &e);
+    cr_assert(root, "%s: line %d: %s", rel, e.line, e.text);
+    free(want);
+    free(raw);
+    return root;
+}
+
+static long index_of(json_t *names, const char *code)
+{
+    json_t *codes = json_object_get(names, "code"), *v;
     size_t i;
-    json_array_foreach(feats, i, f)
-        if (strcmp(json_string_value(json_object_get(json_object_get(f, "properties"), "code")), code) == 0)
-            return f;
+    json_array_foreach(codes, i, v)
+        if (strcmp(json_string_value(v), code) == 0) return (long)i;
+    return -1;
+}
+
+/* The index file of the tile holding committee i's inner point, and its record. */
+static json_t *record_of(json_t *root, json_t *names, long i, json_t **tile_out)
+{
+    json_t *X = json_object_get(root, "index"), *ct = json_object_get(names, "centre");
+    int z = (int)json_integer_value(json_object_get(X, "zoom"));
+    pm_pt p = pm_siteindex_project(json_number_value(json_array_get(ct, 2 * (size_t)i)),
+                                   json_number_value(json_array_get(ct, 2 * (size_t)i + 1)), z);
+    char *rel = pm_asprintf("index/%d/%.0f/%.0f.js", z, floor(p.x / 256), floor(p.y / 256));
+    json_t *tile = load_script(rel), *c = json_object_get(tile, "c"), *r;
+    free(rel);
+    size_t k;
+    json_array_foreach(c, k, r)
+        if (json_integer_value(json_object_get(r, "i")) == i) { *tile_out = tile; return r; }
+    cr_assert_fail("committee %ld is not in the index tile of its inner point", i);
     return NULL;
 }
 
@@ -87,9 +124,9 @@ Test(site, writes_the_page_leaflet_and_data)
 {
     int years[] = { 2015, 2016 };
     write_ok(years, 2);
-    const char *files[] = { "index.html", "app.js", "style.css", "data.js", "lib/leaflet/leaflet.js",
-                            "lib/leaflet/leaflet.css", "lib/leaflet/images/layers.png",
-                            "lib/leaflet/images/marker-icon.png" };
+    const char *files[] = { "index.html", "app.js", "style.css", "data.js", "names.js", "favicon.svg",
+                            "favicon.png", "apple-touch-icon.png", "lib/leaflet/leaflet.js",
+                            "lib/leaflet/leaflet.css", "lib/leaflet/images/layers.png", "table/2016/service.js" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p = pm_asprintf("%s/site/%s", dir, files[i]);
         struct stat sb;
@@ -101,10 +138,23 @@ Test(site, writes_the_page_leaflet_and_data)
     cr_assert(strstr(html, "src=\"lib/leaflet/leaflet.js\""));
     cr_assert(strstr(html, "href=\"lib/leaflet/leaflet.css\""));
     cr_assert(strstr(html, "src=\"data.js\"") && strstr(html, "src=\"app.js\""));
+    cr_assert(strstr(html, "<title>长寿路街道 · 党建资源地图</title>"), "the head's title is not filled in");
+    cr_assert_null(strstr(html, "<!--PM:HEAD-->"));
     cr_assert_null(strstr(html, "src=\"http"));
     cr_assert_null(strstr(html, "src=\"/"));
     cr_assert_null(strstr(html, "stylesheet\" href=\"http"));
     free(html);
+    /* app.js holds every part of site/js, in order. */
+    char *js = read_site_file("app.js");
+    char *core = strstr(js, "partymap site, core:"), *main_ = strstr(js, "partymap site, start-up");
+    cr_assert(core && main_ && core < main_, "app.js lacks its parts or has them out of order");
+    free(js);
+    /* Leaflet: Debian's minified copy where it ships one, without its source-map line. */
+    char *leaflet = read_site_file("lib/leaflet/leaflet.js");
+    cr_assert_null(strstr(leaflet, "sourceMappingURL"));
+    if (pm_path_exists("/usr/share/javascript/leaflet/leaflet.min.js"))
+        cr_assert_lt(strlen(leaflet), 200000, "leaflet.js is not the minified copy (%zu bytes)", strlen(leaflet));
+    free(leaflet);
     /* A rerun with the same data leaves data.js as it was (same inode, not renamed over). */
     char *p = pm_asprintf("%s/site/data.js", dir);
     struct stat a, b;
@@ -119,10 +169,11 @@ Test(site, data_js_holds_the_published_figures)
 {
     int years[] = { 2014, 2015, 2016 };
     write_ok(years, 3);
-    json_t *root = load_data(NULL);
+    char *raw = NULL;
+    json_t *root = load_data(&raw);
     cr_assert_str_eq(json_string_value(json_object_get(root, "name")), "长寿路街道");
-    cr_assert_str_eq(json_string_value(json_object_get(root, "tiles")), "../{year}/tiles/{map}/{z}/{x}/{y}{r}.png");
-    cr_assert_str_eq(json_string_value(json_object_get(root, "poster")), "../{year}/print/{map}.pdf");
+    cr_assert_str_eq(json_string_value(json_object_get(root, "tiles")), "{year}/tiles/{map}/{z}/{x}/{y}{r}.png");
+    cr_assert_str_eq(json_string_value(json_object_get(root, "poster")), "{year}/print/{map}.pdf");
     cr_assert_eq(json_integer_value(json_object_get(root, "minzoom")), 12);
     cr_assert_eq(json_integer_value(json_object_get(root, "maxzoom")), 18);
     json_t *ys = json_object_get(root, "years");
@@ -134,12 +185,24 @@ Test(site, data_js_holds_the_published_figures)
     for (size_t i = 0; i < 5; i++)
         cr_assert_str_eq(json_string_value(json_object_get(json_array_get(maps, i), "id")), ids[i]);
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(maps, 0), "title")), "服务群众能效指数");
+    /* Terms, the footer's numbers (the sample configures them), no outline inline. */
+    json_t *terms = json_object_get(root, "terms");
+    cr_assert_str_eq(json_string_value(json_object_get(terms, "unit")), "居民区");
+    cr_assert_str_eq(json_string_value(json_object_get(terms, "parent")), "街道");
+    cr_assert_str_eq(json_string_value(json_object_get(terms, "area")), "长寿路街道");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "approval"), "number")), "沪S（2026）012号");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "site"), "gov_code")), "3101070001");
+    cr_assert(json_is_null(json_object_get(root, "basemap")), "a basemap without configuring one");
+    cr_assert_null(strstr(raw, "\"geometry\""), "data.js holds outlines");
+    cr_assert_null(strstr(raw, "\"coordinates\""), "data.js holds outlines");
+    free(raw);
 
     /* Committees rated excellent or good: 18 in 2015, 28 in 2016 (the published figures). */
     json_t *lg = json_object_get(json_object_get(json_object_get(root, "legend"), "2016"), "service");
     json_t *cls = json_object_get(lg, "classes");
     cr_assert_eq(json_array_size(cls), 4);
     cr_assert(strstr(json_string_value(json_object_get(json_array_get(cls, 3), "label")), "优秀"));
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cls, 3), "name")), "优秀");
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cls, 3), "color")), "#225ea8");
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cls, 0), "color")), "#ffffcc");
     cr_assert_eq(json_integer_value(json_object_get(json_array_get(cls, 2), "count")) +
@@ -153,47 +216,91 @@ Test(site, data_js_holds_the_published_figures)
                                                  "progress"), "nodata");
     cr_assert_eq(json_integer_value(json_object_get(nd, "count")), 35);
     cr_assert_str_eq(json_string_value(json_object_get(nd, "color")), "#d9d9d9");
+    json_t *st = json_object_get(json_object_get(json_object_get(root, "stats"), "2016"), "service");
+    cr_assert_eq(json_integer_value(json_object_get(st, "ranked")), 35, "the N of 第7名 / 共N个");
+    cr_assert(json_number_value(json_object_get(st, "median")) > 80);
 
-    /* Yufocheng (玉佛城) moved from rank 20 (2015) to rank 7 (2016). */
-    json_t *f = feature_by_code(root, "310107015014");
-    cr_assert(f);
-    json_t *props = json_object_get(f, "properties");
-    cr_assert_str_eq(json_string_value(json_object_get(props, "name")), "玉佛城");
-    json_t *v = json_object_get(props, "values");
-    cr_assert_eq(json_integer_value(json_object_get(json_object_get(v, "2015"), "service_rank")), 20);
-    cr_assert_eq(json_integer_value(json_object_get(json_object_get(v, "2016"), "service_rank")), 7);
-    cr_assert_eq(json_integer_value(json_object_get(json_object_get(v, "2016"), "service_rank_change")), 13);
-    cr_assert(json_is_null(json_object_get(json_object_get(v, "2014"), "service_change")));
-    cr_assert(json_is_number(json_object_get(json_object_get(v, "2016"), "running_per_1000")));
+    /* Yufocheng (玉佛城) moved from rank 20 (2015) to rank 7 (2016): its record in the
+     * index tile of its inner point; m[year][map] = [class, rank, rank change, class change]. */
+    json_t *names = load_script("names.js"), *tile = NULL;
+    long i = index_of(names, "310107015014");
+    cr_assert(i >= 0);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(names, "name"), (size_t)i)), "玉佛城");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(names, "initials"), (size_t)i)), "yfc");
+    json_t *r = record_of(root, names, i, &tile);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "name")), "玉佛城");
+    json_t *m = json_object_get(r, "m");
+    json_t *s15 = json_array_get(json_array_get(m, 1), 0), *s16 = json_array_get(json_array_get(m, 2), 0);
+    cr_assert_eq(json_integer_value(json_array_get(s15, 1)), 20);
+    cr_assert_eq(json_integer_value(json_array_get(s16, 1)), 7);
+    cr_assert_eq(json_integer_value(json_array_get(s16, 2)), 13, "rank change 20 -> 7");
+    cr_assert(json_is_null(json_array_get(json_array_get(json_array_get(m, 0), 0), 2)), "a rank change in the first year");
+    int c15 = (int)json_integer_value(json_array_get(s15, 0)), c16 = (int)json_integer_value(json_array_get(s16, 0));
+    cr_assert_eq(json_integer_value(json_array_get(s16, 3)), (c16 > c15) - (c16 < c15), "class change");
+    cr_assert_eq(json_integer_value(json_object_get(r, "a")), 3 + i, "atlas page");
+    /* v[year] holds the popup fields in data.js "fields" order. */
+    json_t *fields = json_object_get(root, "fields");
+    for (size_t k = 0; k < json_array_size(fields); k++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(fields, k), "key")), "service_rank") == 0)
+            cr_assert_eq(json_integer_value(json_array_get(json_array_get(json_object_get(r, "v"), 2), k)), 7);
+    /* The table of 2016's service map agrees. */
+    json_t *tab = load_script("table/2016/service.js");
+    cr_assert_eq(json_integer_value(json_array_get(json_object_get(tab, "rank"), (size_t)i)), 7);
+    cr_assert_eq(json_integer_value(json_array_get(json_object_get(tab, "rank_change"), (size_t)i)), 13);
+    cr_assert_eq(json_array_size(json_object_get(tab, "value")), 35);
+    json_decref(tab);
+    json_decref(tile);
+    json_decref(names);
     json_decref(root);
 }
 
-Test(site, committee_outlines_are_geojson)
+/* Even-odd over the decoded rings of record r (index units relative to the origin). */
+static int record_contains(json_t *r, double x, double y)
+{
+    int in = 0;
+    json_t *rings = json_object_get(r, "g"), *ring;
+    size_t k;
+    json_array_foreach(rings, k, ring) {
+        size_t n = json_array_size(ring) / 2;
+        double *px = calloc(n + 1, sizeof *px), *py = calloc(n + 1, sizeof *py), ax = 0, ay = 0;
+        for (size_t v = 0; v < n; v++) {
+            ax += (double)json_integer_value(json_array_get(ring, 2 * v));
+            ay += (double)json_integer_value(json_array_get(ring, 2 * v + 1));
+            px[v] = ax;
+            py[v] = ay;
+        }
+        for (size_t a = 0, b = n - 1; a < n; b = a++)
+            if ((py[a] > y) != (py[b] > y) && x < (px[b] - px[a]) * (y - py[a]) / (py[b] - py[a]) + px[a]) in = !in;
+        free(px);
+        free(py);
+    }
+    return in;
+}
+
+Test(site, index_tiles_hold_every_committee)
 {
     int years[] = { 2016 };
     write_ok(years, 1);
-    json_t *root = load_data(NULL);
-    json_t *feats = json_object_get(json_object_get(root, "committees"), "features"), *f;
-    cr_assert_eq(json_array_size(feats), P.ds->ncommittees);
-    size_t i;
-    json_array_foreach(feats, i, f) {
-        json_t *g = json_object_get(f, "geometry"), *ring = json_array_get(json_object_get(g, "coordinates"), 0);
-        cr_assert_str_eq(json_string_value(json_object_get(g, "type")), "Polygon");
-        size_t n = json_array_size(ring);
-        cr_assert(n >= 4);
-        pm_pt *pts = calloc(n, sizeof *pts);
-        for (size_t k = 0; k < n; k++) {
-            json_t *c = json_array_get(ring, k);
-            pts[k] = (pm_pt){ json_number_value(json_array_get(c, 0)), json_number_value(json_array_get(c, 1)) };
-            cr_assert_lt(fabs(pts[k].x * 1e6 - round(pts[k].x * 1e6)), 1e-3, "not rounded: %.10f", pts[k].x);
-        }
-        cr_assert(pts[0].x == pts[n - 1].x && pts[0].y == pts[n - 1].y, "ring not closed");
-        cr_assert_gt(pm_ring_signed_area(pts, n), 0, "exterior ring not counter-clockwise");
-        free(pts);
-        json_t *c = json_object_get(json_object_get(f, "properties"), "centre");
-        pm_pt centre = { json_number_value(json_array_get(c, 0)), json_number_value(json_array_get(c, 1)) };
-        cr_assert(pm_geom_contains(&P.ds->committees[i].geom, centre), "centre of feature %zu outside it", i);
+    json_t *root = load_data(NULL), *names = load_script("names.js");
+    json_t *X = json_object_get(root, "index"), *origin = json_object_get(X, "origin");
+    double ox = json_number_value(json_array_get(origin, 0)), oy = json_number_value(json_array_get(origin, 1));
+    cr_assert_eq(json_array_size(json_object_get(names, "code")), P.ds->ncommittees);
+    for (size_t i = 0; i < P.ds->ncommittees; i++) {
+        json_t *tile = NULL, *r = record_of(root, names, (long)i, &tile);
+        cr_assert_str_eq(json_string_value(json_object_get(r, "code")), P.ds->committees[i].code);
+        /* The inner point lies inside the committee and inside its decoded outline. */
+        json_t *ct = json_object_get(names, "centre");
+        pm_pt c = { json_number_value(json_array_get(ct, 2 * i)), json_number_value(json_array_get(ct, 2 * i + 1)) };
+        cr_assert(pm_geom_contains(&P.ds->committees[i].geom, c), "inner point of %zu outside it", i);
+        pm_pt u = pm_siteindex_project(c.x, c.y, PM_SITEINDEX_UNITS_ZOOM);
+        cr_assert(record_contains(r, u.x - ox, u.y - oy), "inner point of %zu outside its index outline", i);
+        /* A point well outside (the far corner of the bbox, pushed out) is not inside. */
+        pm_pt far = pm_siteindex_project(P.ds->committees[i].geom.bbox.maxx + 0.01,
+                                         P.ds->committees[i].geom.bbox.maxy + 0.01, PM_SITEINDEX_UNITS_ZOOM);
+        cr_assert_not(record_contains(r, far.x - ox, far.y - oy));
+        json_decref(tile);
     }
+    json_decref(names);
     json_decref(root);
 }
 
@@ -208,16 +315,27 @@ Test(site, text_is_escaped_for_the_script_and_the_page)
     write_ok(years, 1);
     char *raw = NULL;
     json_t *root = load_data(&raw);
-    cr_assert_null(strchr(raw, '<'), "a raw '<' in data.js");
-    cr_assert_null(strchr(raw, '>'), "a raw '>' in data.js");
-    cr_assert_null(strchr(raw, '&'), "a raw '&' in data.js");
-    cr_assert_null(strstr(raw, "\xe2\x80\xa8"), "a raw U+2028 in data.js");
-    cr_assert(strstr(raw, "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u0026\\\""));
+    const char *files[] = { "data.js", "names.js" };
+    for (size_t k = 0; k < 2; k++) {
+        char *text = k ? read_site_file(files[k]) : raw;
+        cr_assert_null(strchr(text, '<'), "a raw '<' in %s", files[k]);
+        cr_assert_null(strchr(text, '>'), "a raw '>' in %s", files[k]);
+        cr_assert_null(strchr(text, '&'), "a raw '&' in %s", files[k]);
+        cr_assert_null(strstr(text, "\xe2\x80\xa8"), "a raw U+2028 in %s", files[k]);
+        if (k) {
+            cr_assert(strstr(text, "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u0026\\\""));
+            free(text);
+        }
+    }
     cr_assert(strstr(raw, "line\\u2028separator"));
     /* The escapes are exact: the page gets the name back unchanged (and shows it as text). */
-    json_t *f = feature_by_code(root, P.ds->committees[0].code);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(f, "properties"), "name")), evil);
+    json_t *names = load_script("names.js");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(names, "name"), 0)), evil);
     cr_assert_str_eq(json_string_value(json_object_get(root, "credits")), "line\xe2\x80\xa8separator");
+    char *title = read_site_file("index.html");
+    cr_assert(strstr(title, "<title>长寿路街道 · 党建资源地图</title>"));
+    free(title);
+    json_decref(names);
     free(raw);
     json_decref(root);
     /* The page inserts data with textContent only. */
