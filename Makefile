@@ -136,7 +136,7 @@ browser-test: $(BUILD)/partymap tests/site/node_modules
 # point (PM_KILL_SAMPLE): all of them run natively in make test.
 ASAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 asan: deps
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/unit build/asan/tests/cli $(PARK_STAMP)
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DPM_TIMEOUT_SCALE=4" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/unit build/asan/tests/cli $(PARK_STAMP)
 	$(ASAN_ENV) build/asan/tests/unit --jobs 2
 	PM_BIN=$(CURDIR)/build/asan/partymap PM_KILL_SAMPLE=4 $(ASAN_ENV) build/asan/tests/cli --jobs 2
 
@@ -145,7 +145,7 @@ asan: deps
 # by the binary under valgrind; errors and definite leaks fail either.
 VG := valgrind --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp
 valgrind: deps
-	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" build/vg/partymap build/vg/tests/unit $(PARK_STAMP)
+	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g -DPM_TIMEOUT_SCALE=15" build/vg/partymap build/vg/tests/unit $(PARK_STAMP)
 	rm -rf build/vg/*.vglog build/vg/render
 	$(VG) --trace-children=yes \
 	  --trace-children-skip='*/sh,*/bash,*/partymap,*/node,*/pdf*,*/gs,*/qpdf,*/sqlite3,*/gdal*,*/ogr*,*/timeout,*/strace,*/find,*/xargs,*/md5sum,*/sed,*/cp,*/rm,*/sleep,*/wc,*/sort,*/ls,*/grep,*/xmllint,*/cat,*/mkdir,*/python3*,*/flock,*/unshare,*/setsid,*/env,*/fallocate,*/mount,*/umount,*/df,*/ldd,*/pgrep,*/od,*/tr,*/cut,*/seq,*/kill,*/ln,*/cmp' \

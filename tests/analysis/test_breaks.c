@@ -25,7 +25,7 @@ static void teardown(void)
     pm_diag_fini(&D);
 }
 
-TestSuite(breaks, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(breaks, .init = setup, .fini = teardown, .timeout = PM_T(60));
 
 static pm_style *style_of(const char *classify)
 {

@@ -29,7 +29,7 @@ static void to_gcj(const char *path)
     json_decref(root);
 }
 
-Test(gcj_warning, gcj02_points_are_detected_and_converted, .timeout = 120)
+Test(gcj_warning, gcj02_points_are_detected_and_converted, .timeout = PM_T(120))
 {
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);

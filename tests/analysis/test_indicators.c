@@ -150,7 +150,7 @@ Test(join, point_in_polygon_shared_edge)
     for (int k = 0; k < 2; k++) pm_geom_fini(&c[k].geom);
 }
 
-Test(nodata, a_committee_without_a_row_is_no_data_in_its_map, .timeout = 60)
+Test(nodata, a_committee_without_a_row_is_no_data_in_its_map, .timeout = PM_T(60))
 {
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);

@@ -127,7 +127,7 @@ static void check_changes(const char *dir, char codes[N][16], const double *s16,
     free(path);
 }
 
-Test(annual, add_2017_regenerate_and_report, .timeout = 300)
+Test(annual, add_2017_regenerate_and_report, .timeout = PM_T(300))
 {
     struct stat sb;
     if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");

@@ -52,7 +52,7 @@ static void expect(const char *text, const char *want)
 
 /* The park as shipped: a local grid declared in the config, five files, parents,
  * statistics instead of population: check passes and reports what it read. */
-Test(anyplace, park_checks_clean_and_reports_crs_and_extent, .timeout = 120)
+Test(anyplace, park_checks_clean_and_reports_crs_and_extent, .timeout = PM_T(120))
 {
     char *dir = park_copy(), *out = NULL;
     int rc = check(dir, NULL, &out);
@@ -80,7 +80,7 @@ Test(anyplace, park_checks_clean_and_reports_crs_and_extent, .timeout = 120)
 
 /* Obstacle 1: the grid is declared nowhere (every GeoJSON claims WGS 84): one
  * problem per file, with the count, the extent seen and the fix. */
-Test(anyplace, impossible_coordinates_one_problem_per_file, .timeout = 120)
+Test(anyplace, impossible_coordinates_one_problem_per_file, .timeout = PM_T(120))
 {
     char *dir = park_copy(), *out = NULL;
     edit(dir, "del c['sources']['committees']['crs']");
@@ -99,7 +99,7 @@ Test(anyplace, impossible_coordinates_one_problem_per_file, .timeout = 120)
 
 /* A CRS PROJ does not know is an error naming the key, also for assume_crs; the
  * command line names the option. */
-Test(anyplace, unknown_crs_names_the_key_and_the_option, .timeout = 120)
+Test(anyplace, unknown_crs_names_the_key_and_the_option, .timeout = PM_T(120))
 {
     char *dir = park_copy(), *out = NULL;
     edit(dir, "c['sources']['platforms']['assume_crs'] = 'EPSG:99999'");
@@ -118,7 +118,7 @@ Test(anyplace, unknown_crs_names_the_key_and_the_option, .timeout = 120)
 
 /* A context layer in a second, offset grid is refused with its distance; points in a
  * wrong grid are an error, not a warning, unless the config accepts them. */
-Test(anyplace, layers_far_away_are_refused_with_the_distance, .timeout = 120)
+Test(anyplace, layers_far_away_are_refused_with_the_distance, .timeout = PM_T(120))
 {
     char *dir = park_copy(), *out = NULL;
     edit(dir, "c['sources']['context'][0]['crs'] = c['sources']['committees']['crs']");
@@ -147,7 +147,7 @@ Test(anyplace, layers_far_away_are_refused_with_the_distance, .timeout = 120)
 
 /* Obstacle 2: no population anywhere: the maps that need it cannot be drawn, named with
  * the field; the others are. */
-Test(anyplace, a_map_without_its_field_is_named_and_the_others_render, .timeout = 300)
+Test(anyplace, a_map_without_its_field_is_named_and_the_others_render, .timeout = PM_T(300))
 {
     char *dir = park_copy(), *out = NULL;
     edit(dir, "del c['sources']['statistics']");
@@ -173,7 +173,7 @@ Test(anyplace, a_map_without_its_field_is_named_and_the_others_render, .timeout 
 
 /* Obstacles 3-5: several files (a list, or a pattern), terms, parents: the poster says
  * 社区 and never doubles it, the atlas follows parents then codes. */
-Test(anyplace, files_terms_and_parents_reach_the_outputs, .timeout = 300)
+Test(anyplace, files_terms_and_parents_reach_the_outputs, .timeout = PM_T(300))
 {
     char *dir = park_copy(), *out = NULL;
     edit(dir, "c['sources']['committees']['path'] = 'committees/*.geojson'");
@@ -204,7 +204,7 @@ Test(anyplace, files_terms_and_parents_reach_the_outputs, .timeout = 300)
 
 /* Obstacle 6: feature-level messages name the file, the feature, its code and name;
  * repeated problems are summarised; check --json holds them as objects. */
-Test(anyplace, messages_name_file_feature_code_and_name, .timeout = 120)
+Test(anyplace, messages_name_file_feature_code_and_name, .timeout = PM_T(120))
 {
     char *dir = park_copy(), *out = NULL;
     /* five communities of one file lose their name's field: the same problem five times */
@@ -236,7 +236,7 @@ Test(anyplace, messages_name_file_feature_code_and_name, .timeout = 120)
 
 /* An Esri JSON with curveRings: GDAL drops the geometry; the message says why and
  * what to do. */
-Test(anyplace, esri_curve_rings_are_explained, .timeout = 120)
+Test(anyplace, esri_curve_rings_are_explained, .timeout = PM_T(120))
 {
     t_need_binary();
     char *dir = t_tmpdir();

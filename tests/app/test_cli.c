@@ -28,7 +28,7 @@ static json_t *class_of(json_t *root, const char *year, const char *map, size_t 
     return json_array_get(cls, k);
 }
 
-Test(cli, check_json_published_figures, .timeout = 60)
+Test(cli, check_json_published_figures, .timeout = PM_T(60))
 {
     t_need_binary();
     char *out = NULL;
@@ -75,7 +75,7 @@ Test(cli, usage_errors_exit_2)
     free(out);
 }
 
-Test(cli, bad_data_exits_1_and_writes_nothing, .timeout = 60)
+Test(cli, bad_data_exits_1_and_writes_nothing, .timeout = PM_T(60))
 {
     t_need_binary();
     char *dir = t_tmpdir();
@@ -93,7 +93,7 @@ Test(cli, bad_data_exits_1_and_writes_nothing, .timeout = 60)
     free(dir);
 }
 
-Test(cli, render_writes_posters_for_latest_year, .timeout = 120)
+Test(cli, render_writes_posters_for_latest_year, .timeout = PM_T(120))
 {
     t_need_binary();
     char *dir = t_tmpdir();
@@ -118,7 +118,7 @@ Test(cli, render_writes_posters_for_latest_year, .timeout = 120)
 /* --maps picks the maps whose posters and tiles are drawn; the outputs that cover
  * every map at once (spreadsheets, GeoPackage, site) keep all of them, or a run for
  * one map would take the other four off the published site and out of the data. */
-Test(cli, maps_selects_tiles_but_not_the_shared_outputs, .timeout = 120)
+Test(cli, maps_selects_tiles_but_not_the_shared_outputs, .timeout = PM_T(120))
 {
     t_need_binary();
     char *dir = t_tmpdir(), *out = NULL;

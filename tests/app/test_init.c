@@ -53,7 +53,7 @@ static const char *str_at(json_t *j, const char *path)
     return s;
 }
 
-Test(init, sample_files_give_a_config_that_passes_check, .timeout = 120)
+Test(init, sample_files_give_a_config_that_passes_check, .timeout = PM_T(120))
 {
     need_binary();
     char *dir = t_tmpdir(), *out = NULL;
@@ -104,7 +104,7 @@ static void same_mapping(json_t *mine, json_t *theirs, const char *path)
     free(sb);
 }
 
-Test(init, park_needs_only_the_crs_and_the_parent_confirmed, .timeout = 120)
+Test(init, park_needs_only_the_crs_and_the_parent_confirmed, .timeout = PM_T(120))
 {
     need_binary();
     struct stat sb;
@@ -161,7 +161,7 @@ Test(init, park_needs_only_the_crs_and_the_parent_confirmed, .timeout = 120)
     free(out); free(park); free(cfgp); free(wantp); free(dir);
 }
 
-Test(init, gbk_dbf_without_cpg_is_read_as_gbk, .timeout = 120)
+Test(init, gbk_dbf_without_cpg_is_read_as_gbk, .timeout = PM_T(120))
 {
     need_binary();
     char *dir = t_tmpdir(), *out = NULL;

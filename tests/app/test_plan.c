@@ -45,7 +45,7 @@ static char **lines(char *text, size_t *n)
     return v;
 }
 
-Test(plan, dry_run_lists_exactly_what_a_run_writes, .timeout = 300)
+Test(plan, dry_run_lists_exactly_what_a_run_writes, .timeout = PM_T(300))
 {
     t_need_binary();
     char *dir = t_tmpdir(), *plan = NULL, *files = NULL, *cmd, *before = NULL, *after = NULL;

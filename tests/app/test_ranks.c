@@ -88,7 +88,7 @@ static void from_atlas(char *text, ranks *r)
     }
 }
 
-Test(ranks, lower_is_better_ranks_agree_everywhere, .timeout = 240)
+Test(ranks, lower_is_better_ranks_agree_everywhere, .timeout = PM_T(240))
 {
     t_need_binary();
     char *dir = t_tmpdir(), *out = NULL, *cmd = NULL;

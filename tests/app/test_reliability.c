@@ -25,7 +25,7 @@ static size_t count_tmp(const char *dir)
     return r;
 }
 
-Test(reliability, sigterm_stops_cleanly_without_temporaries, .timeout = 300)
+Test(reliability, sigterm_stops_cleanly_without_temporaries, .timeout = PM_T(300))
 {
     t_need_binary();
     char *dir = t_tmpdir(), *out = NULL;
@@ -82,7 +82,7 @@ static void rerun_and_compare(const char *dir, const char *args, const char *wan
     free(got);
 }
 
-Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeout = 1500)
+Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeout = PM_T(1500))
 {
     t_need_binary();
     char *dir = t_tmpdir(), *clean = t_tmpdir(), *log = NULL;
@@ -155,7 +155,7 @@ Test(reliability, sigkill_at_any_point_then_rerun_gives_complete_output, .timeou
     free(dir); free(clean); free(proj);
 }
 
-Test(reliability, full_disk_fails_clearly_and_keeps_earlier_outputs, .timeout = 300)
+Test(reliability, full_disk_fails_clearly_and_keeps_earlier_outputs, .timeout = PM_T(300))
 {
     t_need_binary();
     char *dir = t_tmpdir(), *out = NULL, *before = NULL, *after = NULL;

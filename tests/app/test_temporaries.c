@@ -56,7 +56,7 @@ static char *listing(const char *dir)
 /* --dry-run writes and removes nothing, even with the output at a folder of inputs
  * whose names look like the temporaries of old versions ("NAME.tmp-PID-N" of a dead
  * pid, which the old cleanup removed) or like partymap's own. */
-Test(temporaries, a_dry_run_writes_and_removes_nothing, .timeout = 120)
+Test(temporaries, a_dry_run_writes_and_removes_nothing, .timeout = PM_T(120))
 {
     need_binary();
     char *dir = t_tmpdir();
@@ -80,7 +80,7 @@ Test(temporaries, a_dry_run_writes_and_removes_nothing, .timeout = 120)
  * namespace) is stopped at its first fsync, its first poster's temporary open; run B
  * (pid 1 in its own) starts, cleans up and renders another map.  A's temporary
  * survives B, and A, resumed, completes. */
-Test(temporaries, runs_in_other_pid_namespaces_keep_each_others_temporaries, .timeout = 400)
+Test(temporaries, runs_in_other_pid_namespaces_keep_each_others_temporaries, .timeout = PM_T(400))
 {
     need_namespaces();
     char *dir = t_tmpdir(), *logs = t_tmpdir(), *out = NULL;
@@ -126,7 +126,7 @@ Test(temporaries, runs_in_other_pid_namespaces_keep_each_others_temporaries, .ti
 /* A run killed as PID 1 of its namespace (at its first fsync, a temporary open) leaves
  * that temporary; the next run, PID 1 of another namespace, removes it: a pid says
  * nothing about the owner, its lock does. */
-Test(temporaries, a_killed_pid_1_runs_temporary_goes_with_the_next_pid_1_run, .timeout = 300)
+Test(temporaries, a_killed_pid_1_runs_temporary_goes_with_the_next_pid_1_run, .timeout = PM_T(300))
 {
     need_namespaces();
     char *dir = t_tmpdir(), *out = NULL;

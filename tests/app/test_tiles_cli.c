@@ -72,7 +72,7 @@ static char *render(const char *dir, const char *extra)
     return out;
 }
 
-Test(tiles_cli, packages_agree_with_the_directory_and_reruns_rewrite_nothing, .timeout = 600)
+Test(tiles_cli, packages_agree_with_the_directory_and_reruns_rewrite_nothing, .timeout = PM_T(600))
 {
     struct stat sb;
     if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");

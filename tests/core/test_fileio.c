@@ -143,7 +143,7 @@ static void count_found(void *ctx, const char *path, int is_folder)
 
 /* What a killed run left is removed; what a live run holds (here, in another process
  * or this one) is kept, and so is everything else, whatever its name or owner. */
-Test(fileio, stale_temporaries_are_those_whose_lock_is_free, .timeout = 60)
+Test(fileio, stale_temporaries_are_those_whose_lock_is_free, .timeout = PM_T(60))
 {
     scene s;
     make_scene(&s);
@@ -187,7 +187,7 @@ Test(fileio, stale_temporaries_are_those_whose_lock_is_free, .timeout = 60)
 
 /* The owner's lock, not its pid, tells: a holder in another PID namespace (a
  * container sharing the folder) keeps its temporary. */
-Test(fileio, an_owner_in_another_pid_namespace_keeps_its_temporary, .timeout = 60)
+Test(fileio, an_owner_in_another_pid_namespace_keeps_its_temporary, .timeout = PM_T(60))
 {
     if (geteuid() != 0) cr_skip_test("unshare -p needs root");
     if (t_run("unshare -pf --mount-proc true 2>/dev/null", NULL) != 0) cr_skip_test("no PID namespaces here");

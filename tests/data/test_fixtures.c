@@ -16,7 +16,7 @@ static int ends(const char *s, const char *suf)
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-Test(fixtures, every_reader_fixture_loads_or_fails_clearly, .timeout = 3000)
+Test(fixtures, every_reader_fixture_loads_or_fails_clearly, .timeout = PM_T(3000))
 {
     const char *rd = t_realdata();
     if (!rd) cr_skip_test("../shared/realdata is absent (a user's clone): fixture walk skipped");

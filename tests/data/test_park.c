@@ -85,7 +85,7 @@ Test(park, about_180_communities_in_five_files_declared_nowhere)
     park_free(&p);
 }
 
-Test(park, valid_tessellation_with_holes_and_exclaves, .timeout = 60)
+Test(park, valid_tessellation_with_holes_and_exclaves, .timeout = PM_T(60))
 {
     need_park();
     park p;
@@ -163,7 +163,7 @@ Test(park, the_declared_grid_puts_it_in_eastern_china)
     park_free(&p);
 }
 
-Test(park, generation_is_deterministic, .timeout = 120)
+Test(park, generation_is_deterministic, .timeout = PM_T(120))
 {
     need_park();
     char *tmp = t_tmpdir();

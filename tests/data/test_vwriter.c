@@ -21,7 +21,7 @@ static void sh_ok(const char *cmd)
  * the drivers) and SQLite added "-journal": symlinks planted at every such name of
  * this process, and at the final names, are not written through; each output comes
  * out a regular file and nothing but the outputs and the links is left. */
-Test(vwriter, temporaries_never_follow_a_planted_symlink, .timeout = 60)
+Test(vwriter, temporaries_never_follow_a_planted_symlink, .timeout = PM_T(60))
 {
     char *dir = t_tmpdir();
     char *victim = pm_asprintf("%s/victim.txt", dir);

@@ -94,7 +94,7 @@ static const double *row_of(const pm_evaltable *t, size_t committee, int year)
     return NULL;
 }
 
-Test(xlsx, loads_like_the_csv, .timeout = 300)
+Test(xlsx, loads_like_the_csv, .timeout = PM_T(300))
 {
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);
@@ -148,7 +148,7 @@ Test(xlsx, loads_like_the_csv, .timeout = 300)
     free(dir);
 }
 
-Test(xlsx, title_rows_text_codes_and_row_numbers, .timeout = 300)
+Test(xlsx, title_rows_text_codes_and_row_numbers, .timeout = PM_T(300))
 {
     char *dir = t_tmpdir(), *xlsx = pm_asprintf("%s/t.xlsx", dir);
     make_xlsx(dir, "长寿路街道居民区测评结果（示例）,,,\n,,,\n编码, 年份 ,服务得分,\n"
@@ -184,7 +184,7 @@ Test(xlsx, title_rows_text_codes_and_row_numbers, .timeout = 300)
     free(dir);
 }
 
-Test(xlsx, error_names_sheet_row_and_column, .timeout = 300)
+Test(xlsx, error_names_sheet_row_and_column, .timeout = PM_T(300))
 {
     char *dir = t_tmpdir();
     cr_assert_eq(t_copy_sample(dir), 0);
@@ -263,7 +263,7 @@ static void check_year(const char *dir, int year)
     free(csv);
 }
 
-Test(xlsx, spreadsheets_out, .timeout = 300)
+Test(xlsx, spreadsheets_out, .timeout = PM_T(300))
 {
     pm_diag d;
     pm_diag_init(&d);

@@ -85,7 +85,7 @@ static char *sql_value(const char *gpkg, const char *sql)
     return out;
 }
 
-Test(gpkg, layers_and_counts, .timeout = 300)
+Test(gpkg, layers_and_counts, .timeout = PM_T(300))
 {
     fixture f;
     fixture_open(&f);
@@ -112,7 +112,7 @@ Test(gpkg, layers_and_counts, .timeout = 300)
     fixture_close(&f);
 }
 
-Test(gpkg, published_figures_and_joins, .timeout = 300)
+Test(gpkg, published_figures_and_joins, .timeout = PM_T(300))
 {
     fixture f;
     fixture_open(&f);
@@ -227,7 +227,7 @@ static void check_style(const fixture *f, const pm_thematic *th)
     free(file);
 }
 
-Test(gpkg, qgis_styles_match_classes, .timeout = 600)
+Test(gpkg, qgis_styles_match_classes, .timeout = PM_T(600))
 {
     fixture f;
     fixture_open(&f);
@@ -282,7 +282,7 @@ static char *listing(const char *dir)
 }
 
 /* A run replaces the file whole (no appended rows) and leaves no temporaries. */
-Test(gpkg, rebuilt_atomically, .timeout = 300)
+Test(gpkg, rebuilt_atomically, .timeout = PM_T(300))
 {
     fixture f;
     fixture_open(&f);
@@ -307,7 +307,7 @@ Test(gpkg, rebuilt_atomically, .timeout = 300)
 
 /* Rewriting on unchanged data gives the same bytes: the recorded times are the data's
  * (SOURCE_DATE_EPOCH here), not the clock's, so a published copy need not change. */
-Test(gpkg, same_data_same_bytes, .timeout = 300)
+Test(gpkg, same_data_same_bytes, .timeout = PM_T(300))
 {
     setenv("SOURCE_DATE_EPOCH", "1500000000", 1);
     fixture f;
@@ -330,7 +330,7 @@ Test(gpkg, same_data_same_bytes, .timeout = 300)
 }
 
 /* The binary writes the data kind: spreadsheets of the year and the GeoPackage. */
-Test(gpkg, cli_only_data, .timeout = 300)
+Test(gpkg, cli_only_data, .timeout = PM_T(300))
 {
     const char *bin = getenv("PM_BIN") && *getenv("PM_BIN") ? getenv("PM_BIN") : PM_SOURCE_DIR "/build/partymap";
     struct stat sb;

@@ -63,7 +63,7 @@ static void read_points(const char *path, const char *x, const char *y, int gcj,
     pm_diag_fini(&d);
 }
 
-Test(gcj02, addresses_join_to_the_right_subdistrict_after_conversion, .timeout = 120)
+Test(gcj02, addresses_join_to_the_right_subdistrict_after_conversion, .timeout = PM_T(120))
 {
     const char *rd = t_realdata();
     if (!rd) cr_skip_test("../shared/realdata is absent (a user's clone): GCJ-02 test skipped");

@@ -1,5 +1,6 @@
 /* Tests of the geometry module: builder, bbox, areas, containment, distances, visual centre. */
 #include <criterion/criterion.h>
+#include "../support/support.h"
 #include <math.h>
 
 #include "geo/geom.h"
@@ -432,7 +433,7 @@ Test(geom, visual_centre_of_comb)
 /* A sliver (1 km long, 1 um thick) and a comb of 4000 teeth, with precision 0: the
  * work cap ends the search (0.3 s natively; the timeout leaves room for valgrind),
  * and the answer is still a good interior point. */
-Test(geom, visual_centre_of_pathological_polygons, .timeout = 120)
+Test(geom, visual_centre_of_pathological_polygons, .timeout = PM_T(120))
 {
     double sliver[] = { 0, 0, 1000, 0, 1000, 1e-6 };
     pm_geom g;

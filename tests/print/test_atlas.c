@@ -37,7 +37,7 @@ static void teardown(void)
     pm_diag_fini(&D);
 }
 
-TestSuite(atlas, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(atlas, .init = setup, .fini = teardown, .timeout = PM_T(120));
 
 static pm_atlas atlas_of(int year)
 {

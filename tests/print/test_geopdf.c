@@ -36,7 +36,7 @@ static void teardown(void)
     pm_diag_fini(&D);
 }
 
-TestSuite(geopdf, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(geopdf, .init = setup, .fini = teardown, .timeout = PM_T(120));
 
 static const pm_style *style(const char *id)
 {

@@ -39,7 +39,7 @@ static void teardown(void)
     pm_diag_fini(&D);
 }
 
-TestSuite(pdfx, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(pdfx, .init = setup, .fini = teardown, .timeout = PM_T(120));
 
 static void need_gs(void)
 {

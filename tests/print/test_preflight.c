@@ -17,7 +17,7 @@
 #include "render/house.h"
 #include "style/cbsafe.h"
 
-TestSuite(preflight, .timeout = 120);
+TestSuite(preflight, .timeout = PM_T(120));
 
 static int have_gs(void)
 {

@@ -1,5 +1,6 @@
 /* Colour reduction: hand-built premultiplied blocks against exact expected pixels. */
 #include <criterion/criterion.h>
+#include "../support/support.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 #include "render/png.h"
 #include "render/reduce.h"
 
-TestSuite(reduce, .timeout = 60); /* a garbage workspace must not hang it */
+TestSuite(reduce, .timeout = PM_T(60)); /* a garbage workspace must not hang it */
 
 #define A 0xFF204080u    /* three solid class fills */
 #define B 0xFFE0C020u

@@ -34,7 +34,7 @@ static void teardown(void)
     pm_diag_fini(&D);
 }
 
-TestSuite(site, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(site, .init = setup, .fini = teardown, .timeout = PM_T(120));
 
 static pm_status write_site(const int *years, size_t n, char **err)
 {

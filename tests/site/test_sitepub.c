@@ -34,7 +34,7 @@ static void teardown(void)
     pm_diag_fini(&D);
 }
 
-TestSuite(sitepub, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(sitepub, .init = setup, .fini = teardown, .timeout = PM_T(120));
 
 static char *at(const char *rel)
 {

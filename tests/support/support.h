@@ -6,6 +6,13 @@
 #include <stddef.h>
 #include "core/status.h"
 
+/* Test timeouts scale with the build: valgrind runs tens of times slower
+ * (the valgrind build sets PM_TIMEOUT_SCALE). */
+#ifndef PM_TIMEOUT_SCALE
+#define PM_TIMEOUT_SCALE 1
+#endif
+#define PM_T(seconds) ((seconds) * PM_TIMEOUT_SCALE)
+
 /* A new empty folder under $TMPDIR (caller frees the string; removed by rm_tree). */
 char *t_tmpdir(void);
 void t_rm_tree(const char *dir);

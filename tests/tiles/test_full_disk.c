@@ -40,7 +40,7 @@ static char *state(const char *mnt)
  * device", and leaves the tree and packages exactly as the first run wrote them (no
  * new tile, folder or temporary).  The old binary failed here with new tiles beside
  * the old packages. */
-Test(full_disk, tiles_keep_the_old_set_when_the_disk_fills, .timeout = 900)
+Test(full_disk, tiles_keep_the_old_set_when_the_disk_fills, .timeout = PM_T(900))
 {
     struct stat sb;
     if (stat(t_bin(), &sb) != 0) cr_skip_test("build/partymap not built");

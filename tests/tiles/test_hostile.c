@@ -51,7 +51,7 @@ static void teardown(void)
     free(dir);
 }
 
-TestSuite(hostile, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(hostile, .init = setup, .fini = teardown, .timeout = PM_T(300));
 
 static void need_packages(void)
 {
@@ -197,7 +197,7 @@ Test(hostile, merge_refuses_each_within_10_s_and_500_MB)
 
 /* SIGTERM 0.4 s into a slow merge (800,000 tiles, over a second of work): exit 130 within a
  * second or so, nothing written, no temporary left.  The old merge ignored it. */
-Test(hostile, merge_stops_on_sigterm_with_exit_130, .timeout = 300)
+Test(hostile, merge_stops_on_sigterm_with_exit_130, .timeout = PM_T(300))
 {
     need_packages();
     struct stat sb;

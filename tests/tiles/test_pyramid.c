@@ -85,7 +85,7 @@ static void teardown(void)
     pm_diag_fini(&D);
 }
 
-TestSuite(pyramid, .init = setup, .fini = teardown, .timeout = 600);
+TestSuite(pyramid, .init = setup, .fini = teardown, .timeout = PM_T(600));
 
 static cairo_surface_t *decode(const unsigned char *png, size_t len)
 {

@@ -107,7 +107,7 @@ Test(shards, tile_ids_map_back_to_tiles)
 }
 
 /* 40,000 tiles: the PMTiles archive needs leaf directories, as a city's does. */
-Test(shards, packages_read_back_whole_and_merge_of_one_is_identity, .timeout = 120)
+Test(shards, packages_read_back_whole_and_merge_of_one_is_identity, .timeout = PM_T(120))
 {
     char *dir = t_tmpdir();
     for (int pm = 0; pm <= 1; pm++) {
@@ -140,7 +140,7 @@ Test(shards, packages_read_back_whole_and_merge_of_one_is_identity, .timeout = 1
     free(dir);
 }
 
-Test(shards, merge_refuses_inputs_of_other_runs, .timeout = 60)
+Test(shards, merge_refuses_inputs_of_other_runs, .timeout = PM_T(60))
 {
     char *dir = t_tmpdir();
     char *a = pm_asprintf("%s/a.mbtiles", dir), *b = pm_asprintf("%s/b.mbtiles", dir);
@@ -220,7 +220,7 @@ static char *sample_and_single_run(const char *tiles, char **dir)
     return cfg;
 }
 
-Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
+Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = PM_T(900))
 {
     /* z12-16, 256 px only: the same metatile grid as the defaults, smaller */
     char *dir = NULL, *cmd = NULL;
@@ -290,7 +290,7 @@ Test(shards, three_shards_merge_into_the_single_runs_packages, .timeout = 900)
 /* More shards than the run has metatiles with tiles (z12-14 of the sample: a handful):
  * the empty ones succeed with an MBTiles of no tiles and no PMTiles (which cannot be
  * empty), say so, and the .mbtiles shards still merge into the single run's packages. */
-Test(shards, empty_shards_write_mbtiles_only_and_still_merge, .timeout = 900)
+Test(shards, empty_shards_write_mbtiles_only_and_still_merge, .timeout = PM_T(900))
 {
     char *dir = NULL, *cmd = NULL;
     char *cfg = sample_and_single_run("\"minzoom\": 12, \"maxzoom\": 14, \"hidpi\": false", &dir);
@@ -344,7 +344,7 @@ static char *run_id(int px, int maxzoom, const char *inputs)
 /* Packages carrying run identities: merge names the odd one and what differs
  * (before reading a tile), and a matching set merges into the package a single run
  * writes (no identity in it). */
-Test(shards, merge_names_the_shard_of_another_run, .timeout = 60)
+Test(shards, merge_names_the_shard_of_another_run, .timeout = PM_T(60))
 {
     char *dir = t_tmpdir();
     char *ids[] = { run_id(256, 9, "00000000000000aa"), run_id(512, 9, "00000000000000aa"),
@@ -397,7 +397,7 @@ Test(shards, merge_names_the_shard_of_another_run, .timeout = 60)
  * (one 2016 needs figure changed: the service map's legend stays the same) and one
  * rendered to another maxzoom (z15 and z16: the same centre zoom).  Each mixed set is refused, naming the odd shard; the
  * old merge took all three. */
-Test(shards, merge_refuses_real_shards_of_other_runs, .timeout = 900)
+Test(shards, merge_refuses_real_shards_of_other_runs, .timeout = PM_T(900))
 {
     char *dir = NULL, *cmd = NULL, *out = NULL;
     char *cfg = sample_and_single_run("\"maxzoom\": 16, \"hidpi\": true", &dir);

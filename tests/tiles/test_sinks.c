@@ -65,7 +65,7 @@ static void teardown(void)
     free(dir);
 }
 
-TestSuite(sinks, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(sinks, .init = setup, .fini = teardown, .timeout = PM_T(120));
 
 static const pm_tilemeta META = {
     .name = "长寿路街道 服务群众能效指数 2016", .description = "test tiles",
