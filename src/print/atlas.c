@@ -14,6 +14,7 @@
 #include "print/atlas_page.h"
 #include "print/poster.h"
 #include "render/draw.h"
+#include "print/ptext.h"
 #include "render/house.h"
 
 /* ---- the document ------------------------------------------------------- */
@@ -108,13 +109,6 @@ void pm_atlas_doc_fini(pm_atlas_doc *d)
 }
 
 /* ---- cover -------------------------------------------------------------- */
-
-static double text(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
-                   pm_align al, double x, double y)
-{
-    pm_textstyle st = { .size = size, .bold = bold, .color = c, .align = al };
-    return pm_atlas_text(t, cr, s, &st, x, y);
-}
 
 static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, pm_rect r)
 {
@@ -238,9 +232,9 @@ static void cover_boxes(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x
         double vw = 0, vh = 0;
         pm_text_measure(t, f[k].value, &vs, &vw, &vh);
         pm_text_draw(t, cr, f[k].value, &vs, bx + 10, y);
-        text(t, cr, f[k].unit, 9, 0, PM_INK, PM_ALIGN_LEFT, bx + 12 + vw, y + 14);
-        text(t, cr, f[k].label, 8, 1, PM_INK, PM_ALIGN_LEFT, bx + 10, y + 32);
-        text(t, cr, f[k].note, 7, 0, PM_GREY, PM_ALIGN_LEFT, bx + 10, y + 46);
+        pm_ptext(t, cr, f[k].unit, 9, 0, PM_INK, PM_ALIGN_LEFT, bx + 12 + vw, y + 14);
+        pm_ptext(t, cr, f[k].label, 8, 1, PM_INK, PM_ALIGN_LEFT, bx + 10, y + 32);
+        pm_ptext(t, cr, f[k].note, 7, 0, PM_GREY, PM_ALIGN_LEFT, bx + 10, y + 46);
     }
 }
 
@@ -255,12 +249,12 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     cairo_rectangle(cr, -d->bleed, -d->bleed, PM_A4_W + 2 * d->bleed, 8 + d->bleed);
     pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
-    text(t, cr, a->cfg->name, 14, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 6);
+    pm_ptext(t, cr, a->cfg->name, 14, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 6);
     snprintf(buf, sizeof buf, "%d年度%s诊断图集", a->year, d->dx.terms.unit);
-    text(t, cr, buf, 28, 1, PM_INK, PM_ALIGN_LEFT, m, m + 26);
+    pm_ptext(t, cr, buf, 28, 1, PM_INK, PM_ALIGN_LEFT, m, m + 26);
     snprintf(buf, sizeof buf, "%s第三方测评结果 · %zu个%s的个性化诊断书", d->dx.idx[0].th->style->title,
              a->ds->ncommittees, d->dx.terms.unit);
-    text(t, cr, buf, 10, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 70);
+    pm_ptext(t, cr, buf, 10, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 70);
     cairo_new_path(cr);
     cairo_rectangle(cr, m, m + 92, w, 1.2);
     pm_set_rgba(cr, PM_RED);
@@ -307,24 +301,24 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     int links = !d->a->print; /* PDF/X allows no link annotations: paper has no links */
     if (links) cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
     snprintf(buf, sizeof buf, "%zu", d->pos[c] + 1);
-    text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m + col[0], y);
-    text(t, cr, d->a->ds->committees[c].name, 9.5, 1, PM_INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
+    pm_ptext(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m + col[0], y);
+    pm_ptext(t, cr, d->a->ds->committees[c].name, 9.5, 1, PM_INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
     const pm_committee *cm = &d->a->ds->committees[c]; /* with parents, the parent beside the name */
-    text(t, cr, cm->parent >= 0 ? d->a->ds->parents[cm->parent].name : cm->code, 8, 0, PM_GREY,
+    pm_ptext(t, cr, cm->parent >= 0 ? d->a->ds->parents[cm->parent].name : cm->code, 8, 0, PM_GREY,
          PM_ALIGN_LEFT, m + col[2], y + 0.5);
     pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
-    text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[3], y);
+    pm_ptext(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[3], y);
     pm_atlas_swatch(cr, th, th->cls[c], m + col[4], y + 1.5, 12, 8, d->a->print);
-    text(t, cr, pm_diagnosis_class_name(th, th->cls[c]), 8.5, 0, PM_INK, PM_ALIGN_LEFT, m + col[4] + 16, y);
+    pm_ptext(t, cr, pm_diagnosis_class_name(th, th->cls[c]), 8.5, 0, PM_INK, PM_ALIGN_LEFT, m + col[4] + 16, y);
     snprintf(buf, sizeof buf, x->rank[c] > 0 ? "%d" : "—", x->rank[c]);
-    text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, m + col[5], y);
+    pm_ptext(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, m + col[5], y);
     int p = x->prev_rank[c], r = x->rank[c];
     if (p > 0 && r > 0) snprintf(buf, sizeof buf, "%d → %d", p, r);
     else snprintf(buf, sizeof buf, "—");
     pm_rgba mc = p > r && r > 0 ? PM_GREEN : p > 0 && p < r ? PM_RED : PM_GREY;
-    text(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, m + col[6], y);
+    pm_ptext(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, m + col[6], y);
     snprintf(buf, sizeof buf, "%zu", page + 1);
-    text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[7], y);
+    pm_ptext(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[7], y);
     if (links) cairo_tag_end(cr, CAIRO_TAG_LINK);
 }
 
@@ -334,7 +328,7 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
     char buf[256];
     pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
-    text(t, cr, k ? "目录（续）" : "目录", 20, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
+    pm_ptext(t, cr, k ? "目录（续）" : "目录", 20, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
     char order[96];
     if (d->a->ds->nparents) snprintf(order, sizeof order, "按所属%s、再按代码排列", d->dx.terms.parent);
     else snprintf(order, sizeof order, "按%s代码排序", d->dx.terms.unit);
@@ -343,7 +337,7 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
     if (!d->dx.prev_year)
         snprintf(buf, sizeof buf, "%s；分级与排名为%d年%s（首个测评年度）", order, d->a->year,
                  d->dx.idx[0].th->style->title);
-    text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 26);
+    pm_ptext(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 26);
     char unit_code[64];
     if (d->a->ds->nparents) snprintf(unit_code, sizeof unit_code, "所属%s", d->dx.terms.parent);
     else snprintf(unit_code, sizeof unit_code, "%s代码", d->dx.terms.unit);
@@ -351,7 +345,7 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
     static const double col[8] = { 0, 30, 130, 262, 274, 380, 430, 523 };
     double y = m + 50;
     for (int i = 0; i < 8; i++)
-        text(t, cr, head[i], 7.5, 0, PM_GREY, i == 3 || i == 7 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, m + col[i], y);
+        pm_ptext(t, cr, head[i], 7.5, 0, PM_GREY, i == 3 || i == 7 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT, m + col[i], y);
     y += 13;
     cairo_new_path(cr);
     cairo_rectangle(cr, m, y, w, 0.6);
@@ -376,9 +370,11 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
 
 static pm_status draw_page(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page)
 {
-    if (page == 0) return page_cover(d, t, cr);
-    if (page <= d->ncontents) return page_contents(d, t, cr, page - 1);
-    return pm_atlas_page_committee(d, t, cr, d->order[page - 1 - d->ncontents]);
+    pm_text_clear_error(t); /* the page's texts' statuses, checked once after it */
+    pm_status st = page == 0 ? page_cover(d, t, cr)
+                 : page <= d->ncontents ? page_contents(d, t, cr, page - 1)
+                 : pm_atlas_page_committee(d, t, cr, d->order[page - 1 - d->ncontents]);
+    return st ? st : pm_text_error(t);
 }
 
 pm_status pm_atlas_draw_page(const pm_atlas *a, pm_text *t, cairo_t *cr, size_t page, char **err)

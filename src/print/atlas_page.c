@@ -1,5 +1,6 @@
 /* The committee page of the atlas: locator map, key figures, index table, diagnosis, projects. */
 #include "print/atlas_page.h"
+#include "print/ptext.h"
 #include "render/house.h"
 
 #include <math.h>
@@ -22,21 +23,13 @@ double pm_atlas_text(pm_text *t, cairo_t *cr, const char *s, const pm_textstyle 
     return pm_text_draw(t, cr, s, st, x0, y) == PM_OK ? h : 0;
 }
 
-/* Shorthand for single-line text. */
-static double text(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
-                   pm_align al, double x, double y)
-{
-    pm_textstyle st = { .size = size, .bold = bold, .color = c, .align = al };
-    return pm_atlas_text(t, cr, s, &st, x, y);
-}
-
 double pm_atlas_heading(pm_text *t, cairo_t *cr, const char *title, double x, double y)
 {
     cairo_new_path(cr);
     cairo_rectangle(cr, x, y + 1.5, 3, 11);
     pm_set_rgba(cr, PM_RED);
     cairo_fill(cr);
-    text(t, cr, title, 11, 1, PM_INK, PM_ALIGN_LEFT, x + 8, y);
+    pm_ptext(t, cr, title, 11, 1, PM_INK, PM_ALIGN_LEFT, x + 8, y);
     return y + 20;
 }
 
@@ -50,10 +43,10 @@ void pm_atlas_footer(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t page
     char left[256], right[64];
     snprintf(left, sizeof left, "%s · %d年度%s诊断图集", d->a->cfg->name, d->a->year, d->dx.terms.unit);
     snprintf(right, sizeof right, "第 %zu 页 / 共 %zu 页", page + 1, d->npages);
-    text(t, cr, left, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, m, y);
-    text(t, cr, right, 7.5, 0, PM_GREY, PM_ALIGN_RIGHT, PM_A4_W - m, y);
+    pm_ptext(t, cr, left, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, m, y);
+    pm_ptext(t, cr, right, 7.5, 0, PM_GREY, PM_ALIGN_RIGHT, PM_A4_W - m, y);
     char *ap = page > d->ncontents ? pm_poster_approval(d->a->cfg) : NULL; /* the locator pages */
-    if (ap) text(t, cr, ap, 7, 0, PM_INK, PM_ALIGN_CENTER, PM_A4_W / 2, y + 0.5);
+    if (ap) pm_ptext(t, cr, ap, 7, 0, PM_INK, PM_ALIGN_CENTER, PM_A4_W / 2, y + 0.5);
     free(ap);
 }
 
@@ -146,27 +139,16 @@ done:
     return st;
 }
 
-/* Draws single-line text and returns its width. */
-static double text_w(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
-                     double x, double y)
-{
-    pm_textstyle st = { .size = size, .bold = bold, .color = c };
-    double w = 0, h = 0;
-    if (pm_text_measure(t, s, &st, &w, &h) != PM_OK) return 0;
-    pm_text_draw(t, cr, s, &st, x, y);
-    return w;
-}
-
 /* The legend under the locator: headline classes, then the point symbols. */
 static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, double x, double y)
 {
     const pm_thematic *th = d->dx.idx[0].th;
     char buf[160];
     snprintf(buf, sizeof buf, "%s：", th->style->title);
-    double cx = x + text_w(t, cr, buf, 7, 0, PM_GREY, x, y);
+    double cx = x + pm_ptext(t, cr, buf, 7, 0, PM_GREY, PM_ALIGN_LEFT, x, y);
     for (size_t k = th->classes.n; k-- > 0;) {
         pm_atlas_swatch(cr, th, (int)k, cx, y + 1.5, 10, 7, d->a->print);
-        cx += 13 + text_w(t, cr, pm_diagnosis_class_name(th, (int)k), 7, 0, PM_INK, cx + 13, y) + 6;
+        cx += 13 + pm_ptext(t, cr, pm_diagnosis_class_name(th, (int)k), 7, 0, PM_INK, PM_ALIGN_LEFT, cx + 13, y) + 6;
     }
     double y2 = y + 12;
     pm_draw_platform_symbol(cr, x + 4, y2 + 5, 9);
@@ -176,7 +158,7 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
         if (k > 0 && d->a->print) pm_draw_project_symbol_on(cr, cx + 3, y2 + 5, 4.2, k == 1, (pm_rgba){ 1, 1, 1, 1 });
         else if (k > 0) pm_draw_project_symbol(cr, cx + 3, y2 + 5, 4.2, k == 1);
         if (k > 0) cx += 8;
-        cx += text_w(t, cr, lbl[k], 7, 0, PM_INK, cx, y2) + 9;
+        cx += pm_ptext(t, cr, lbl[k], 7, 0, PM_INK, PM_ALIGN_LEFT, cx, y2) + 9;
     }
     cairo_new_path(cr);
     cairo_rectangle(cr, cx, y2 + 1.5, 12, 7);
@@ -185,7 +167,7 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
     cairo_stroke(cr);
     char self[64];
     snprintf(self, sizeof self, "本%s", d->dx.terms.unit);
-    text_w(t, cr, self, 7, 0, PM_INK, cx + 15, y2);
+    pm_ptext(t, cr, self, 7, 0, PM_INK, PM_ALIGN_LEFT, cx + 15, y2);
 }
 
 /* ---- key figures, index table, diagnosis, projects ---------------------- */
@@ -222,9 +204,9 @@ static pm_rgba rank_move(int prev, int now, int words, char *buf, size_t len)
 static void fact(pm_text *t, cairo_t *cr, const char *label, const char *value, const char *unit,
                  double x, double y)
 {
-    text_w(t, cr, label, 7.5, 0, PM_GREY, x, y);
-    double w = text_w(t, cr, value, 14, 1, PM_INK, x, y + 10);
-    text_w(t, cr, unit, 8, 0, PM_INK, x + w + 2, y + 16);
+    pm_ptext(t, cr, label, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, x, y);
+    double w = pm_ptext(t, cr, value, 14, 1, PM_INK, PM_ALIGN_LEFT, x, y + 10);
+    pm_ptext(t, cr, unit, 8, 0, PM_INK, PM_ALIGN_LEFT, x + w + 2, y + 16);
 }
 
 static double ind(const pm_atlas_doc *d, size_t c, const char *name)
@@ -254,15 +236,15 @@ static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     char buf[160], unit[64];
     double y = r.y;
     snprintf(buf, sizeof buf, "%d年%s", d->dx.year, th->style->title);
-    text_w(t, cr, buf, 9, 0, PM_GREY, r.x, y);
+    pm_ptext(t, cr, buf, 9, 0, PM_GREY, PM_ALIGN_LEFT, r.x, y);
     pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
-    double w = text_w(t, cr, buf, 30, 1, PM_INK, r.x, y + 12);
-    text_w(t, cr, th->style->unit, 11, 0, PM_INK, r.x + w + 3, y + 33);
+    double w = pm_ptext(t, cr, buf, 30, 1, PM_INK, PM_ALIGN_LEFT, r.x, y + 12);
+    pm_ptext(t, cr, th->style->unit, 11, 0, PM_INK, PM_ALIGN_LEFT, r.x + w + 3, y + 33);
     badge(t, cr, th, th->cls[c], r.x + r.w, y + 22);
     y += 58;
     if (x->rank[c] > 0) snprintf(buf, sizeof buf, "%s第%d名（共%zu个%s）", d->dx.terms.whole, x->rank[c], x->nvalid, d->dx.terms.unit);
     else snprintf(buf, sizeof buf, "本年无测评数据");
-    text_w(t, cr, buf, 10.5, 1, PM_INK, r.x, y);
+    pm_ptext(t, cr, buf, 10.5, 1, PM_INK, PM_ALIGN_LEFT, r.x, y);
     y += 17;
     long par = d->a->ds->committees[c].parent;
     if (par >= 0 && x->rank_in_parent[c] > 0) { /* and within its parent */
@@ -270,14 +252,14 @@ static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
         for (size_t k = 0; k < d->dx.n; k++) np += d->a->ds->committees[k].parent == par && x->rank_in_parent[k] > 0;
         snprintf(buf, sizeof buf, "%s第%d名（共%zu个%s）", d->a->ds->parents[par].name, x->rank_in_parent[c], np,
                  d->dx.terms.unit);
-        text_w(t, cr, buf, 9.5, 1, PM_INK, r.x, y);
+        pm_ptext(t, cr, buf, 9.5, 1, PM_INK, PM_ALIGN_LEFT, r.x, y);
         y += 15;
     }
     char mv[96];
     pm_rgba col = rank_move(x->prev_rank[c], x->rank[c], 1, mv, sizeof mv);
     if (d->dx.prev_year) snprintf(buf, sizeof buf, "较%d年：%s", d->dx.prev_year, mv);
     else snprintf(buf, sizeof buf, "首个测评年度，无上年排名");
-    text_w(t, cr, buf, 9.5, 0, col, r.x, y);
+    pm_ptext(t, cr, buf, 9.5, 0, col, PM_ALIGN_LEFT, r.x, y);
     y += 22;
     cairo_new_path(cr);
     cairo_rectangle(cr, r.x, y, r.w, 0.5);
@@ -317,7 +299,7 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     const double *col = par >= 0 ? col2 : col1;
     double rowh = 16.5;
     for (int k = 0; k < (par >= 0 ? 7 : 6); k++)
-        text(t, cr, head[k], 7.5, 0, PM_GREY, k == 1 || k == 3 || k == 6 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT,
+        pm_ptext(t, cr, head[k], 7.5, 0, PM_GREY, k == 1 || k == 3 || k == 6 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT,
              x + col[k], y);
     y += 13;
     cairo_new_path(cr);
@@ -338,23 +320,23 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
         char buf[160], med[48];
         snprintf(buf, sizeof buf, "%s%s%s%s", th->style->title, *th->style->unit ? "（" : "",
                  th->style->unit, *th->style->unit ? "）" : "");
-        text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, x + col[0], ty);
+        pm_ptext(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, x + col[0], ty);
         pm_thematic_format(th, th->value[c], signed_, buf, sizeof buf);
-        text(t, cr, buf, 8.5, 1, PM_INK, PM_ALIGN_RIGHT, x + col[1], ty);
+        pm_ptext(t, cr, buf, 8.5, 1, PM_INK, PM_ALIGN_RIGHT, x + col[1], ty);
         pm_atlas_swatch(cr, th, th->cls[c], x + col[2], ty + 1.5, 12, 8, d->a->print);
         const char *cls = th->cls[c] >= 0 ? th->labels[th->cls[c]] : "无数据";
-        text(t, cr, cls, 8, 0, PM_INK, PM_ALIGN_LEFT, x + col[2] + 16, ty);
+        pm_ptext(t, cr, cls, 8, 0, PM_INK, PM_ALIGN_LEFT, x + col[2] + 16, ty);
         pm_thematic_format(th, xi->median, signed_, med, sizeof med);
-        text(t, cr, med, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, x + col[3], ty);
+        pm_ptext(t, cr, med, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, x + col[3], ty);
         if (par >= 0 && xi->parent_median) {
             pm_thematic_format(th, xi->parent_median[par], signed_, med, sizeof med);
-            text(t, cr, med, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, x + col[6], ty);
+            pm_ptext(t, cr, med, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, x + col[6], ty);
         }
         if (xi->rank[c] > 0) snprintf(buf, sizeof buf, "%d / %zu", xi->rank[c], xi->nvalid);
         else snprintf(buf, sizeof buf, "—");
-        text(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, x + col[4], ty);
+        pm_ptext(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_LEFT, x + col[4], ty);
         pm_rgba mc = rank_move(xi->prev_rank[c], xi->rank[c], 0, buf, sizeof buf);
-        text(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, x + col[5], ty);
+        pm_ptext(t, cr, buf, 8.5, 0, mc, PM_ALIGN_LEFT, x + col[5], ty);
     }
     y += (double)d->dx.nidx * rowh + 1;
     cairo_new_path(cr);
@@ -379,7 +361,7 @@ static double sentences(pm_text *t, cairo_t *cr, const char *tag, pm_rgba col, c
     pm_textstyle st = { .size = 9, .color = PM_INK, .max_width = w - 44 };
     for (size_t k = 0; k < n; k++) {
         if (!s[k]) continue;
-        text_w(t, cr, "•", 9, 0, col, x + 34, y);
+        pm_ptext(t, cr, "•", 9, 0, col, PM_ALIGN_LEFT, x + 34, y);
         y += pm_atlas_text(t, cr, s[k], &st, x + 44, y) + 3;
     }
     return n ? y : y + th + 4;
@@ -429,7 +411,7 @@ static pm_status projects(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     size_t nrun = an->n_running[c], shown = 0;
     char head[96];
     snprintf(head, sizeof head, "在推进的共建项目（%zu个）", nrun);
-    y += text(t, cr, head, 8, 1, PM_INK, PM_ALIGN_LEFT, r.x, y) + 2;
+    y += pm_atlas_text(t, cr, head, &(pm_textstyle){ .size = 8, .bold = 1, .color = PM_INK }, r.x, y) + 2;
     pm_textstyle it = { .size = 7.5, .color = PM_INK, .max_width = r.w - 8 };
     for (size_t i = 0; i < ds->nprojects && y + 22 < r.y + r.h; i++) {
         const pm_site *p = &ds->projects[i];
@@ -444,7 +426,7 @@ static pm_status projects(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     }
     if (shown < nrun) {
         snprintf(head, sizeof head, "……另有%zu个在推进项目", nrun - shown);
-        text(t, cr, head, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, r.x, y);
+        pm_ptext(t, cr, head, 7.5, 0, PM_GREY, PM_ALIGN_LEFT, r.x, y);
     }
     return PM_OK;
 }
@@ -465,9 +447,9 @@ static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
     char buf[256];
     pm_atlas_committee_title(d->a->cfg, cm->name, buf, sizeof buf);
-    text(t, cr, buf, 22, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
+    pm_ptext(t, cr, buf, 22, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
     snprintf(buf, sizeof buf, "%d年度诊断书", d->dx.year);
-    text(t, cr, buf, 11, 1, PM_RED, PM_ALIGN_RIGHT, m + w, m + 6);
+    pm_ptext(t, cr, buf, 11, 1, PM_RED, PM_ALIGN_RIGHT, m + w, m + 6);
     /* the year's households and residents (from the evaluations or statistics), when known */
     double hh = ind(d, c, "households"), pop = ind(d, c, "population");
     char hhs[32] = "", pops[32] = "";
@@ -476,7 +458,7 @@ static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     snprintf(buf, sizeof buf, "%s%s%s · %s代码 %s%s%s · %.2f平方千米", d->a->cfg->name, cm->parent >= 0 ? " · " : "",
              cm->parent >= 0 ? d->a->ds->parents[cm->parent].name : "", d->dx.terms.unit, cm->code, hhs, pops,
              d->a->an->area_km2[c]);
-    text(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 27);
+    pm_ptext(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 27);
     cairo_new_path(cr);
     cairo_rectangle(cr, m, m + 43, w, 1.2);
     pm_set_rgba(cr, PM_RED);

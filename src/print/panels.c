@@ -8,19 +8,9 @@
 #include <string.h>
 
 #include "geo/proj.h"
+#include "print/ptext.h"
 #include "render/draw.h"
 
-
-static double text_at(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
-                      pm_align al, double x, double y)
-{
-    pm_textstyle st = { .size = size, .bold = bold, .color = c, .align = al };
-    double w = 0, h = 0;
-    pm_text_measure(t, s, &st, &w, &h);
-    double x0 = al == PM_ALIGN_RIGHT ? x - w : al == PM_ALIGN_CENTER ? x - w / 2 : x;
-    pm_text_draw(t, cr, s, &st, x0, y);
-    return w;
-}
 
 static void swatch(cairo_t *cr, double x, double y, double w, double h, pm_rgba c, int hatch,
                    pm_rgba nodata, int print)
@@ -50,7 +40,7 @@ static void points_legend(const pm_poster *p, pm_text *t, cairo_t *cr, double x,
         if (k == 0) pm_draw_platform_symbol(cr, x + fs * 1.2, cy, fs * 1.3);
         else if (p->print) pm_draw_project_symbol_on(cr, x + fs * 1.2, cy, fs * 0.55, k == 1, (pm_rgba){ 1, 1, 1, 1 });
         else pm_draw_project_symbol(cr, x + fs * 1.2, cy, fs * 0.55, k == 1);
-        text_at(t, cr, buf[k], fs, 0, PM_INK, PM_ALIGN_LEFT, x + fs * 2.6, *y);
+        pm_ptext(t, cr, buf[k], fs, 0, PM_INK, PM_ALIGN_LEFT, x + fs * 2.6, *y);
         *y += fs * 1.8;
     }
 }
@@ -63,28 +53,28 @@ pm_status pm_panel_legend(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r
     char head[256];
     snprintf(head, sizeof head, "图例　%s%s%s%s", st->title, *st->unit ? "（" : "", st->unit,
              *st->unit ? "）" : "");
-    text_at(t, cr, head, fs * 1.15, 1, PM_INK, PM_ALIGN_LEFT, r.x, y);
+    pm_ptext(t, cr, head, fs * 1.15, 1, PM_INK, PM_ALIGN_LEFT, r.x, y);
     y += fs * 2.2;
     for (size_t k = th->classes.n; k-- > 0;) { /* highest class on top */
         swatch(cr, r.x, y, sw, sh, th->colors[k], 0, st->nodata, p->print);
-        text_at(t, cr, th->labels[k], fs, 0, PM_INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
+        pm_ptext(t, cr, th->labels[k], fs, 0, PM_INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
         char cnt[32];
         snprintf(cnt, sizeof cnt, "%zu个", th->classes.counts[k]);
-        text_at(t, cr, cnt, fs, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
+        pm_ptext(t, cr, cnt, fs, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
         y += sh * 1.35;
     }
     swatch(cr, r.x, y, sw, sh, st->nodata, 1, st->nodata, p->print);
-    text_at(t, cr, "无数据", fs, 0, PM_INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
+    pm_ptext(t, cr, "无数据", fs, 0, PM_INK, PM_ALIGN_LEFT, r.x + sw + fs * 0.8, y + sh * 0.1);
     char cnt[32];
     snprintf(cnt, sizeof cnt, "%zu个", th->classes.nodata);
-    text_at(t, cr, cnt, fs, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
+    pm_ptext(t, cr, cnt, fs, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + r.w, y + sh * 0.1);
     y += sh * 1.35;
     /* what the classes mean across years, and classes that ties merged: said, not hidden */
     char note[320];
     snprintf(note, sizeof note, "%s%s%s", th->note ? th->note : "", th->note && th->merged ? "；" : "",
              th->merged ? "数值相同的分级已合并" : "");
     if (*note) {
-        text_at(t, cr, note, fs * 0.8, 0, PM_GREY, PM_ALIGN_LEFT, r.x, y);
+        pm_ptext(t, cr, note, fs * 0.8, 0, PM_GREY, PM_ALIGN_LEFT, r.x, y);
         y += fs * 1.4;
     }
     if (st->show_points) {
@@ -136,7 +126,7 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
     }
     double fs = r.w / 22, head = fs * 2.2, rowh = (r.h - head) / (double)(n ? n : 1);
     double tsz = fmin(fs * 0.85, rowh * 0.72);
-    text_at(t, cr, "排名", fs * 1.15, 1, PM_INK, PM_ALIGN_LEFT, r.x, r.y);
+    pm_ptext(t, cr, "排名", fs * 1.15, 1, PM_INK, PM_ALIGN_LEFT, r.x, r.y);
     double lo, hi;
     bar_axis(rows, n, &lo, &hi);
     double namew = tsz * 6.2, numw = tsz * 2.2, valw = tsz * 3.6;
@@ -148,10 +138,10 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
         char num[32], val[48];
         snprintf(num, sizeof num, "%zu", i + 1);
         if (isnan(rows[i].v)) snprintf(num, sizeof num, "—");
-        text_at(t, cr, num, tsz, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + numw - tsz * 0.5, y);
-        text_at(t, cr, p->ds->committees[c].name, tsz, 0, PM_INK, PM_ALIGN_LEFT, r.x + numw, y);
+        pm_ptext(t, cr, num, tsz, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + numw - tsz * 0.5, y);
+        pm_ptext(t, cr, p->ds->committees[c].name, tsz, 0, PM_INK, PM_ALIGN_LEFT, r.x + numw, y);
         pm_thematic_format(th, rows[i].v, signed_, val, sizeof val);
-        text_at(t, cr, val, tsz, 0, PM_INK, PM_ALIGN_RIGHT, r.x + r.w, y);
+        pm_ptext(t, cr, val, tsz, 0, PM_INK, PM_ALIGN_RIGHT, r.x + r.w, y);
         if (isnan(rows[i].v)) continue;
         double x0 = bx + (fmax(lo, fmin(0, rows[i].v)) - lo) / (hi - lo) * bw;
         double x1 = bx + (fmax(0, rows[i].v) - lo) / (hi - lo) * bw;
@@ -200,9 +190,9 @@ pm_status pm_panel_scalebar(pm_text *t, cairo_t *cr, const pm_view *v, double x,
     int km = len >= 1000;
     snprintf(a, sizeof a, "%g", km ? len / 2000 : len / 2);
     snprintf(b, sizeof b, "%g %s", km ? len / 1000 : len, km ? "千米" : "米");
-    text_at(t, cr, "0", fs, 0, PM_INK, PM_ALIGN_CENTER, x, y - fs * 1.5);
-    text_at(t, cr, a, fs, 0, PM_INK, PM_ALIGN_CENTER, x + w / 2, y - fs * 1.5);
-    text_at(t, cr, b, fs, 0, PM_INK, PM_ALIGN_LEFT, x + w - fs * 0.3, y - fs * 1.5);
+    pm_ptext(t, cr, "0", fs, 0, PM_INK, PM_ALIGN_CENTER, x, y - fs * 1.5);
+    pm_ptext(t, cr, a, fs, 0, PM_INK, PM_ALIGN_CENTER, x + w / 2, y - fs * 1.5);
+    pm_ptext(t, cr, b, fs, 0, PM_INK, PM_ALIGN_LEFT, x + w - fs * 0.3, y - fs * 1.5);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
 }
 
@@ -227,7 +217,7 @@ pm_status pm_panel_north(pm_text *t, cairo_t *cr, double cx, double cy, double s
     pm_set_rgba(cr, PM_INK);
     cairo_set_line_width(cr, size / 60);
     cairo_stroke(cr);
-    text_at(t, cr, "北", size * 0.32, 1, PM_INK, PM_ALIGN_CENTER, 0, -s - size * 0.45);
+    pm_ptext(t, cr, "北", size * 0.32, 1, PM_INK, PM_ALIGN_CENTER, 0, -s - size * 0.45);
     cairo_restore(cr);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
 }

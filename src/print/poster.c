@@ -11,6 +11,7 @@
 #include "core/fileio.h"
 #include "geo/proj.h"
 #include "print/panels.h"
+#include "print/ptext.h"
 #include "print/pdfdoc.h"
 #include "render/draw.h"
 #include "render/labels.h"
@@ -46,13 +47,6 @@ static pm_bbox map_extent(const pm_scene *sc)
     return e;
 }
 
-static void draw_text(pm_text *t, cairo_t *cr, const char *s, double size, int bold, pm_rgba c,
-                      double x, double y)
-{
-    pm_textstyle st = { .size = size, .bold = bold, .color = c };
-    pm_text_draw(t, cr, s, &st, x, y);
-}
-
 static pm_status draw_header(const pm_poster *p, pm_text *t, cairo_t *cr, double m, double w)
 {
     char *title = pm_asprintf("%s%s图", p->cfg->title_prefix, p->th->style->title);
@@ -61,8 +55,8 @@ static pm_status draw_header(const pm_poster *p, pm_text *t, cairo_t *cr, double
                             p->th->style->description);
     if (!title || !sub) { free(title); free(sub); return PM_ENOMEM; }
     double ts = w / 34;
-    draw_text(t, cr, title, ts, 1, PM_INK, m, m);
-    draw_text(t, cr, sub, ts * 0.45, 0, PM_GREY, m, m + ts * 1.45);
+    pm_ptext(t, cr, title, ts, 1, PM_INK, PM_ALIGN_LEFT, m, m);
+    pm_ptext(t, cr, sub, ts * 0.45, 0, PM_GREY, PM_ALIGN_LEFT, m, m + ts * 1.45);
     pm_set_rgba(cr, PM_RED);
     cairo_rectangle(cr, m, m + ts * 2.35, w - 2 * m, ts * 0.06);
     cairo_fill(cr);
@@ -136,6 +130,7 @@ pm_view pm_poster_frame(const pm_poster *p, double w, double h)
 pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, double h)
 {
     layout l = poster_layout(p, w, h);
+    pm_text_clear_error(t); /* the texts' statuses, checked once at the end */
     double m = l.m;
     pm_rect frame = l.frame, panel = l.panel;
     pm_view v = l.v;
@@ -167,6 +162,7 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
 done:
     pm_labelset_fini(&labels);
     pm_mapsym_fini(&sym);
+    if (!st) st = pm_text_error(t);
     if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS) st = PM_EINTERNAL;
     return st;
 }

@@ -18,6 +18,7 @@ struct pm_text {
     PangoLayout *measure_layout;
     PangoLayout *draw_layout;
     PangoFontDescription *font;
+    pm_status sticky;   /* the first failure of pm_text_put since pm_text_clear_error */
 };
 
 /* Sizes beyond this overflow Pango's int units long before they make sense. */
@@ -339,4 +340,26 @@ double pm_text_baseline(pm_text *t, const char *utf8, const pm_textstyle *st)
     PangoRectangle logical;
     pango_layout_get_extents(t->measure_layout, NULL, &logical);
     return (double)(pango_layout_get_baseline(t->measure_layout) - logical.y) / PANGO_SCALE;
+}
+
+double pm_text_put(pm_text *t, cairo_t *cr, const char *s, const pm_textstyle *st, double x, double y)
+{
+    double w = 0, h = 0;
+    pm_status r = pm_text_measure(t, s, st, &w, &h);
+    if (!r) {
+        double x0 = st->align == PM_ALIGN_RIGHT ? x - w : st->align == PM_ALIGN_CENTER ? x - w / 2 : x;
+        r = pm_text_draw(t, cr, s, st, x0, y);
+    }
+    if (r && !t->sticky) t->sticky = r;
+    return r ? 0 : w;
+}
+
+pm_status pm_text_error(const pm_text *t)
+{
+    return t->sticky;
+}
+
+void pm_text_clear_error(pm_text *t)
+{
+    t->sticky = PM_OK;
 }

@@ -51,6 +51,15 @@ pm_status pm_text_measure_on(pm_text *t, cairo_t *cr, const char *utf8,
 pm_status pm_text_draw(pm_text *t, cairo_t *cr, const char *utf8, const pm_textstyle *st,
                        double x, double y);
 
+/* One line of text anchored at x by st->align (the box's left edge, centre or right
+ * edge) with its top at y: measured, drawn, and its width returned.  A failure (bad
+ * UTF-8 or size, Cairo in an error state) returns 0 and is kept in t: the first one
+ * since pm_text_clear_error is pm_text_error's, so a page of many texts checks once,
+ * at its end, instead of dropping statuses.  The one text helper of the outputs. */
+double pm_text_put(pm_text *t, cairo_t *cr, const char *s, const pm_textstyle *st, double x, double y);
+pm_status pm_text_error(const pm_text *t);
+void pm_text_clear_error(pm_text *t);
+
 /* Baseline offset of the first line from the box top, for aligning text runs
  * (0 for arguments pm_text_measure rejects). */
 double pm_text_baseline(pm_text *t, const char *utf8, const pm_textstyle *st);
