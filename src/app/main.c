@@ -363,27 +363,38 @@ static int run_init_cmd(int argc, char **argv)
 
 static const char *const usage_merge =
     "usage: partymap merge -o OUT.mbtiles|OUT.pmtiles [--quiet] SHARD...\n"
+    "       partymap merge --all DIR [--quiet]\n"
     "\n"
     "Combines the packages that 'render --shard K/N' wrote (MAP.shard-K-of-N.mbtiles or\n"
     ".pmtiles, in any order) into one package, byte for byte the one a single run\n"
     "writes.  Refuses shards of different runs, overlapping shards, and a set of\n"
     "shards named K-of-N with one missing.  A shard without tiles writes no PMTiles\n"
-    "(the format cannot be empty): give the .mbtiles shards, for either output.\n";
+    "(the format cannot be empty): give the .mbtiles shards, for either output.\n"
+    "\n"
+    "--all DIR merges every shard set in DIR (out/YEAR/tiles: every map, 256 px and\n"
+    "@2x) into DIR/MAP.mbtiles and DIR/MAP.pmtiles, after checking that every set is\n"
+    "whole (nothing is merged otherwise).\n";
 
 static int run_merge(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
+        { "all", required_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
     };
-    const char *out = NULL;
+    const char *out = NULL, *all = NULL;
     int quiet = 0, c;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         if (c == 'h') { fputs(usage_merge, stdout); return 0; }
         if (c == 'o') out = optarg;
+        else if (c == 'a') all = optarg;
         else if (c == 'q') quiet = 1;
         else { fputs(usage_merge, stderr); return 2; }
     }
+    if (all && (out || optind < argc)) {
+        fprintf(stderr, "partymap: merge --all takes a folder alone, without -o or shards\n%s", usage_merge);
+        return 2;
+    }
+    if (all) return pm_exit_code(pm_cmd_merge_all(all, quiet, stderr));
     if (!out || optind >= argc) {
         fprintf(stderr, "partymap: merge needs -o OUT and at least one shard\n%s", usage_merge);
         return 2;

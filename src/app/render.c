@@ -4,6 +4,7 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "app/layout.h"
 #include "app/project.h"
 #include "app/stage.h"
 #include "core/clock.h"
@@ -45,15 +46,21 @@ static pm_status run_all(const pm_runctx *rc, const pm_cmd_opts *o, FILE *err)
 }
 
 /* Temporaries of an earlier run that was killed outright: a real run removes them
- * first; a dry run touches nothing. */
-static void clean_stale(const char *out, int quiet, FILE *err)
+ * first; a dry run touches nothing.  A shard removes only its own shard's: the other
+ * shards may be running on other hosts, where the pids in their temporaries' names
+ * mean nothing here (to this host they look dead). */
+static void clean_stale(const pm_runopts *o, FILE *err)
 {
     size_t stale = 0;
-    char *msg = NULL;
-    if (pm_clean_stale_tmp(out, &stale, &msg) != PM_OK) {
+    char *msg = NULL, part[48] = "";
+    if (o->shard_n > 1) {
+        pm_layout_shard_part(o->shard_k, o->shard_n, part, sizeof part - 1);
+        strcat(part, ".");
+    }
+    if (pm_clean_stale_tmp_part(o->out, *part ? part : NULL, &stale, &msg) != PM_OK) {
         fprintf(err, "partymap: %s\n", msg);
         free(msg);
-    } else if (stale && !quiet) {
+    } else if (stale && !o->quiet) {
         fprintf(err, "partymap: removed %zu temporary file(s) left by an interrupted run\n", stale);
     }
 }
@@ -81,7 +88,7 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
         st = plan_all(&rc, o, stdout);
         goto done;
     }
-    clean_stale(ro.out, o->quiet, err);
+    clean_stale(&ro, err);
     st = run_all(&rc, o, err);
     if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_clock_now() - t0);
     if (st == PM_ECANCEL) fprintf(err, "partymap: stopped by a signal; the outputs written so far are "

@@ -266,14 +266,16 @@ static long tmp_pid(const char *name)
     return 0;
 }
 
-/* nftw offers no user pointer: a thread-local count keeps the walk reentrant. */
+/* nftw offers no user pointer: a thread-local count and filter keep the walk reentrant. */
 static _Thread_local size_t stale_removed;
+static _Thread_local const char *stale_part;
 
 static int stale_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
     (void)sb;
     (void)ftw;
-    long pid = type == FTW_F ? tmp_pid(pm_path_basename(path)) : 0;
+    const char *name = pm_path_basename(path);
+    long pid = type == FTW_F && (!stale_part || strstr(name, stale_part)) ? tmp_pid(name) : 0;
     if (pid && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH
         && unlink(path) == 0)
         stale_removed++;
@@ -282,7 +284,13 @@ static int stale_cb(const char *path, const struct stat *sb, int type, struct FT
 
 pm_status pm_clean_stale_tmp(const char *dir, size_t *removed, char **err)
 {
+    return pm_clean_stale_tmp_part(dir, NULL, removed, err);
+}
+
+pm_status pm_clean_stale_tmp_part(const char *dir, const char *part, size_t *removed, char **err)
+{
     stale_removed = 0;
+    stale_part = part;
     if (!pm_path_exists(dir)) { if (removed) *removed = 0; return PM_OK; }
     if (nftw(dir, stale_cb, 16, FTW_PHYS) != 0) {
         if (err) *err = pm_asprintf("%s: cannot scan for stale temporaries: %s", dir, strerror(errno));

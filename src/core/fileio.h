@@ -43,6 +43,10 @@ void pm_tmpfile_abort(pm_tmpfile *t);
  * suffix its writer added) that a killed run left under dir, those of processes no
  * longer alive; *removed counts them.  Missing dir is not an error. */
 pm_status pm_clean_stale_tmp(const char *dir, size_t *removed, char **err);
+/* As pm_clean_stale_tmp, but only the temporaries whose name contains part (NULL: every
+ * one).  A pid names a process on the host that made the temporary only: processes on
+ * several hosts writing into one shared folder clean their own names alone. */
+pm_status pm_clean_stale_tmp_part(const char *dir, const char *part, size_t *removed, char **err);
 
 /* Reads a whole file into a new NUL-terminated buffer (caller frees); refuses files
  * larger than max_len.  *err set on failure (caller frees). */
