@@ -48,11 +48,13 @@ pm_status pm_cmd_merge(const char *out, const char *const *in, size_t n, int qui
 /* merge --all DIR: every shard set in dir (the packages BASE.shard-K-of-N.mbtiles or
  * .pmtiles that render --shard writes, BASE a map id with "@2x" for 512 px tiles) merged
  * into dir/BASE.mbtiles and dir/BASE.pmtiles through pm_cmd_merge, a summary line per
- * package and one for the folder on err unless quiet.  Of each shard K the MBTiles is
- * read, its PMTiles only without one (a shard without tiles writes no PMTiles).  Checks
- * every set first and merges nothing (PM_EUSAGE, each problem on err) if one lacks a
- * shard, holds shards of two different N, or dir holds no shard at all; PM_EUSAGE also
- * for a missing dir.  Stops with PM_ECANCEL between packages once a signal asked to. */
+ * package and one for the folder on err unless quiet.  Each output is merged from the
+ * shards of its own format when every shard has one, else from the MBTiles shards (a
+ * shard without tiles writes no PMTiles), a shard's other package standing in for a
+ * missing one.  Checks every set first and merges nothing (PM_EUSAGE, each problem on
+ * err) if one lacks a shard, holds shards of two different N, or dir holds no shard at
+ * all; PM_EUSAGE also for a missing dir.  Stops with PM_ECANCEL between packages once a
+ * signal asked to. */
 pm_status pm_cmd_merge_all(const char *dir, int quiet, FILE *err);
 
 /* A first config from the files under dir (partymap init): probes every vector file

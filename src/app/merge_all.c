@@ -13,7 +13,8 @@ typedef struct {
     char *base;     /* "service", "service@2x" (owned) */
     unsigned n;     /* N of the first shard seen */
     unsigned other; /* another N seen for this base (0: none) */
-    char **in;      /* in[k - 1]: the input for shard k (owned; MBTiles preferred), NULL if none */
+    char **path;    /* path[2 (k - 1) + f]: shard k's MBTiles (f 0) or PMTiles (f 1), NULL if
+                     * absent (owned) */
 } shardset;
 
 typedef struct {
@@ -53,12 +54,6 @@ static int shard_name(const char *name, size_t *baselen, unsigned *k, unsigned *
     return 1;
 }
 
-static int ends_with(const char *s, const char *end)
-{
-    size_t ls = strlen(s), le = strlen(end);
-    return ls >= le && !strcmp(s + ls - le, end);
-}
-
 static shardset *set_of(shardsets *ss, const char *name, size_t len, unsigned n)
 {
     for (size_t i = 0; i < ss->n; i++)
@@ -71,8 +66,8 @@ static shardset *set_of(shardsets *ss, const char *name, size_t len, unsigned n)
         ss->cap = cap;
     }
     shardset *s = &ss->s[ss->n];
-    *s = (shardset){ strndup(name, len), n, 0, calloc(n, sizeof(char *)) };
-    if (!s->base || !s->in) { free(s->base); free(s->in); return NULL; }
+    *s = (shardset){ strndup(name, len), n, 0, calloc(2 * (size_t)n, sizeof(char *)) };
+    if (!s->base || !s->path) { free(s->base); free(s->path); return NULL; }
     ss->n++;
     return s;
 }
@@ -90,20 +85,14 @@ static pm_status add_file(shardsets *ss, const char *dir, const char *name)
         if (!s->other || n < s->other) s->other = n;
         return PM_OK;
     }
-    char **slot = &s->in[k - 1];
-    if (*slot && (pmt || !ends_with(*slot, ".pmtiles"))) return PM_OK; /* keep an MBTiles */
-    char *path = pm_path_join(dir, name);
-    if (!path) return PM_ENOMEM;
-    free(*slot);
-    *slot = path;
-    return PM_OK;
+    return (s->path[2 * (k - 1) + (unsigned)pmt] = pm_path_join(dir, name)) ? PM_OK : PM_ENOMEM;
 }
 
 static void sets_free(shardsets *ss)
 {
     for (size_t i = 0; i < ss->n; i++) {
-        for (unsigned k = 0; k < ss->s[i].n; k++) free(ss->s[i].in[k]);
-        free(ss->s[i].in);
+        for (unsigned k = 0; k < 2 * ss->s[i].n; k++) free(ss->s[i].path[k]);
+        free(ss->s[i].path);
         free(ss->s[i].base);
     }
     free(ss->s);
@@ -138,7 +127,7 @@ static unsigned missing_list(const shardset *s, char *buf, size_t len)
     size_t used = 0;
     buf[0] = '\0';
     for (unsigned k = 1; k <= s->n; k++) {
-        if (s->in[k - 1]) continue;
+        if (s->path[2 * (k - 1)] || s->path[2 * (k - 1) + 1]) continue;
         if (used + 16 < len)
             used += (size_t)snprintf(buf + used, len - used, "%s%u", missing ? ", " : "", k);
         else if (used + 4 < len && !strstr(buf, "..."))
@@ -179,6 +168,20 @@ static pm_status check_sets(const char *dir, const shardsets *ss, FILE *err)
     return st;
 }
 
+/* The inputs of s for an output in format f (0 MBTiles, 1 PMTiles) into in: the shards
+ * of that format, written as the output will be (the MBTiles' metadata holds bounds and
+ * centre as 7-decimal text, the PMTiles header as integers), and a shard's other
+ * package where it lacks one of that format (a shard without tiles has no PMTiles). */
+static void inputs_for(const shardset *s, int f, const char **in)
+{
+    int all = 1;
+    for (unsigned k = 0; k < s->n; k++) all &= s->path[2 * k + (unsigned)f] != NULL;
+    for (unsigned k = 0; k < s->n; k++) {
+        const char *same = s->path[2 * k + (unsigned)f], *other = s->path[2 * k + (unsigned)!f];
+        in[k] = all ? same : f ? (other ? other : same) : (same ? same : other);
+    }
+}
+
 pm_status pm_cmd_merge_all(const char *dir, int quiet, FILE *err)
 {
     static const char *const exts[] = { "mbtiles", "pmtiles" };
@@ -191,8 +194,11 @@ pm_status pm_cmd_merge_all(const char *dir, int quiet, FILE *err)
             if (pm_cancelled()) { st = PM_ECANCEL; break; }
             char *base = pm_path_join(dir, ss.s[i].base);
             char *out = base ? pm_asprintf("%s.%s", base, exts[e]) : NULL;
-            st = out ? pm_cmd_merge(out, (const char *const *)ss.s[i].in, ss.s[i].n, quiet, err) : PM_ENOMEM;
+            const char **in = calloc(ss.s[i].n, sizeof *in);
+            if (in) inputs_for(&ss.s[i], e, in);
+            st = out && in ? pm_cmd_merge(out, in, ss.s[i].n, quiet, err) : PM_ENOMEM;
             done += !st;
+            free(in);
             free(out);
             free(base);
         }
