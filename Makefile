@@ -4,6 +4,7 @@
 #   make test       layers check, the Criterion suite (unit and command-line tiers), browser test
 #   make asan       both tiers under AddressSanitizer + UBSan
 #   make valgrind   the unit tier and one render of the sample under valgrind
+#   make dist-test  the README's Slurm and GNU parallel recipes on real engines (root)
 #   make deps       install missing Debian packages (run by run/test)
 
 CC      ?= gcc
@@ -165,6 +166,17 @@ $(PARK_STAMP): geodata/gen_park.py
 	@/usr/bin/python3 geodata/gen_park.py build/park > build/park.log || { cat build/park.log; exit 1; }
 	@tail -1 build/park.log
 	@touch $@
+
+# The README's Slurm and GNU parallel recipes for shards, run as printed on a single-node
+# Slurm cluster started on this machine and on GNU parallel (tests/dist/dist-test.sh):
+# root only; without root or the packages it skips, which CI=1 makes a failure.
+DIST_PKGS := slurmctld slurmd slurm-client munge parallel
+.PHONY: dist-test dist-deps
+dist-test: deps $(BUILD)/partymap
+	@BUILD=$(BUILD) MAKE="$(MAKE)" bash tests/dist/dist-test.sh
+
+dist-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DIST_PKGS)"
 
 # Regenerate the bundled sample (deterministic; output is committed).
 sample: deps

@@ -48,6 +48,18 @@ pm_status pm_cmd_report(const pm_cmd_opts *o, FILE *out, FILE *err);
 pm_status pm_cmd_merge(const char *out, const char *const *in, size_t n, uint64_t max_tiles,
                        int quiet, FILE *err);
 
+/* merge --all DIR: every shard set in dir (the packages BASE.shard-K-of-N.mbtiles or
+ * .pmtiles that render --shard writes, BASE a map id with "@2x" for 512 px tiles) merged
+ * into dir/BASE.mbtiles and dir/BASE.pmtiles through pm_cmd_merge, a summary line per
+ * package and one for the folder on err unless quiet.  Each output is merged from the
+ * shards of its own format when every shard has one, else from the MBTiles shards (a
+ * shard without tiles writes no PMTiles), a shard's other package standing in for a
+ * missing one.  Checks every set first and merges nothing (PM_EUSAGE, each problem on
+ * err) if one lacks a shard, holds shards of two different N, or dir holds no shard at
+ * all; PM_EUSAGE also for a missing dir.  Stops with PM_ECANCEL between packages once a
+ * signal asked to.  max_tiles as for pm_cmd_merge (0: the default). */
+pm_status pm_cmd_merge_all(const char *dir, uint64_t max_tiles, int quiet, FILE *err);
+
 /* A first config from the files under dir (partymap init): probes every vector file
  * and table (data/probe.h), guesses each one's role and fields (app/init_plan.h) and
  * writes config (NULL: dir/partymap.json) with "_comment" and "_todo" notes, plus the

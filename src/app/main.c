@@ -375,6 +375,7 @@ static int run_init_cmd(int argc, char **argv)
 
 static const char *const usage_merge =
     "usage: partymap merge -o OUT.mbtiles|OUT.pmtiles [--max-tiles N] [--quiet] SHARD...\n"
+    "       partymap merge --all DIR [--max-tiles N] [--quiet]\n"
     "\n"
     "Combines the packages that 'render --shard K/N' wrote (MAP.shard-K-of-N.mbtiles or\n"
     ".pmtiles, in any order) into one package, byte for byte the one a single run\n"
@@ -382,21 +383,26 @@ static const char *const usage_merge =
     "shards named K-of-N with one missing.  A shard without tiles writes no PMTiles\n"
     "(the format cannot be empty): give the .mbtiles shards, for either output.\n"
     "  --max-tiles N      refuse inputs addressing more than N tiles together\n"
-    "                     (default 10000000; README \"Resource limits\")\n";
+    "                     (default 10000000; README \"Resource limits\")\n"
+    "\n"
+    "--all DIR merges every shard set in DIR (out/YEAR/tiles: every map, 256 px and\n"
+    "@2x) into DIR/MAP.mbtiles and DIR/MAP.pmtiles, after checking that every set is\n"
+    "whole (nothing is merged otherwise).\n";
 
 static int run_merge(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
-        { "max-tiles", required_argument, NULL, 'm' }, { "help", no_argument, NULL, 'h' },
-        { 0, 0, 0, 0 },
+        { "max-tiles", required_argument, NULL, 'm' }, { "all", required_argument, NULL, 'a' },
+        { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
     };
-    const char *out = NULL;
+    const char *out = NULL, *all = NULL;
     int quiet = 0, c;
     uint64_t max_tiles = 0;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         if (c == 'h') { fputs(usage_merge, stdout); return 0; }
         if (c == 'o') out = optarg;
+        else if (c == 'a') all = optarg;
         else if (c == 'q') quiet = 1;
         else if (c == 'm') {
             char *end = NULL;
@@ -409,6 +415,11 @@ static int run_merge(int argc, char **argv)
             max_tiles = v;
         } else { fputs(usage_merge, stderr); return 2; }
     }
+    if (all && (out || optind < argc)) {
+        fprintf(stderr, "partymap: merge --all takes a folder alone, without -o or shards\n%s", usage_merge);
+        return 2;
+    }
+    if (all) return pm_exit_code(pm_cmd_merge_all(all, max_tiles, quiet, stderr));
     if (!out || optind >= argc) {
         fprintf(stderr, "partymap: merge needs -o OUT and at least one shard\n%s", usage_merge);
         return 2;

@@ -4,6 +4,7 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "app/layout.h"
 #include "app/project.h"
 #include "app/stage.h"
 #include "core/clock.h"
@@ -45,15 +46,17 @@ static pm_status run_all(const pm_runctx *rc, const pm_cmd_opts *o, FILE *err)
 }
 
 /* Temporaries of an earlier run that was killed outright: a real run removes them
- * first; a dry run touches nothing. */
-static void clean_stale(const char *out, int quiet, FILE *err)
+ * first; a dry run touches nothing.  Only those whose owner's lock is free go (core/
+ * tmpfile.h): the shards of one run may write into one folder from several hosts or
+ * PID namespaces, and each one's live temporaries stay locked. */
+static void clean_stale(const pm_runopts *o, FILE *err)
 {
     size_t stale = 0;
     char *msg = NULL;
-    if (pm_clean_stale_tmp(out, &stale, &msg) != PM_OK) {
+    if (pm_clean_stale_tmp(o->out, &stale, &msg) != PM_OK) {
         fprintf(err, "partymap: %s\n", msg);
         free(msg);
-    } else if (stale && !quiet) {
+    } else if (stale && !o->quiet) {
         fprintf(err, "partymap: removed %zu temporary file(s) left by an interrupted run\n", stale);
     }
 }
@@ -93,7 +96,7 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
                         p.styles[m]->id, p.res.moved[m], p.styles[m]->id);
         goto done;
     }
-    clean_stale(ro.out, o->quiet, err);
+    clean_stale(&ro, err);
     st = run_all(&rc, o, err);
     if (!st && !o->quiet) fprintf(err, "partymap: done in %.2f s\n", pm_clock_now() - t0);
     if (!st && p.ndropped) {

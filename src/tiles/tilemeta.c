@@ -7,16 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tiles/pmtiles.h"
 #include "tiles/tilemath.h"
 
+/* Written from the PMTiles header's e7 integer, so the text of an MBTiles package and
+ * the header of a PMTiles one always say the same number: "%.7f" rounds the decimal
+ * expansion, lround(v * 1e7) the product, and the two disagreed at the half (a merge of
+ * MBTiles shards into PMTiles differed from the single run in the centre's last digit). */
 const char *pm_tilemeta_num(double v, char buf[40])
 {
-    if (!isfinite(v)) v = 0;
-    snprintf(buf, 40, "%.7f", v);
-    char *e = buf + strlen(buf) - 1;
-    while (*e == '0') *e-- = '\0';
-    if (*e == '.') *e = '\0';
-    if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
+    int32_t e = pm_pmt_e7(v);
+    long long a = e < 0 ? -(long long)e : e;
+    snprintf(buf, 40, "%s%lld.%07lld", e < 0 ? "-" : "", a / 10000000, a % 10000000);
+    char *end = buf + strlen(buf) - 1;
+    while (*end == '0') *end-- = '\0';
+    if (*end == '.') *end = '\0';
     return buf;
 }
 

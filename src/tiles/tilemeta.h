@@ -26,7 +26,8 @@ typedef struct {
 pm_status pm_metatext_init(pm_metatext *t, const pm_tilemeta *meta, int minz, int maxz);
 void pm_metatext_fini(pm_metatext *t);
 
-/* A number as short decimal text ("121.4213", "-31.5", "0"; not finite: "0") into buf. */
+/* A number as short decimal text of at most 7 decimals ("121.4213", "-31.5", "0"; not
+ * finite: "0") into buf, rounded as the PMTiles header rounds it (pm_pmt_e7). */
 const char *pm_tilemeta_num(double v, char buf[40]);
 
 /* Parses n comma-separated numbers ("121.42,31.23,121.45,31.25"); 0 if text holds

@@ -16,6 +16,9 @@
 #include "render/png.h"
 #include "tiles/sink.h"
 #include "tiles/tilebuf.h"
+#include "tiles/tilemeta.h"
+#include "tiles/pmtiles.h"
+#include <math.h>
 
 #define OLD_TIME 978307200 /* 2001-01-01: an mtime no rewrite can keep */
 
@@ -811,4 +814,30 @@ Test(sinks, dir_commit_is_all_or_nothing)
     assert_no_temporaries(tiles);
     free(before);
     free(tiles);
+}
+
+/* The MBTiles text and the PMTiles header say the same number for every value, the
+ * halves included: a PMTiles merged from MBTiles shards (which keep bounds and centre
+ * as text) must equal the single run's, whose header was written from the double.
+ * 121.43750005 is one the old "%.7f" rounded up and lround(v * 1e7) down. */
+Test(sinks, metadata_text_and_pmtiles_header_round_alike)
+{
+    unsigned s = 12345;
+    int bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        s = s * 1103515245u + 12345u;
+        double v = (double)(s >> 8) / (double)(1u << 24) * 360.0 - 180.0;
+        if (i % 2) v = floor(v * 1e7) / 1e7 + 0.5e-7; /* at a half */
+        char buf[40];
+        double back = strtod(pm_tilemeta_num(v, buf), NULL);
+        if (pm_pmt_e7(back) != pm_pmt_e7(v)) {
+            if (!bad++) cr_log_error("%.17g: text %s, header %d, text's %d", v, buf, pm_pmt_e7(v), pm_pmt_e7(back));
+        }
+    }
+    cr_expect_eq(bad, 0, "%d values whose text and header disagree", bad);
+    char buf[40];
+    cr_expect_str_eq(pm_tilemeta_num(-0.00000001, buf), "0");
+    cr_expect_str_eq(pm_tilemeta_num(121.4213, buf), "121.4213");
+    cr_expect_str_eq(pm_tilemeta_num(-31.5, buf), "-31.5");
+    cr_expect_str_eq(pm_tilemeta_num(NAN, buf), "0");
 }
