@@ -115,7 +115,7 @@ static pm_status scan(const char *dir, shardsets *ss, FILE *err)
     while (!st && (e = readdir(d)) != NULL) st = add_file(ss, dir, e->d_name);
     closedir(d);
     if (st == PM_ENOMEM) fprintf(err, "partymap: merge: out of memory\n");
-    if (!st) qsort(ss->s, ss->n, sizeof *ss->s, by_base);
+    if (!st && ss->n > 1) qsort(ss->s, ss->n, sizeof *ss->s, by_base);
     return st;
 }
 

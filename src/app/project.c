@@ -123,6 +123,8 @@ static pm_status drop_unavailable(pm_project *p, pm_diag *diag)
                     "gives %s (add a %s column to the committees, the evaluation table or "
                     "sources.statistics); the other maps are drawn", s->id, s->title, s->indicator, need, need);
         free(file);
+        for (size_t k = 0; k < p->nsel; k++) /* the selection borrows the id */
+            if (p->sel_ids[k] == s->id) p->sel_ids[k] = NULL;
         pm_style_free(s);
         p->ndropped++;
     }
@@ -136,6 +138,7 @@ static pm_status reselect(pm_project *p)
     size_t n = 0;
     for (size_t k = 0; k < p->nsel; k++) {
         const char *id = p->sel_ids[k];
+        if (!id) continue; /* left out */
         for (size_t i = 0; i < p->nstyles; i++)
             if (strcmp(p->styles[i]->id, id) == 0) { p->sel[n++] = i; break; }
     }

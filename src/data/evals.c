@@ -124,6 +124,7 @@ static int cmp_int(const void *a, const void *b)
 static size_t distinct_years(const int *v, size_t n, int *out)
 {
     size_t m = 0;
+    if (n == 0) return 0; /* v and out may be NULL */
     memcpy(out, v, n * sizeof *v);
     qsort(out, n, sizeof *out, cmp_int);
     for (size_t i = 0; i < n; i++)
