@@ -187,11 +187,11 @@ char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int stren
     against(d, x->th, v, x->median, t->median, cmp, sizeof cmp);
     size_t np = pm_diagnosis_parent_count(d, c, i);
     if (np && x->rank_in_parent[c] > 0) {
-        char pc[160] = "";
-        if (x->parent_median) against(d, x->th, v, x->parent_median[d->r->parent[c]], "所属" , pc, sizeof pc);
-        snprintf(par, sizeof par, "；在所属%s%s第%d名（共%zu个%s%s%s）%s%s", t->parent, tied ? "并列" : "",
-                 x->rank_in_parent[c], np, t->unit, byparent ? "，" : "", byparent ? third_word(third) : "",
-                 *pc ? "，" : "", pc);
+        char pc[160] = "", whose[96];
+        snprintf(whose, sizeof whose, "所属%s", t->parent);
+        if (x->parent_median) against(d, x->th, v, x->parent_median[d->r->parent[c]], whose, pc, sizeof pc);
+        snprintf(par, sizeof par, "，在所属%s%s第%d名（共%zu个，%s）%s%s", t->parent, tied ? "并列" : "",
+                 x->rank_in_parent[c], np, third_word(third_of(x->rank_in_parent[c], np)), *pc ? "，" : "", pc);
     }
     int next;
     double gap = pm_diagnosis_to_next(d, c, i, &next);
@@ -202,11 +202,16 @@ char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int stren
         if (strength) snprintf(nxt, sizeof nxt, "，再提高%s%s可进入%s", g, s->unit, cl);
         else snprintf(nxt, sizeof nxt, "，距%s还差%s%s", cl, g, s->unit);
     } else if (x->th->cls[c] >= 0 && strength) {
-        snprintf(nxt, sizeof nxt, "，已在最高一级“%s”", pm_diagnosis_class_name(x->th, x->th->cls[c]));
+        const pm_style *st = x->th->style;
+        int k = x->th->cls[c], named = st->class_labels && (size_t)k < st->nthresholds + 1 && st->class_labels[k];
+        snprintf(nxt, sizeof nxt, named ? "，已在最高一级“%s”" : "，已在最高一级（%s）", pm_diagnosis_class_name(x->th, k));
     }
-    return pm_asprintf("%s%s%s，%s%s第%d名（共%zu个%s，%s），%s%s%s。", s->title, val, s->unit, t->whole,
-                       tied ? "并列" : "", r, x->nvalid, t->unit, byparent ? "按所属范围评判" : third_word(third_of(r, x->nvalid)),
-                       cmp, nxt, par);
+    (void)byparent; (void)third;
+    char mv[64] = "";
+    int pr = x->prev_rank[c];
+    if (pr > 0) snprintf(mv, sizeof mv, pr == r ? "，名次与上年相同" : "，较上年%s%d位", pr > r ? "上升" : "下降", abs(pr - r));
+    return pm_asprintf("%s%s%s，%s%s第%d名（共%zu个%s，%s）%s%s，%s%s。", s->title, val, s->unit, t->whole,
+                       tied ? "并列" : "", r, x->nvalid, t->unit, third_word(third_of(r, x->nvalid)), mv, par, cmp, nxt);
 }
 
 /* The trend of committee c's headline values over the years up to this one. */
@@ -280,7 +285,7 @@ pm_status pm_diagnosis_overall(const pm_diagnosis *d, size_t c, char **overall, 
         class_ref(th, next, cl, sizeof cl);
         snprintf(nxt, sizeof nxt, "距%s还差%s%s", cl, g, s->unit);
     } else snprintf(nxt, sizeof nxt, "已处于最高等级");
-    *overall = pm_asprintf("%d年%s%s%s，评为“%s”，%s第%d名（共%zu个）；%s，%s。", d->year, s->title, val,
+    *overall = pm_asprintf("%d年%s%s%s，评为“%s”，%s第%d名（共%zu个），%s，%s。", d->year, s->title, val,
                            s->unit, pm_diagnosis_class_name(th, th->cls[c]), d->terms.whole, x->rank[c], x->nvalid,
                            nxt, cmp);
     if (!*overall) return PM_ENOMEM;

@@ -337,6 +337,10 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
     if (!d->dx.prev_year)
         snprintf(buf, sizeof buf, "%s；分级与排名为%d年%s（首个测评年度）", order, d->a->year,
                  d->dx.idx[0].th->style->title);
+    if (k) { /* a continuation says which rows it holds, not the note again */
+        size_t rows = pm_atlas_contents_rows(), n = d->a->ds->ncommittees, last = (k + 1) * rows;
+        snprintf(buf, sizeof buf, "第%zu–%zu个%s（共%zu个）", k * rows + 1, last < n ? last : n, d->dx.terms.unit, n);
+    }
     pm_ptext(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 26);
     char unit_code[64];
     if (d->a->ds->nparents) snprintf(unit_code, sizeof unit_code, "所属%s", d->dx.terms.parent);

@@ -507,7 +507,7 @@ static size_t advice(const pm_atlas_doc *d, size_t c, const size_t *worst, size_
         }
         nk = share > 0;
     }
-    size_t n = 0, pick = d->pos[c];
+    size_t n = 0, pick = d->pos[c] * 7 + d->pos[c] / 4; /* neighbouring pages apart */
     for (size_t k = 0; k < nk && n < 2; k++) {
         const pm_style *s = d->dx.idx[keys[k]].th->style;
         const pm_advice *a = pm_config_advice(d->a->cfg, s->id);
@@ -519,29 +519,42 @@ static size_t advice(const pm_atlas_doc *d, size_t c, const size_t *worst, size_
     return n;
 }
 
+/* No index in the top (strength 1) or bottom third: which one comes nearest, ranked. */
+static char *none_sentence(const pm_atlas_doc *d, size_t c, int strength)
+{
+    const pm_terms *tm = &d->dx.terms;
+    long pick = -1;
+    double share = strength ? 2 : -1;
+    for (size_t i = 0; i < d->dx.nidx; i++) {
+        const pm_diagnosis_index *x = &d->dx.idx[i];
+        if (x->rank[c] <= 0) continue;
+        double s = (double)x->rank[c] / (double)x->nvalid;
+        if (strength ? s < share : s > share) { share = s; pick = (long)i; }
+    }
+    int parents = d->dx.r && d->dx.r->parent;
+    char where[160];
+    snprintf(where, sizeof where, parents ? "%s或所属%s" : "%s", tm->whole, tm->parent);
+    if (pick < 0) return pm_asprintf("本年无测评数据。");
+    const pm_diagnosis_index *x = &d->dx.idx[pick];
+    return pm_asprintf("没有一项指数处于%s的%s三分之一，相对%s的是%s（第%d名）。", where, strength ? "前" : "后",
+                       strength ? "最好" : "最弱", x->th->style->title, x->rank[c]);
+}
+
 static pm_status diagnosis(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, double x,
                            double *y, double w)
 {
     size_t best[2], worst[2], nb = 0, nw = 0;
     pm_diagnosis_standing(&d->dx, c, best, &nb, worst, &nw);
-    char *s[5][2] = { { NULL } }, buf[256];
+    char *s[5][2] = { { NULL } };
     size_t cnt[5] = { 0 };
     pm_status st = pm_diagnosis_overall(&d->dx, c, &s[0][0], &s[0][1]);
     cnt[0] = 2;
     for (size_t k = 0; k < nb; k++) if (!(s[1][k] = pm_diagnosis_sentence(&d->dx, c, best[k], 1))) st = PM_ENOMEM;
     for (size_t k = 0; k < nw; k++) if (!(s[2][k] = pm_diagnosis_sentence(&d->dx, c, worst[k], 0))) st = PM_ENOMEM;
-    cnt[1] = nb;
-    cnt[2] = nw;
-    const pm_terms *tm = &d->dx.terms;
-    if (!nb) { snprintf(buf, sizeof buf, "没有一项指数处于%s或所属%s的前三分之一。", tm->whole, tm->parent); s[1][0] = pm_strdup(buf); cnt[1] = 1; }
-    if (!nw) { snprintf(buf, sizeof buf, "没有一项指数处于%s或所属%s的后三分之一。", tm->whole, tm->parent); s[2][0] = pm_strdup(buf); cnt[2] = 1; }
-    if (!d->dx.r || !d->dx.r->parent) { /* no parent level: say the area alone */
-        for (int k = 1; k <= 2; k++) if (!(k == 1 ? nb : nw) && s[k][0]) {
-            snprintf(buf, sizeof buf, "没有一项指数处于%s的%s三分之一。", tm->whole, k == 1 ? "前" : "后");
-            free(s[k][0]);
-            s[k][0] = pm_strdup(buf);
-        }
-    }
+    if (!nb && !(s[1][0] = none_sentence(d, c, 1))) st = PM_ENOMEM;
+    if (!nw && !(s[2][0] = none_sentence(d, c, 0))) st = PM_ENOMEM;
+    cnt[1] = nb ? nb : 1;
+    cnt[2] = nw ? nw : 1;
     s[3][0] = peer_sentence(d, c);
     s[3][1] = needs_sentence(d, c);
     cnt[3] = 2;
