@@ -44,16 +44,19 @@ static double bump(double step)
     return (k < 1.5 ? 2 : k < 3 ? 5 : 10) * mag;
 }
 
+/* The axis ends: the values' extent with a little room (and zero for bars), so that no
+ * part of the plot is empty; the ticks fall on the round steps inside. */
 static void axis_ends(double mn, double mx, pm_ranking_layout *l)
 {
+    double pad = 0.04 * (mx - mn);
     if (l->dots) {
-        l->lo = floor((mn - 0.02 * (mx - mn)) / l->step) * l->step;
-        l->hi = ceil(mx / l->step) * l->step;
+        l->lo = mn - pad;
+        l->hi = mx + pad;
     } else {
-        l->lo = fmin(0, floor(mn / l->step) * l->step);
-        l->hi = fmax(0, ceil(mx / l->step) * l->step);
+        l->lo = fmin(0, mn - (mn < 0 ? pad : 0));
+        l->hi = fmax(0, mx + (mx > 0 ? pad : 0));
     }
-    if (l->hi <= l->lo) l->hi = l->lo + l->step;
+    if (l->hi <= l->lo) { l->lo = fmin(l->lo, 0); l->hi = l->lo + l->step; }
 }
 
 /* The axis: from zero for bars; around the values for a dot plot when zero would
@@ -154,7 +157,7 @@ static void draw_axis(const pm_poster *p, pm_text *t, cairo_t *cr, const pm_rank
 {
     double s = l->size;
     int dec = l->step >= 1 ? 0 : (int)ceil(-log10(l->step) - 1e-9);
-    for (double v = l->lo; v <= l->hi + l->step * 1e-6; v += l->step) {
+    for (double v = ceil(l->lo / l->step - 1e-9) * l->step; v <= l->hi + l->step * 1e-6; v += l->step) {
         double x = pm_ranking_x(l, col, v);
         int zero = fabs(v) < l->step * 1e-6;
         cairo_new_path(cr);
