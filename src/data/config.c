@@ -333,7 +333,15 @@ static void parse_advice(ctx *c, pm_config *cfg, json_t *o)
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v) {
+        if (key[0] == '_') continue; /* a comment, as everywhere */
         char *path = pm_asprintf("advice.%s", key);
+        int known = 0;
+        for (size_t m = 0; m < cfg->nmaps; m++) known |= strcmp(cfg->maps[m], key) == 0;
+        if (!known) {
+            bad(c, path ? path : "advice", "not a map of this config (advice is keyed by the map ids in \"maps\")");
+            free(path);
+            continue;
+        }
         if (!json_is_array(v) || json_array_size(v) == 0) {
             bad(c, path ? path : "advice", "must be a non-empty list of suggestions (strings)");
             free(path);

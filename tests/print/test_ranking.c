@@ -162,6 +162,20 @@ Test(ranking_park, a1_posters_no_ranking_text_under_7pt, .fini = teardown)
         cr_assert_eq(named, P.ds->ncommittees, "%s: %zu of %zu names in the panel", P.styles[m]->id, named,
                      P.ds->ncommittees);
         fprintf(stderr, "ranking: park %s, %zu words, smallest %.2f pt\n", P.styles[m]->id, words, smallest);
+        if (m == 0) { /* past what fits at the floor (a panel a third as high): the best and the worst */
+            cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+            cairo_t *cr = cairo_create(rec);
+            pm_ranking_layout l;
+            cr_assert_eq(pm_ranking_draw(&p, T, cr, (pm_rect){ 0, 0, 596, 330 }, 7, &l), PM_OK);
+            cr_assert_eq(l.mode, PM_RANKING_TOP_BOTTOM);
+            cr_assert_float_eq(l.size, 7, 1e-9, "at the floor");
+            cr_assert(l.top == l.bottom && l.top >= 10 && l.shown == 2 * l.top && l.shown < P.ds->ncommittees,
+                      "top %zu, bottom %zu", l.top, l.bottom);
+            cr_assert_leq(l.top + l.bottom + 1, l.ncols * l.rows_per_col, "the rows and the gap row fit");
+            cr_assert_leq(l.rows_y + (double)l.rows_per_col * l.row_h, 330 + 1e-6, "inside the panel");
+            cairo_destroy(cr);
+            cairo_surface_destroy(rec);
+        }
         free(seen);
         free(cmd); free(out); free(pdf);
     }
