@@ -182,7 +182,7 @@ char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int stren
     for (size_t k = 0; k < d->n; k++) tied |= k != c && x->rank[k] == r;
     const pm_terms *t = &d->terms;
     int third = pm_diagnosis_third(d, c, i, &byparent);
-    char val[48], cmp[192], par[192] = "", nxt[192] = "";
+    char val[48], cmp[192], par[512] = "", nxt[256] = "";
     pm_thematic_format(x->th, v, signed_, val, sizeof val);
     against(d, x->th, v, x->median, t->median, cmp, sizeof cmp);
     size_t np = pm_diagnosis_parent_count(d, c, i);
