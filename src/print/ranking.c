@@ -296,7 +296,9 @@ pm_status pm_ranking_draw(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r
             }
             if (i > l.top) src = nvalid - l.bottom + (i - l.top - 1);
         }
-        draw_row(&x, col, y, src + 1, &rows[src], in);
+        size_t rank = src + 1; /* competition ranking, as everywhere: ties share the first rank */
+        while (rank > 1 && rows[rank - 2].v == rows[src].v) rank--;
+        draw_row(&x, col, y, rank, &rows[src], in);
     }
     if (out) *out = l;
     free(rows);

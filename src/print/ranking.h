@@ -41,7 +41,8 @@ typedef struct {
  * at the same distance-to-size ratio.  Pure. */
 double pm_ranking_min_size(double w, double h);
 
-/* Draws the ranking of p->th (best first in the style's direction; no data last)
+/* Draws the ranking of p->th (best first in the style's direction, ties sharing a
+ * rank as in pm_rank_style; no data last)
  * into r with no text smaller than min_size, and fills *out (may be NULL).  Names
  * are never covered: the plot starts after the widest name shown.  PM_ENOMEM,
  * PM_EINTERNAL (Cairo in an error state); text failures stay in t.  Thread-safe given

@@ -146,7 +146,9 @@ Test(ranking_park, a1_posters_no_ranking_text_under_7pt, .fini = teardown)
         size_t words = 0, named = 0;
         double smallest = INFINITY;
         unsigned char *seen = calloc(P.ds->ncommittees, 1);
-        for (const char *q = strstr(out, "<word "); q; q = strstr(q + 1, "<word ")) {
+        size_t ranked = 0;
+        const char *prev = NULL;
+        for (const char *q = strstr(out, "<word "); q; prev = q, q = strstr(q + 1, "<word ")) {
             double x0, y0, x1, y1;
             if (sscanf(q, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &x0, &y0, &x1, &y1) != 4) continue;
             if (x0 < tx0 - 0.5 || y0 < ty1) continue;
@@ -155,12 +157,30 @@ Test(ranking_park, a1_posters_no_ranking_text_under_7pt, .fini = teardown)
             const char *a = strchr(q, '>') + 1, *e = strstr(a, "</word>");
             for (size_t c = 0; c < P.ds->ncommittees; c++)
                 if (!seen[c] && strlen(P.ds->committees[c].name) == (size_t)(e - a)
-                    && strncmp(a, P.ds->committees[c].name, (size_t)(e - a)) == 0) { seen[c] = 1; named++; }
+                    && strncmp(a, P.ds->committees[c].name, (size_t)(e - a)) == 0) {
+                    seen[c] = 1;
+                    named++;
+                    /* the word before is its rank: 1 + the committees with a better value (ties share it) */
+                    int rank = prev ? atoi(strchr(prev, '>') + 1) : 0, up = th->style->higher_is_better, ok = 0;
+                    size_t want = 0;
+                    for (size_t h = 0; h < P.ds->ncommittees; h++) { /* names repeat across parents */
+                        if (strcmp(P.ds->committees[h].name, P.ds->committees[c].name) != 0) continue;
+                        want = 1;
+                        for (size_t o = 0; o < P.ds->ncommittees; o++)
+                            want += up ? th->value[o] > th->value[h] : th->value[o] < th->value[h];
+                        ok |= (size_t)rank == want;
+                    }
+                    if (rank > 0) {
+                        cr_assert(ok, "%s: %s ranked %d, want %zu", P.styles[m]->id, P.ds->committees[c].name, rank, want);
+                        ranked++;
+                    }
+                }
         }
         cr_assert_gt(words, 3 * P.ds->ncommittees, "%s: %zu words in the panel", P.styles[m]->id, words);
         cr_assert_geq(smallest, 6.97, "%s: the smallest ranking text is %.2f pt", P.styles[m]->id, smallest);
         cr_assert_eq(named, P.ds->ncommittees, "%s: %zu of %zu names in the panel", P.styles[m]->id, named,
                      P.ds->ncommittees);
+        cr_assert_geq(ranked * 10, named * 9, "%s: the ranks of %zu of %zu names read", P.styles[m]->id, ranked, named);
         fprintf(stderr, "ranking: park %s, %zu words, smallest %.2f pt\n", P.styles[m]->id, words, smallest);
         if (m == 0) { /* past what fits at the floor (a panel a third as high): the best and the worst */
             cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
