@@ -285,9 +285,9 @@ pm_status pm_diagnosis_overall(const pm_diagnosis *d, size_t c, char **overall, 
         class_ref(th, next, cl, sizeof cl);
         snprintf(nxt, sizeof nxt, "距%s还差%s%s", cl, g, s->unit);
     } else snprintf(nxt, sizeof nxt, "已处于最高等级");
-    *overall = pm_asprintf("%d年%s%s%s，评为“%s”，%s第%d名（共%zu个），%s，%s。", d->year, s->title, val,
-                           s->unit, pm_diagnosis_class_name(th, th->cls[c]), d->terms.whole, x->rank[c], x->nvalid,
-                           nxt, cmp);
+    /* the rank is beside it in the key figures and in the strengths or weaknesses */
+    *overall = pm_asprintf("%d年%s%s%s，评为“%s”，%s，%s。", d->year, s->title, val, s->unit,
+                           pm_diagnosis_class_name(th, th->cls[c]), nxt, cmp);
     if (!*overall) return PM_ENOMEM;
     *trend = trend_of(d, c);
     return PM_OK;

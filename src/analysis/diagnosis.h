@@ -79,7 +79,7 @@ double pm_diagnosis_to_next(const pm_diagnosis *d, size_t c, size_t i, int *next
 char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int strength);
 
 /* The headline index (0) of c this year: class, distance to the next class and to
- * the median; then its trend over the years up to this one (three years rising, a drop
+ * the median (not the rank, which the page shows beside it); then its trend over the years up to this one (three years rising, a drop
  * after two rises, ...), with the values.  New strings (caller frees) through *overall
  * and *trend (NULL: no value / a single year); PM_ENOMEM. */
 pm_status pm_diagnosis_overall(const pm_diagnosis *d, size_t c, char **overall, char **trend);

@@ -485,9 +485,13 @@ static char *needs_sentence(const pm_atlas_doc *d, size_t c)
         if (!isnan(v)) { all_need += v; all_run += (double)an->n_running[k]; }
     }
     double per = 100.0 * (double)an->n_running[c] / need, all = all_need > 0 ? 100.0 * all_run / all_need : NAN;
-    const char *verdict = isnan(all) ? "" : per >= all * 1.25 ? "，需求转化为项目的比例高于平均"
-                                          : per <= all * 0.75 ? "，需求承接不足，宜把已收集的需求转化为共建项目"
-                                                               : "，与平均水平相当";
+    char verdict[160] = ""; /* the ratio itself, not a stock phrase */
+    if (!isnan(all) && all > 0) {
+        double k = per / all;
+        if (k < 0.75) snprintf(verdict, sizeof verdict, "，仅为平均水平的%.0f%%", k * 100);
+        else if (k > 1.25) snprintf(verdict, sizeof verdict, "，是平均水平的%.1f倍", k);
+        else snprintf(verdict, sizeof verdict, "，接近平均水平（%.0f%%）", k * 100);
+    }
     return pm_asprintf("%d年以来累计收集群众需求%.0f条，在推进的共建项目%zu个，每100条需求对应%.1f个在推进项目"
                        "（%s为%.1f个）%s。", an->tab.years[0], need, an->n_running[c], per, d->dx.terms.whole, all, verdict);
 }
