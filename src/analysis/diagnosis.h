@@ -72,10 +72,11 @@ void pm_diagnosis_standing(const pm_diagnosis *d, size_t c, size_t best[2], size
 double pm_diagnosis_to_next(const pm_diagnosis *d, size_t c, size_t i, int *next);
 
 /* One plain Chinese sentence on index i of committee c as a strength (strength = 1)
- * or a weakness (0): its value, rank, third and the reference it was judged against,
- * the distance to the median and (weakness) to the next class, e.g. "社区工作者队伍
- * 建设指数51.2分，全街道第30名（共35个居民区，后三分之一），低于街道中位数7.4分，
- * 距“良好”还差2.3分"。 New string (caller frees); NULL if c has no value or on OOM. */
+ * or a weakness (0): its value, rank and third, the rank change, the rank in its parent
+ * (with parents), the distance to the medians and to the next class, e.g. (苏河湾 2016)
+ * "社区工作者队伍建设指数54.2分，全街道第29名（共35个居民区，后三分之一），较上年下降
+ * 7位，低于街道中位数4.4分，距上一级（60.9分起）还差6.7分。"  New string (caller
+ * frees); NULL if c has no value or on OOM. */
 char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int strength);
 
 /* The headline index (0) of c this year: class, distance to the next class and to
