@@ -274,6 +274,15 @@ Test(atlas, yejiazhai_distance_to_the_next_class)
     cr_assert(strstr(o, "评为“待提升”") && strstr(o, "距“合格”还差3.6分") && strstr(o, "低于街道中位数16.8分"), "%s", o);
     cr_assert(t && strstr(t, "2014年") && strstr(t, "2016年71.4分"), "%s", t ? t : "(none)");
     free(o); free(t);
+    /* 苏河湾's weakness: workforce 54.2, 29th (22nd in 2015), median 58.6, class 53.9–60.9 */
+    size_t sh = (size_t)committee("苏河湾"), best[2], worst[2], nb, nw;
+    pm_diagnosis_standing(&dx, sh, best, &nb, worst, &nw);
+    cr_assert(nb == 0 && nw == 2, "%zu, %zu", nb, nw);
+    cr_assert_str_eq(P.styles[worst[0]]->id, "progress", "33rd of 35 first");
+    char *ws = pm_diagnosis_sentence(&dx, sh, worst[1], 0);
+    cr_assert_str_eq(ws, "社区工作者队伍建设指数54.2分，全街道第29名（共35个居民区，后三分之一），较上年下降7位，"
+                         "低于街道中位数4.4分，距上一级（60.9分起）还差6.7分。");
+    free(ws);
     size_t top = (size_t)committee("沙家浜"); /* 96.3: the best class has no next one */
     cr_assert(isnan(pm_diagnosis_to_next(&dx, top, 0, &next)) && next == -1);
     pm_diagnosis_fini(&dx);
