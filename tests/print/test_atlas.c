@@ -446,3 +446,56 @@ Test(atlas, highlight_veils_the_others)
     free(fill);
     free(hl);
 }
+
+/* The trend over the years on made-up values of one committee (the sample has three
+ * years, so a drop after two rises needs a fourth): the results of one map, by hand. */
+static char *trend_for(const double *vals, size_t ny)
+{
+    static const int years[4] = { 2014, 2015, 2016, 2017 };
+    pm_mapyear my[4];
+    double v[4];
+    int cls[4], rank[4];
+    double bounds[3] = { 0, 90, 100 };
+    pm_rgba col[2] = { { 0, 0, 0, 1 }, { 0, 0, 0, 1 } };
+    memset(my, 0, sizeof my);
+    for (size_t y = 0; y < ny; y++) {
+        v[y] = vals[y];
+        cls[y] = vals[y] >= 90;
+        rank[y] = 1;
+        my[y].th = (pm_thematic){ .style = P.styles[0], .year = years[y], .n = 1, .value = &v[y], .cls = &cls[y],
+                                  .classes = { .n = 2, .bounds = bounds }, .colors = col };
+        my[y].rank = &rank[y];
+        my[y].nvalid = 1;
+        my[y].median = vals[y];
+    }
+    pm_results r = { .styles = (const pm_style *const *)P.styles, .nmaps = 1, .nyears = ny, .ncommittees = 1,
+                     .years = years, .my = my };
+    pm_terms terms = pm_config_terms(P.cfg, 0);
+    pm_diagnosis dx;
+    cr_assert_eq(pm_diagnosis_build(&r, years[ny - 1], &terms, &D, &dx), PM_OK);
+    char *o = NULL, *t = NULL;
+    cr_assert_eq(pm_diagnosis_overall(&dx, 0, &o, &t), PM_OK);
+    free(o);
+    pm_diagnosis_fini(&dx);
+    return t;
+}
+
+Test(atlas, trend_rising_and_a_drop_after_two_rises)
+{
+    struct { double v[4]; size_t n; const char *want; } cases[] = {
+        { { 80, 82, 85 }, 3, "历年走势：2014年80.0→2015年82.0→2016年85.0分，连续两年上升，累计提高5.0分。" },
+        { { 80, 82, 85, 83 }, 4, "历年走势：2014年80.0→2015年82.0→2016年85.0→2017年83.0分，在连续两年上升之后，今年回落2.0分，需警惕下滑。" },
+        { { 80, 82, 85, 88 }, 4, "历年走势：2014年80.0→2015年82.0→2016年85.0→2017年88.0分，连续三年上升，累计提高8.0分。" },
+        { { 85, 82, 84 }, 3, "历年走势：2014年85.0→2015年82.0→2016年84.0分，上年下降之后今年回升2.0分。" },
+        { { 85, 82, 80 }, 3, "历年走势：2014年85.0→2015年82.0→2016年80.0分，连续两年下降，累计下降5.0分。" },
+        { { 85, 85 }, 2, "历年走势：2014年85.0→2015年85.0分，今年与上年持平。" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *t = trend_for(cases[i].v, cases[i].n);
+        cr_assert(t, "case %zu", i);
+        cr_assert_str_eq(t, cases[i].want, "case %zu", i);
+        free(t);
+    }
+    double one = 80;
+    cr_assert_null(trend_for(&one, 1), "a single year has no trend");
+}
