@@ -1077,6 +1077,12 @@ def config_json(outdir):
                  "fields": {"name": "名称"}},
             ],
         },
+        "indicators": {
+            "service": {"range": [0, 100]}, "satisfaction": {"range": [0, 100]},
+            "workforce": {"range": [0, 100]}, "needs": {"unit": "条", "min": 0},
+            "questionnaires_key": {"unit": "份", "min": 0},
+            "questionnaires_random": {"unit": "份", "min": 0},
+        },
         "print": {"crs": "EPSG:4549", "page": "A1", "orientation": "landscape", "preview_dpi": 40},
         "tiles": {"minzoom": 11, "maxzoom": 16},
         "font": "Noto Sans CJK SC",

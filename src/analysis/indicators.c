@@ -9,16 +9,26 @@
 #include "geo/gcj02.h"
 #include "geo/proj.h"
 #include "core/fileio.h"
+#include "expr/expr.h"
 
-enum { S_POPULATION, S_HOUSEHOLDS, S_AREA, S_DENSITY, S_PLATFORMS, S_PROJECTS, S_RUNNING,
-       S_PER_1000, S_PER_100_NEEDS, S_COUNT };
-static const char *const static_names[S_COUNT] = {
-    "population", "households", "area_km2", "density", "platforms", "projects",
-    "projects_running", "running_per_1000", "running_per_100_needs"
+/* The base fields, measured by partymap (then the evaluation columns follow). */
+enum { B_POPULATION, B_HOUSEHOLDS, B_AREA, B_PLATFORMS, B_PROJECTS, B_RUNNING, B_COUNT };
+static const char *const base_names[B_COUNT] = {
+    "population", "households", "area_km2", "platforms", "projects", "projects_running"
 };
-/* per evaluation column: value, change, rank, rank change */
-enum { C_VALUE, C_CHANGE, C_RANK, C_RANK_CHANGE, C_COUNT };
-static const char *const col_suffix[C_COUNT] = { "", "_change", "_rank", "_rank_change" };
+
+/* The built-in derived indicators, defined in the language of expr/expr.h: per
+ * evaluation column X the first four with X for %1$s, then the rates. */
+static const char *const per_column[][2] = {
+    { "%s_change", "%s - prev(%s)" },
+    { "%s_rank", "rank(%s)" },
+    { "%s_rank_change", "prev(%s_rank) - %s_rank" },
+};
+static const char *const rates[][2] = {
+    { "density", "population / area_km2" },
+    { "running_per_1000", "projects_running * 1000 / population" },
+    { "running_per_100_needs", "projects_running * 100 / needs" }, /* where there are needs */
+};
 
 long pm_join_point(const pm_committee *c, size_t n, pm_pt p)
 {
@@ -224,92 +234,272 @@ static pm_status measure_areas(const pm_dataset *ds, const char *crs, pm_diag *d
     return st;
 }
 
-static pm_status alloc_tab(pm_indtab *t, const pm_dataset *ds)
+/* An evaluation column that is a base field or the source of one (population and
+ * households: the yearly figures, see yearly()). */
+static int is_base_name(const char *name)
 {
-    t->ncommittees = ds->ncommittees;
-    t->nyears = ds->nyears;
-    t->nind = S_COUNT + C_COUNT * ds->eval.ncols;
-    t->years = calloc(ds->nyears + 1, sizeof *t->years);
-    t->names = calloc(t->nind, sizeof *t->names);
-    t->v = malloc((t->nyears * t->ncommittees * t->nind + 1) * sizeof *t->v);
-    if (!t->years || !t->names || !t->v) return PM_ENOMEM;
-    memcpy(t->years, ds->years, ds->nyears * sizeof *t->years);
-    for (size_t i = 0; i < t->nyears * t->ncommittees * t->nind; i++) t->v[i] = NAN;
-    for (size_t k = 0; k < S_COUNT; k++)
-        if (!(t->names[k] = pm_strdup(static_names[k]))) return PM_ENOMEM;
-    for (size_t c = 0; c < ds->eval.ncols; c++)
-        for (size_t s = 0; s < C_COUNT; s++)
-            if (!(t->names[S_COUNT + c * C_COUNT + s] =
-                      pm_asprintf("%s%s", ds->eval.cols[c], col_suffix[s])))
-                return PM_ENOMEM;
-    return PM_OK;
+    for (size_t k = 0; k < B_COUNT; k++)
+        if (strcmp(base_names[k], name) == 0) return 1;
+    return 0;
 }
 
-static double *cell(pm_indtab *t, size_t y, size_t c, size_t k)
+/* The evaluation column k's value of committee c in year index y, or NAN. */
+static double eval_value(const pm_dataset *ds, const long *row_of, size_t y, size_t c, size_t k)
 {
-    return &t->v[(y * t->ncommittees + c) * t->nind + k];
+    long r = row_of[y * ds->ncommittees + c];
+    return r < 0 ? NAN : ds->eval.values[(size_t)r * ds->eval.ncols + k];
 }
 
-/* Evaluation values, then changes and ranks against the previous year. */
-static pm_status fill_eval(pm_indtab *t, const pm_dataset *ds)
+/* The base table: the measured fields, then the evaluation columns (those not named
+ * like a measured field), for every year and committee. */
+static pm_status build_base(pm_analysis *a, const pm_dataset *ds)
 {
     const pm_evaltable *e = &ds->eval;
+    size_t nc = ds->ncommittees, ny = ds->nyears;
+    a->base_names = calloc(B_COUNT + e->ncols + 1, sizeof *a->base_names);
+    a->base_col = calloc(B_COUNT + e->ncols + 1, sizeof *a->base_col);
+    long *row_of = malloc((ny * nc + 1) * sizeof *row_of);
+    if (!a->base_names || !a->base_col || !row_of) { free(row_of); return PM_ENOMEM; }
+    for (size_t k = 0; k < B_COUNT; k++) {
+        if (!(a->base_names[k] = pm_strdup(base_names[k]))) { free(row_of); return PM_ENOMEM; }
+        a->base_col[k] = -1;
+    }
+    a->nbase = B_COUNT;
+    for (size_t k = 0; k < e->ncols; k++) {
+        if (is_base_name(e->cols[k])) continue;
+        if (!(a->base_names[a->nbase] = pm_strdup(e->cols[k]))) { free(row_of); return PM_ENOMEM; }
+        a->base_col[a->nbase++] = (long)k;
+    }
+    for (size_t i = 0; i < ny * nc; i++) row_of[i] = -1;
     for (size_t r = 0; r < e->nrows; r++) {
         long y = pm_dataset_year_index(ds, e->year[r]);
-        for (size_t k = 0; y >= 0 && k < e->ncols; k++)
-            *cell(t, (size_t)y, e->committee[r], S_COUNT + k * C_COUNT + C_VALUE) = e->values[r * e->ncols + k];
+        if (y >= 0) row_of[(size_t)y * nc + e->committee[r]] = (long)r;
     }
-    size_t n = t->ncommittees;
-    double *col = malloc((n + 1) * sizeof *col);
-    int *rank = malloc((n + 1) * sizeof *rank);
-    if (!col || !rank) { free(col); free(rank); return PM_ENOMEM; }
-    for (size_t k = 0; k < e->ncols; k++) {
-        size_t base = S_COUNT + k * C_COUNT;
-        for (size_t y = 0; y < t->nyears; y++) {
-            for (size_t c = 0; c < n; c++) col[c] = *cell(t, y, c, base + C_VALUE);
-            pm_rank_desc(col, n, rank);
-            for (size_t c = 0; c < n; c++) {
-                *cell(t, y, c, base + C_RANK) = rank[c] ? rank[c] : NAN;
-                if (y == 0) continue;
-                *cell(t, y, c, base + C_CHANGE) = col[c] - *cell(t, y - 1, c, base + C_VALUE);
-                *cell(t, y, c, base + C_RANK_CHANGE) = *cell(t, y - 1, c, base + C_RANK) - *cell(t, y, c, base + C_RANK);
-            }
+    a->base = malloc((ny * nc * a->nbase + 1) * sizeof *a->base);
+    if (!a->base) { free(row_of); return PM_ENOMEM; }
+    long popc = pm_evaltable_col(e, "population"), hhc = pm_evaltable_col(e, "households");
+    for (size_t y = 0; y < ny; y++)
+        for (size_t c = 0; c < nc; c++) {
+            double *v = &a->base[(y * nc + c) * a->nbase];
+            const pm_committee *cm = &ds->committees[c];
+            /* population and households: the year's figure (the evaluation table or the
+             * statistics joined to it) where there is one, else the committees file's */
+            double pop = popc >= 0 ? eval_value(ds, row_of, y, c, (size_t)popc) : NAN;
+            double hh = hhc >= 0 ? eval_value(ds, row_of, y, c, (size_t)hhc) : NAN;
+            v[B_POPULATION] = isfinite(pop) ? pop : cm->population;
+            v[B_HOUSEHOLDS] = isfinite(hh) ? hh : cm->households;
+            v[B_AREA] = a->area_km2[c];
+            v[B_PLATFORMS] = (double)a->n_platforms[c];
+            v[B_PROJECTS] = (double)a->n_projects[c];
+            v[B_RUNNING] = (double)a->n_running[c];
+            for (size_t k = B_COUNT; k < a->nbase; k++)
+                v[k] = eval_value(ds, row_of, y, c, (size_t)a->base_col[k]);
         }
-    }
-    free(col);
-    free(rank);
+    free(row_of);
     return PM_OK;
 }
 
-/* A yearly value of column name (the evaluation table, or the statistics joined to it)
- * where there is one, else fallback (the committees file's). */
-static double yearly(pm_indtab *t, long col, size_t y, size_t c, double fallback)
+static pm_status add_def(pm_analysis *a, char *name, char *src, const char *file, const char *key)
 {
-    if (col < 0) return fallback;
-    double v = *cell(t, y, c, S_COUNT + (size_t)col * C_COUNT + C_VALUE);
-    return isfinite(v) ? v : fallback;
+    if (!name || !src) { free(name); free(src); return PM_ENOMEM; }
+    size_t n = a->ndefs;
+    char **nn = realloc(a->def_names, (n + 1) * sizeof *nn);
+    if (nn) a->def_names = nn;
+    char **ns = nn ? realloc(a->def_srcs, (n + 1) * sizeof *ns) : NULL;
+    if (ns) a->def_srcs = ns;
+    char **nf = ns ? realloc(a->def_files, (n + 1) * sizeof *nf) : NULL;
+    if (nf) a->def_files = nf;
+    char **nk = nf ? realloc(a->def_keys, (n + 1) * sizeof *nk) : NULL;
+    if (nk) a->def_keys = nk;
+    char *f = nk ? pm_strdup(file ? file : "") : NULL, *k = f ? pm_strdup(key ? key : "") : NULL;
+    if (!k) { free(name); free(src); free(f); return PM_ENOMEM; }
+    a->def_names[n] = name;
+    a->def_srcs[n] = src;
+    a->def_files[n] = f;
+    a->def_keys[n] = k;
+    a->ndefs++;
+    return PM_OK;
 }
 
-static void fill_static(pm_indtab *t, const pm_dataset *ds, const pm_analysis *a)
+/* name as the language writes it: bare when it is a plain ASCII name, else quoted. */
+static char *name_ref(const char *name)
 {
-    long needs = pm_evaltable_col(&ds->eval, "needs");
-    long popc = pm_evaltable_col(&ds->eval, "population"), hhc = pm_evaltable_col(&ds->eval, "households");
-    for (size_t y = 0; y < t->nyears; y++)
-        for (size_t c = 0; c < t->ncommittees; c++) {
-            const pm_committee *cm = &ds->committees[c];
-            double run = (double)a->n_running[c];
-            double pop = yearly(t, popc, y, c, cm->population);
-            *cell(t, y, c, S_POPULATION) = pop;
-            *cell(t, y, c, S_HOUSEHOLDS) = yearly(t, hhc, y, c, cm->households);
-            *cell(t, y, c, S_AREA) = a->area_km2[c];
-            *cell(t, y, c, S_DENSITY) = a->area_km2[c] > 0 ? pop / a->area_km2[c] : NAN;
-            *cell(t, y, c, S_PLATFORMS) = (double)a->n_platforms[c];
-            *cell(t, y, c, S_PROJECTS) = (double)a->n_projects[c];
-            *cell(t, y, c, S_RUNNING) = run;
-            *cell(t, y, c, S_PER_1000) = pop > 0 ? run * 1000.0 / pop : NAN;
-            double nd = needs >= 0 ? *cell(t, y, c, S_COUNT + (size_t)needs * C_COUNT) : NAN;
-            *cell(t, y, c, S_PER_100_NEEDS) = nd > 0 ? run * 100.0 / nd : NAN;
+    static const char *const kw[] = { "and", "or", "not", "year", "true", "false", NULL };
+    int plain = (name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z') || name[0] == '_';
+    for (const char *p = name; plain && *p; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+    for (const char *const *k = kw; plain && *k; k++) plain = strcmp(name, *k) != 0;
+    return plain ? pm_strdup(name) : pm_expr_quote(name);
+}
+
+/* The built-in definitions, then the config's indicators with an expression. */
+static pm_status builtin_defs(pm_analysis *a, const pm_config *cfg)
+{
+    pm_status st = PM_OK;
+    for (size_t k = B_COUNT; !st && k < a->nbase; k++) {
+        char *q = name_ref(a->base_names[k]);
+        if (!q) return PM_ENOMEM;
+        for (size_t d = 0; !st && d < sizeof per_column / sizeof *per_column; d++) {
+            char *name = pm_asprintf(per_column[d][0], a->base_names[k]);
+            char *qr = d == 2 ? pm_asprintf("%s_rank", a->base_names[k]) : NULL;
+            char *qq = qr ? name_ref(qr) : NULL;
+            char *src = d == 0 ? pm_asprintf(per_column[d][1], q, q)
+                      : d == 1 ? pm_asprintf(per_column[d][1], q)
+                      : qq ? pm_asprintf("prev(%s) - %s", qq, qq) : NULL;
+            st = add_def(a, name, src, "", "");
+            free(qr);
+            free(qq);
         }
+        free(q);
+    }
+    int needs = 0;
+    for (size_t k = B_COUNT; k < a->nbase; k++) needs |= strcmp(a->base_names[k], "needs") == 0;
+    for (size_t d = 0; !st && d < sizeof rates / sizeof *rates; d++)
+        if (d < 2 || needs) st = add_def(a, pm_strdup(rates[d][0]), pm_strdup(rates[d][1]), "", "");
+    a->nbuiltin = a->ndefs;
+    const char *file = cfg && cfg->path ? pm_path_basename(cfg->path) : "";
+    for (size_t i = 0; !st && cfg && i < cfg->nindicators; i++) {
+        const pm_indicator_def *d = &cfg->indicators[i];
+        if (!d->expression) continue;
+        char *key = pm_asprintf("indicators.%s", d->name);
+        st = key ? add_def(a, pm_strdup(d->name), pm_strdup(d->expression), file, key) : PM_ENOMEM;
+        free(key);
+    }
+    return st;
+}
+
+/* A name taken twice: an evaluation column named like a built-in indicator (service_rank,
+ * density), or a config indicator named like a column or another indicator. */
+static int clashes(const pm_analysis *a, const pm_dataset *ds, pm_diag *diag)
+{
+    int bad = 0;
+    for (size_t i = 0; i < a->ndefs; i++) {
+        const char *name = a->def_names[i];
+        for (size_t k = B_COUNT; k < a->nbase; k++)
+            if (strcmp(a->base_names[k], name) == 0) {
+                pm_diag_add(diag, PM_SEV_ERROR, i < a->nbuiltin ? "" : a->def_files[i],
+                            "", i < a->nbuiltin ? "sources.evaluations" : a->def_keys[i],
+                            i < a->nbuiltin
+                            ? "the evaluation column \"%s\" has the name of partymap's derived indicator "
+                              "%s (computed from the column it names): rename the column "
+                              "(sources.evaluations.columns) so that neither hides the other"
+                            : "\"%s\" is already an evaluation column: name the indicator %s "
+                              "differently", name, name);
+                bad = 1;
+            }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(a->def_names[j], name) == 0 && i >= a->nbuiltin) {
+                pm_diag_add(diag, PM_SEV_ERROR, a->def_files[i], "", a->def_keys[i],
+                            "\"%s\" is %s: choose another name", name,
+                            j < a->nbuiltin ? "one of partymap's derived indicators" : "defined twice");
+                bad = 1;
+            }
+    }
+    (void)ds;
+    return bad;
+}
+
+/* Compiles the definitions (errors into diag with the definition's file and key) and
+ * evaluates them into a->tab. */
+static pm_status compute(pm_analysis *a, pm_diag *diag)
+{
+    pm_expr_schema base = { (const char *const *)a->base_names, a->nbase, a->parent != NULL };
+    pm_exprset *set = NULL;
+    size_t bad = 0;
+    pm_expr_error err;
+    pm_status st = pm_exprset_compile((const char *const *)a->def_names,
+                                      (const char *const *)a->def_srcs, a->ndefs, &base, &set,
+                                      &bad, &err);
+    if (st == PM_EDATA) {
+        char *txt = pm_expr_error_text(NULL, NULL, err.column ? a->def_srcs[bad] : NULL, &err);
+        pm_diag_add(diag, PM_SEV_ERROR, a->def_files[bad], "", *a->def_keys[bad] ? a->def_keys[bad]
+                    : a->def_names[bad], "%s", txt ? txt : err.message);
+        free(txt);
+    }
+    if (st) return st;
+    size_t nc = a->tab.ncommittees, ny = a->tab.nyears, nind = a->nbase + a->ndefs;
+    double *v = malloc((ny * nc * nind + 1) * sizeof *v);
+    char **names = calloc(nind + 1, sizeof *names);
+    if (!v || !names) st = PM_ENOMEM;
+    for (size_t k = 0; !st && k < nind; k++)
+        if (!(names[k] = pm_strdup(k < a->nbase ? a->base_names[k] : a->def_names[k - a->nbase])))
+            st = PM_ENOMEM;
+    pm_expr_data d = { nc, ny, a->nbase, a->tab.years, a->base, a->parent, a->nparents };
+    if (!st) st = pm_exprset_eval(set, &d, v);
+    if (st) {
+        for (size_t k = 0; names && k < nind; k++) free(names[k]);
+        free(names);
+        free(v);
+        pm_exprset_free(set);
+        return st;
+    }
+    for (size_t k = 0; a->tab.names && k < a->tab.nind; k++) free(a->tab.names[k]);
+    free(a->tab.names);
+    free(a->tab.v);
+    pm_exprset_free(a->defs);
+    a->tab.names = names;
+    a->tab.v = v;
+    a->tab.nind = nind;
+    a->defs = set;
+    return PM_OK;
+}
+
+const pm_expr_schema *pm_analysis_schema(const pm_analysis *a)
+{
+    return a->defs ? pm_exprset_schema(a->defs) : NULL;
+}
+
+const char *pm_analysis_source(const pm_analysis *a, const char *name)
+{
+    for (size_t i = 0; i < a->ndefs; i++)
+        if (strcmp(a->def_names[i], name) == 0) return a->def_srcs[i];
+    return NULL;
+}
+
+/* Marks in seen[] column k and, through the definitions, every column it uses. */
+static void mark_inputs(const pm_analysis *a, size_t k, unsigned char *seen)
+{
+    if (seen[k]) return;
+    seen[k] = 1;
+    if (k < a->nbase) return;
+    const pm_expr *e = pm_exprset_expr(a->defs, k - a->nbase);
+    size_t refs[64], n = pm_expr_field_refs(e, refs, 64);
+    for (size_t i = 0; i < n && i < 64; i++) mark_inputs(a, refs[i], seen); /* acyclic */
+}
+
+size_t pm_analysis_missing_inputs(const pm_analysis *a, size_t k, size_t *out, size_t cap)
+{
+    size_t nind = a->tab.nind, m = 0;
+    unsigned char *seen = calloc(nind + 1, 1);
+    if (!seen || k >= nind || !a->defs) { free(seen); return 0; }
+    mark_inputs(a, k, seen);
+    for (size_t f = 0; f < a->nbase; f++) {
+        if (!seen[f]) continue;
+        int any = 0;
+        for (size_t i = 0; !any && i < a->tab.nyears * a->tab.ncommittees; i++)
+            any = !isnan(a->base[i * a->nbase + f]);
+        if (!any && m < cap) out[m++] = f;
+    }
+    free(seen);
+    return m;
+}
+
+pm_status pm_analysis_define(pm_analysis *a, const char *const *names, const char *const *srcs,
+                             const char *const *files, size_t n, pm_diag *diag)
+{
+    if (n == 0) return PM_OK;
+    size_t keep = a->ndefs;
+    pm_status st = PM_OK;
+    for (size_t i = 0; !st && i < n; i++)
+        st = add_def(a, pm_strdup(names[i]), pm_strdup(srcs[i]), files ? files[i] : "", "indicator");
+    if (!st) st = compute(a, diag);
+    if (st) { /* back to the definitions before the call */
+        for (size_t i = keep; i < a->ndefs; i++) {
+            free(a->def_names[i]); free(a->def_srcs[i]); free(a->def_files[i]); free(a->def_keys[i]);
+        }
+        a->ndefs = keep;
+    }
+    return st;
 }
 
 pm_status pm_analysis_run(const pm_dataset *ds, const pm_config *cfg, pm_diag *diag,
@@ -333,9 +523,17 @@ pm_status pm_analysis_run(const pm_dataset *ds, const pm_config *cfg, pm_diag *d
     join_sites(ds, ds->projects, ds->nprojects, a->project_in, a->n_projects, a->n_running,
                "projects", &cfg->projects, diag);
     if ((st = measure_areas(ds, area_crs, diag, a->area_km2)) != PM_OK) goto fail;
-    if ((st = alloc_tab(&a->tab, ds)) != PM_OK) goto fail;
-    if ((st = fill_eval(&a->tab, ds)) != PM_OK) goto fail;
-    fill_static(&a->tab, ds, a);
+    a->tab.ncommittees = n;
+    a->tab.nyears = ds->nyears;
+    a->parent = ds->nparents ? ds->parent_of : NULL;
+    a->nparents = ds->nparents;
+    st = PM_ENOMEM;
+    if (!(a->tab.years = calloc(ds->nyears + 1, sizeof *a->tab.years))) goto fail;
+    memcpy(a->tab.years, ds->years, ds->nyears * sizeof *a->tab.years);
+    if ((st = build_base(a, ds)) != PM_OK) goto fail;
+    if ((st = builtin_defs(a, cfg)) != PM_OK) goto fail;
+    if (clashes(a, ds, diag)) { st = PM_EDATA; goto fail; }
+    if ((st = compute(a, diag)) != PM_OK) goto fail;
     return PM_OK;
 fail:
     pm_analysis_fini(a);
@@ -349,6 +547,13 @@ void pm_analysis_fini(pm_analysis *a)
     free(a->n_projects); free(a->n_running); free(a->area_km2);
     for (size_t k = 0; a->tab.names && k < a->tab.nind; k++) free(a->tab.names[k]);
     free(a->tab.names); free(a->tab.years); free(a->tab.v);
+    for (size_t k = 0; a->base_names && k < a->nbase; k++) free(a->base_names[k]);
+    free(a->base_names); free(a->base_col); free(a->base);
+    for (size_t i = 0; i < a->ndefs; i++) {
+        free(a->def_names[i]); free(a->def_srcs[i]); free(a->def_files[i]); free(a->def_keys[i]);
+    }
+    free(a->def_names); free(a->def_srcs); free(a->def_files); free(a->def_keys);
+    pm_exprset_free(a->defs);
     memset(a, 0, sizeof *a);
 }
 

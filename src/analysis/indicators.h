@@ -6,16 +6,22 @@
 #include "core/status.h"
 #include "data/config.h"
 #include "data/dataset.h"
+#include "expr/expr.h"
 
-/* Indicator values per year and committee.  Names (for style "indicator" keys):
- *   every evaluation column X (service, satisfaction, workforce, needs, ...), and
- *   X_change       X minus the previous year's X (no data in the first year)
- *   X_rank         rank by X within the year, 1 = highest (ties share a rank)
- *   X_rank_change  previous rank minus this rank (positive = moved up)
- *   population, households, area_km2, density (residents per km²),
- *   platforms, projects, projects_running (point-in-polygon counts),
- *   running_per_1000 (running projects per 1,000 residents),
- *   running_per_100_needs (running projects per 100 needs collected that year).
+/* Indicator values per year and committee.  The columns, in this order:
+ *   the base fields: population, households (each year's figure from the evaluation
+ *   table or the statistics, else the committees file's), area_km2, platforms,
+ *   projects, projects_running (point-in-polygon counts), then every evaluation
+ *   column X (service, satisfaction, needs, ...);
+ *   the built-in derived indicators, defined in the expression language (expr/expr.h):
+ *     X_change = X - prev(X)                  (no data in the first year)
+ *     X_rank = rank(X)                        (1 = highest, ties share a rank)
+ *     X_rank_change = prev(X_rank) - X_rank   (positive = moved up)
+ *     density = population / area_km2         (residents per km²)
+ *     running_per_1000 = projects_running * 1000 / population
+ *     running_per_100_needs = projects_running * 100 / needs   (where there are needs)
+ *   then the config's "indicators" with an expression, then the maps' expressions
+ *   (pm_analysis_define).
  * NAN means no data.  Immutable once computed; safe to share between threads. */
 typedef struct {
     size_t ncommittees, nyears, nind;
@@ -31,6 +37,16 @@ typedef struct {
     size_t *n_platforms, *n_projects, *n_running; /* per committee (owned) */
     double *area_km2;     /* per committee, in the projected CRS (owned) */
     pm_indtab tab;
+    /* what tab is computed from (private to the analysis) */
+    size_t nbase;         /* base fields */
+    char **base_names;
+    long *base_col;       /* per base field: its evaluation column, or -1 (measured) */
+    double *base;         /* nyears * ncommittees * nbase */
+    char **def_names, **def_srcs, **def_files, **def_keys; /* the definitions */
+    size_t ndefs, nbuiltin;
+    pm_exprset *defs; /* compiled */
+    const long *parent;   /* the dataset's parent_of, NULL without parents (borrowed) */
+    size_t nparents;
 } pm_analysis;
 
 /* Joins platforms and projects to committees (point in polygon), measures areas in
@@ -44,6 +60,23 @@ typedef struct {
 pm_status pm_analysis_run(const pm_dataset *ds, const pm_config *cfg, pm_diag *diag,
                           pm_analysis *out);
 void pm_analysis_fini(pm_analysis *a);
+
+/* The names an expression over the table may use: tab's columns, in order (borrowed
+ * from a; has_parent when the units have parents). */
+const pm_expr_schema *pm_analysis_schema(const pm_analysis *a);
+/* The expression defining column name (a built-in or configured definition), or NULL
+ * for a base field. */
+const char *pm_analysis_source(const pm_analysis *a, const char *name);
+/* The base fields column k uses, directly or through definitions, that have no value
+ * for any committee in any year (why k has none): their indices (< nbase, names in
+ * tab.names) into out, at most cap; returns how many. */
+size_t pm_analysis_missing_inputs(const pm_analysis *a, size_t k, size_t *out, size_t cap);
+/* Adds n definitions (names[i] defined by srcs[i]; files[i] names where for errors,
+ * may be NULL) after the existing ones and recomputes tab, whose earlier columns keep
+ * their indices and values.  On failure (PM_EDATA with the problem in diag, PM_ENOMEM)
+ * a is as before.  Not thread-safe: call before sharing a. */
+pm_status pm_analysis_define(pm_analysis *a, const char *const *names, const char *const *srcs,
+                             const char *const *files, size_t n, pm_diag *diag);
 
 /* Index of an indicator name, or -1. */
 long pm_indtab_find(const pm_indtab *t, const char *name);

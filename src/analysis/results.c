@@ -81,7 +81,7 @@ static pm_status pooled(pm_results *r, size_t m, const pm_indtab *tab, pm_diag *
                         char **note)
 {
     const pm_style *s = r->styles[m];
-    long k = pm_indtab_find(tab, s->indicator);
+    long k = pm_indtab_find(tab, pm_style_column(s));
     if (!pm_breaks_pooled(s) || k < 0 || tab->nyears == 0) return PM_OK; /* unknown: reported by thematic */
     pm_status st = pm_breaks_compute(s, tab, (size_t)k, tab->nyears - 1, breaks, note);
     if (st == PM_EDATA)

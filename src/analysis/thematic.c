@@ -50,7 +50,7 @@ pm_status pm_thematic_build_with(const pm_style *style, const pm_indtab *tab, in
     if (note && !(out->note = pm_strdup(note))) return PM_ENOMEM;
     out->style = style;
     out->year = year;
-    long k = pm_indtab_find(tab, style->indicator);
+    long k = pm_indtab_find(tab, pm_style_column(style));
     long y = pm_indtab_year(tab, year);
     if (k < 0) {
         pm_diag_add(diag, PM_SEV_ERROR, style->id, "", "indicator", "unknown indicator \"%s\" "

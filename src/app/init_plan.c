@@ -26,6 +26,7 @@ typedef struct {
     int com_code, com_name, com_parent, com_hh, com_pop;
     size_t parent_values;
     int population;           /* a population column was found somewhere */
+    json_t *indicators;       /* "indicators": the recognised columns' ranges and labels */
     int oom;
 } builder;
 
@@ -304,6 +305,19 @@ static void sites(builder *b, json_t *sources, const char *what, long i)
     json_object_set_new(src, "fields", fields);
 }
 
+/* What init writes for a recognised evaluation column: its header as the label, and
+ * the range partymap checks its values against (scores 0–100, counts from 0), for the
+ * user to correct where the agency's scale differs. */
+static json_t *indicator_meta(const char *ind, const char *header)
+{
+    int count = !strcmp(ind, "needs") || !strncmp(ind, "questionnaires", 14);
+    json_t *o = json_object();
+    json_object_set_new(o, "label", json_string(header));
+    if (count) json_object_set_new(o, "min", json_integer(0));
+    else json_object_set_new(o, "range", json_pack("[i, i]", 0, 100));
+    return o;
+}
+
 /* Indicator columns of a table: "columns" unless every header is its indicator's own
  * name (the loader then takes them as they are). */
 static json_t *columns(builder *b, const pm_probe *p, int code, int year, int want_scores,
@@ -319,6 +333,8 @@ static json_t *columns(builder *b, const pm_probe *p, int code, int year, int wa
         int score = ind && strcmp(ind, "population") && strcmp(ind, "households");
         if (ind && numeric && (want_scores || !score) && !json_object_get(cols, ind)) {
             json_object_set_new(cols, ind, jstr(f->name));
+            if (score && b->indicators && !json_object_get(b->indicators, ind))
+                json_object_set_new(b->indicators, ind, indicator_meta(ind, f->name));
             identity &= strcmp(ind, f->name) == 0;
             if (!strcmp(ind, "population")) b->population = 1;
             if (!strcmp(ind, "service")) *have |= 1;
@@ -552,6 +568,7 @@ static pm_status build(builder *b, const char *dir)
              "the evaluation table / 未找到人口数据");
     name_and_terms(b, root, dir);
     json_object_set_new(root, "sources", sources);
+    if (b->indicators && json_object_size(b->indicators)) json_object_set(root, "indicators", b->indicators);
     char *pc = print_crs(b);
     json_object_set_new(root, "print", json_pack("{s:o}", "crs", jstr(pc)));
     free(pc);
@@ -571,9 +588,11 @@ pm_status pm_init_guess(const pm_probe *probes, size_t n, const char *config_dir
     builder b = { .pr = probes, .n = n, .config_dir = config_dir, .plan = out,
                   .com_code = -1, .com_name = -1, .com_parent = -1, .com_hh = -1, .com_pop = -1 };
     b.todo = json_array();
-    pm_status st = b.todo ? pm_init_roles_guess(probes, n, &b.r) : PM_ENOMEM;
+    b.indicators = json_object();
+    pm_status st = b.todo && b.indicators ? pm_init_roles_guess(probes, n, &b.r) : PM_ENOMEM;
     if (!st) st = build(&b, dir);
     json_decref(b.todo);
+    json_decref(b.indicators);
     pm_init_roles_fini(&b.r);
     return st;
 }

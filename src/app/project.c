@@ -85,21 +85,80 @@ static pm_status load_styles(pm_project *p, const char *maps, pm_diag *diag)
     return select_maps(p, maps, diag);
 }
 
-/* The input an indicator needs, for the message when it has no value anywhere. */
-static const char *needed_input(const char *ind, char *buf, size_t len)
+/* "styles/ID.json": the style file as the user knows it, for messages. */
+static char *style_file(const pm_project *p, const pm_style *s)
 {
-    static const char *const suffix[] = { "_rank_change", "_change", "_rank", NULL };
-    if (!strcmp(ind, "running_per_1000") || !strcmp(ind, "density")) return "population";
-    if (!strcmp(ind, "running_per_100_needs")) return "needs";
-    size_t n = strlen(ind);
-    for (const char *const *sf = suffix; *sf; sf++) {
-        size_t k = strlen(*sf);
-        if (n > k && !strcmp(ind + n - k, *sf)) {
-            snprintf(buf, len, "%.*s", (int)(n - k), ind);
-            return buf;
+    return pm_asprintf("%s/%s.json", pm_path_basename(p->cfg->styles_dir), s->id);
+}
+
+static void drop_style(pm_project *p, size_t i)
+{
+    pm_style *s = p->styles[i];
+    for (size_t k = 0; k < p->nsel; k++) /* the selection borrows the id */
+        if (p->sel_ids[k] == s->id) p->sel_ids[k] = NULL;
+    pm_style_free(s);
+    p->styles[i] = NULL;
+    p->ndropped++;
+}
+
+static void compact_styles(pm_project *p)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < p->nstyles; i++)
+        if (p->styles[i]) p->styles[kept++] = p->styles[i];
+    p->nstyles = kept;
+}
+
+/* Compiles every style's indicator against the indicator table's columns: a name
+ * draws that column; an expression becomes a column of its own, named by the map's
+ * id.  A map whose indicator does not compile is left out with the error (file, key,
+ * column and caret), the others are drawn. */
+static pm_status compile_indicators(pm_project *p, pm_diag *diag)
+{
+    const pm_expr_schema *sch = pm_analysis_schema(&p->an);
+    if (!sch) return PM_OK; /* no analysis: nothing to compile against */
+    const char **names = calloc(p->nstyles + 1, sizeof *names);
+    const char **srcs = calloc(p->nstyles + 1, sizeof *srcs);
+    char **files = calloc(p->nstyles + 1, sizeof *files);
+    size_t n = 0;
+    pm_status st = names && srcs && files ? PM_OK : PM_ENOMEM;
+    for (size_t i = 0; !st && i < p->nstyles; i++) {
+        pm_style *s = p->styles[i];
+        pm_expr *e = NULL;
+        pm_expr_error err;
+        char *file = style_file(p, s);
+        if (!file) { st = PM_ENOMEM; break; }
+        pm_status cs = pm_expr_compile(s->indicator, sch, &e, &err);
+        size_t f;
+        if (cs == PM_ENOMEM) st = cs;
+        else if (cs) {
+            char *txt = pm_expr_error_text(NULL, NULL, err.column ? s->indicator : NULL, &err);
+            pm_diag_add(diag, PM_SEV_ERROR, file, "", "indicator", "%s", txt ? txt : err.message);
+            free(txt);
+            drop_style(p, i);
+        } else if (pm_expr_is_field(e, &f)) {
+            if (!(s->column = pm_strdup(sch->fields[f]))) st = PM_ENOMEM;
+        } else if (pm_indtab_find(&p->an.tab, s->id) >= 0) {
+            pm_diag_add(diag, PM_SEV_ERROR, file, "", "indicator", "the map's expression needs a "
+                        "column of its own, named by the map's id, but %s is already an indicator "
+                        "(rename the map, or define the expression in the config's \"indicators\" "
+                        "and name it here)", s->id);
+            drop_style(p, i);
+        } else {
+            names[n] = s->id;
+            srcs[n] = s->indicator;
+            files[n++] = file;
+            file = NULL;
+            if (!(s->column = pm_strdup(s->id))) st = PM_ENOMEM;
         }
+        pm_expr_free(e);
+        free(file);
     }
-    return ind;
+    if (!st) st = pm_analysis_define(&p->an, names, srcs, (const char *const *)files, n, diag);
+    for (size_t i = 0; files && i < n; i++) free(files[i]);
+    free(names); free(srcs); free(files);
+    compact_styles(p);
+    return st;
 }
 
 /* Maps whose indicator has no value for any committee in any year (the place lacks the
@@ -108,27 +167,33 @@ static const char *needed_input(const char *ind, char *buf, size_t len)
 static pm_status drop_unavailable(pm_project *p, pm_diag *diag)
 {
     const pm_indtab *t = &p->an.tab;
-    size_t kept = 0;
     for (size_t i = 0; i < p->nstyles; i++) {
         pm_style *s = p->styles[i];
-        long k = pm_indtab_find(t, s->indicator);
+        long k = pm_indtab_find(t, pm_style_column(s));
         int any = k < 0; /* an unknown indicator is reported by the results */
         for (size_t y = 0; !any && y < t->nyears; y++)
             for (size_t c = 0; !any && c < t->ncommittees; c++) any = !isnan(pm_indtab_get(t, y, c, (size_t)k));
-        if (any || t->ncommittees == 0) { p->styles[kept++] = s; continue; }
-        char buf[128], *file = pm_asprintf("%s.json", s->id);
-        const char *need = needed_input(s->indicator, buf, sizeof buf);
-        pm_diag_add(diag, PM_SEV_ERROR, file ? file : s->id, "", "indicator", "the map %s (%s) cannot be "
-                    "drawn: its indicator %s has no value for any committee in any year, as no source "
-                    "gives %s (add a %s column to the committees, the evaluation table or "
-                    "sources.statistics); the other maps are drawn", s->id, s->title, s->indicator, need, need);
+        if (any || t->ncommittees == 0) continue;
+        char *file = style_file(p, s), need[256] = "";
+        size_t miss[8], m = pm_analysis_missing_inputs(&p->an, (size_t)k, miss, 8), used = 0;
+        for (size_t j = 0; j < m && used + 80 < sizeof need; j++)
+            used += (size_t)snprintf(need + used, sizeof need - used, "%s%s", j ? ", " : "", t->names[miss[j]]);
+        if (m)
+            pm_diag_add(diag, PM_SEV_ERROR, file ? file : s->id, "", "indicator", "the map %s (%s) "
+                        "cannot be drawn: its indicator %s has no value for any committee in any "
+                        "year, as no source gives %s (add %s %s column%s to the committees, the "
+                        "evaluation table or sources.statistics); the other maps are drawn",
+                        s->id, s->title, s->indicator, need, m > 1 ? "the" : "a", need, m > 1 ? "s" : "");
+        else
+            pm_diag_add(diag, PM_SEV_ERROR, file ? file : s->id, "", "indicator", "the map %s (%s) "
+                        "cannot be drawn: its indicator %s has no value for any committee in any "
+                        "year (its inputs have values, but it gives no data for any: a division "
+                        "by zero or a condition never met?); the other maps are drawn",
+                        s->id, s->title, s->indicator);
         free(file);
-        for (size_t k = 0; k < p->nsel; k++) /* the selection borrows the id */
-            if (p->sel_ids[k] == s->id) p->sel_ids[k] = NULL;
-        pm_style_free(s);
-        p->ndropped++;
+        drop_style(p, i);
     }
-    p->nstyles = kept;
+    compact_styles(p);
     return PM_OK;
 }
 
@@ -211,6 +276,7 @@ pm_status pm_project_open_ex(const char *config_path, const char *maps, const pm
     if (st) return st;
     if (ds) return ds;
     st = pm_analysis_run(p->ds, p->cfg, diag, &p->an);
+    if (!st) st = compile_indicators(p, diag);
     if (!st) st = drop_unavailable(p, diag);
     size_t map_errors = p->ndropped;
     if (!st) st = pm_results_build((const pm_style *const *)p->styles, p->nstyles, &p->an.tab,

@@ -53,7 +53,7 @@ static void csv_field(sbuf *b, const char *s, int last)
 static double change_of(const pm_project *p, const pm_thematic *th, size_t c)
 {
     char name[128];
-    snprintf(name, sizeof name, "%s_change", th->style->indicator);
+    snprintf(name, sizeof name, "%s_change", pm_style_column(th->style));
     long k = pm_indtab_find(&p->an.tab, name), y = pm_indtab_year(&p->an.tab, th->year);
     return k < 0 || y < 0 ? NAN : pm_indtab_get(&p->an.tab, (size_t)y, c, (size_t)k);
 }
@@ -64,7 +64,7 @@ static pm_status write_csv(const pm_project *p, const pm_diagnosis *d, const cha
     sbuf b = { 0 };
     /* the BOM makes Excel read the file as UTF-8 */
     sb_printf(&b, "\xEF\xBB\xBF" "code,name,prev_class,class,prev_rank,rank,rank_change,%s_change\r\n",
-              x->th->style->indicator);
+              pm_style_column(x->th->style));
     for (size_t c = 0; c < d->n; c++) {
         char buf[64];
         int pr = x->prev_rank[c], r = x->rank[c];

@@ -1,6 +1,5 @@
 /* Project file parsing and validation (jansson). */
 #include "data/config.h"
-#include "data/known.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -465,6 +464,88 @@ static void parse_ranges(ctx *c, pm_config *cfg, json_t *o)
     }
 }
 
+/* A bound of indicators.NAME (min or max, or range [min, max]). */
+static int get_bound(ctx *c, json_t *v, const char *path, double *dst)
+{
+    if (!json_is_number(v) || !isfinite(json_number_value(v))) {
+        bad(c, path, "must be a number");
+        return 0;
+    }
+    *dst = json_number_value(v);
+    return 1;
+}
+
+static void parse_indicator(ctx *c, pm_indicator_def *d, const char *name, json_t *v)
+{
+    static const char *const keys[] = { "expression", "label", "unit", "decimals", "range",
+                                        "min", "max", NULL };
+    char *key = pm_asprintf("indicators.%s", name), path[160];
+    const char *k = key ? key : "indicators";
+    d->name = pm_strdup(name);
+    d->decimals = -1;
+    if (json_is_string(v)) {
+        if (json_string_length(v) == 0) bad(c, k, "an empty expression");
+        else d->expression = pm_strdup(json_string_value(v));
+        free(key);
+        return;
+    }
+    if (!json_is_object(v)) {
+        bad(c, k, "must be an expression (\"0.7 * satisfaction + 0.3 * workforce\") or an object "
+            "with expression, label, unit, decimals, range");
+        free(key);
+        return;
+    }
+    check_keys(c, v, k, keys);
+    snprintf(path, sizeof path, "%s.expression", k);
+    get_str(c, v, "expression", path, &d->expression);
+    snprintf(path, sizeof path, "%s.label", k);
+    get_str(c, v, "label", path, &d->label);
+    snprintf(path, sizeof path, "%s.unit", k);
+    json_t *u = json_object_get(v, "unit");
+    if (u && json_is_string(u)) d->unit = pm_strdup(json_string_value(u)); /* "" = none */
+    else if (u) bad(c, path, "must be a string");
+    snprintf(path, sizeof path, "%s.decimals", k);
+    get_int(c, v, "decimals", path, 0, 6, &d->decimals);
+    json_t *r = json_object_get(v, "range");
+    if (r) {
+        snprintf(path, sizeof path, "%s.range", k);
+        if (!json_is_array(r) || json_array_size(r) != 2) bad(c, path, "must be [min, max]");
+        else {
+            d->has_min = get_bound(c, json_array_get(r, 0), path, &d->min);
+            d->has_max = get_bound(c, json_array_get(r, 1), path, &d->max);
+        }
+    }
+    snprintf(path, sizeof path, "%s.min", k);
+    if (json_object_get(v, "min")) d->has_min = get_bound(c, json_object_get(v, "min"), path, &d->min);
+    snprintf(path, sizeof path, "%s.max", k);
+    if (json_object_get(v, "max")) d->has_max = get_bound(c, json_object_get(v, "max"), path, &d->max);
+    if (d->has_min && d->has_max && d->min > d->max) bad(c, k, "min is above max");
+    if (d->expression && (d->has_min || d->has_max))
+        bad(c, k, "a range checks the values read from a file; an expression's values are "
+            "computed (set the range on the columns it uses)");
+    free(key);
+}
+
+/* "indicators": derived indicators by expression, and columns' labels and ranges.
+ * The expressions are compiled by the analysis, against the data's columns. */
+static void parse_indicators(ctx *c, pm_config *cfg, json_t *o)
+{
+    if (!o) return;
+    if (!json_is_object(o)) {
+        bad(c, "indicators", "must be an object of name: expression or name: {expression, label, "
+            "unit, decimals, range}");
+        return;
+    }
+    cfg->indicators = calloc(json_object_size(o) + 1, sizeof *cfg->indicators);
+    if (!cfg->indicators) return;
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) {
+        if (is_comment_key(k)) continue;
+        parse_indicator(c, &cfg->indicators[cfg->nindicators++], k, v);
+    }
+}
+
 /* "terms": what the place calls its units, the level above them and itself. */
 static void parse_terms(ctx *c, pm_config *cfg, json_t *o)
 {
@@ -559,7 +640,7 @@ static int set_defaults(pm_config *cfg)
 static void parse_root(ctx *c, pm_config *cfg, json_t *root)
 {
     static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
-                                        "print", "font", "maps", "styles", "output", "ranges",
+                                        "print", "font", "maps", "styles", "output", "ranges", "indicators",
                                         "tiles", "strict", "terms", "approval", "site", "advice", NULL };
     check_keys(c, root, "", keys);
     get_str(c, root, "name", "name", &cfg->name);
@@ -574,6 +655,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
     parse_print(c, cfg, json_object_get(root, "print"));
     parse_maps(c, cfg, json_object_get(root, "maps"));
     parse_ranges(c, cfg, json_object_get(root, "ranges"));
+    parse_indicators(c, cfg, json_object_get(root, "indicators"));
     parse_tiles(c, cfg, json_object_get(root, "tiles"));
     parse_terms(c, cfg, json_object_get(root, "terms"));
     parse_approval(c, cfg, json_object_get(root, "approval"));
@@ -661,6 +743,11 @@ void pm_config_free(pm_config *c)
     free(c->context);
     for (size_t i = 0; i < c->nranges; i++) free(c->ranges[i].indicator);
     free(c->ranges);
+    for (size_t i = 0; i < c->nindicators; i++) {
+        pm_indicator_def *d = &c->indicators[i];
+        free(d->name); free(d->expression); free(d->label); free(d->unit);
+    }
+    free(c->indicators);
     free(c->years); free(c->print_crs); free(c->page); free(c->font);
     free(c->approval_number); free(c->approval_issuer);
     for (size_t i = 0; i < c->nadvice; i++) {
@@ -684,11 +771,18 @@ int pm_config_range(const pm_config *c, const char *ind, double *min, double *ma
             *max = c->ranges[i].max;
             return 1;
         }
-    const pm_known_ind *k = pm_known_indicator(ind);
-    if (!k) return 0;
-    *min = k->min;
-    *max = k->max;
+    const pm_indicator_def *d = pm_config_indicator(c, ind);
+    if (!d || (!d->has_min && !d->has_max)) return 0;
+    *min = d->has_min ? d->min : -INFINITY;
+    *max = d->has_max ? d->max : INFINITY;
     return 1;
+}
+
+const pm_indicator_def *pm_config_indicator(const pm_config *c, const char *name)
+{
+    for (size_t i = 0; c && name && i < c->nindicators; i++)
+        if (strcmp(c->indicators[i].name, name) == 0) return &c->indicators[i];
+    return NULL;
 }
 
 int pm_page_size(const char *page, int landscape, double *w, double *h)

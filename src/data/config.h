@@ -44,6 +44,19 @@ typedef struct {
     double min, max;
 } pm_range;
 
+/* One entry of "indicators" (README "Indicator expressions"): a derived indicator
+ * defined by an expression of the language of expr/expr.h, or the label, unit and
+ * accepted range of a column (an evaluation column or a built-in indicator). */
+typedef struct {
+    char *name;
+    char *expression;   /* NULL: metadata of an existing column */
+    char *label;        /* heading in spreadsheets and popups; NULL = the name */
+    char *unit;         /* NULL = none */
+    int decimals;       /* -1 = not set */
+    int has_min, has_max;
+    double min, max;    /* accepted range of a column's values (not of an expression) */
+} pm_indicator_def;
+
 /* Optional basemap under the thematic layer of the site ("site.basemap"). */
 typedef struct {
     char *url;            /* NULL = none (the default: the site stays offline); an http(s)
@@ -78,8 +91,10 @@ typedef struct {
                            * indicator names such as population to its columns) */
     pm_source *context;   /* context layers for posters */
     size_t ncontext;
-    pm_range *ranges;
+    pm_range *ranges;     /* "ranges" (older form of indicators.X.range) */
     size_t nranges;
+    pm_indicator_def *indicators; /* "indicators", in the file's order */
+    size_t nindicators;
     int *years;           /* years to render when --year is absent; NULL = latest in data */
     size_t nyears;
     char *print_crs;      /* default "EPSG:4549" */
@@ -148,9 +163,14 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
                           pm_diag *diag, pm_config **out);
 void pm_config_free(pm_config *c);
 
-/* The range configured for indicator, or the built-in default (scores 0–100,
- * counts >= 0); returns 0 if the indicator has no range check. */
+/* The range configured for indicator ("ranges", or "indicators" min/max/range; an
+ * unset bound is -INFINITY or INFINITY); returns 0 if the indicator has no range
+ * check.  There is no built-in range: partymap init writes them for the columns it
+ * recognises. */
 int pm_config_range(const pm_config *c, const char *indicator, double *min, double *max);
+
+/* The "indicators" entry named name, or NULL. */
+const pm_indicator_def *pm_config_indicator(const pm_config *c, const char *name);
 
 /* Page size in points for "A0".."A4" in the configured orientation; 0 if unknown. */
 int pm_page_size(const char *page, int landscape, double *w_pt, double *h_pt);

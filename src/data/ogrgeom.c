@@ -67,6 +67,21 @@ static pm_status add_rings(pm_geom *out, OGRGeometryH h)
     return st;
 }
 
+void *pm_ogr_union(const pm_geom *const *polys, size_t n)
+{
+    OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon), u = NULL;
+    if (!all) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        OGRGeometryH g = polys[i]->kind == PM_GEOM_POLYGON ? pm_ogr_geometry(polys[i]) : NULL;
+        for (int k = 0; g && k < OGR_G_GetGeometryCount(g); k++)
+            OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
+        if (g) OGR_G_DestroyGeometry(g);
+    }
+    u = OGR_G_UnionCascaded(all);
+    OGR_G_DestroyGeometry(all);
+    return u;
+}
+
 pm_status pm_geom_union(const pm_geom *const *polys, size_t n, pm_geom *out, char **err)
 {
     pm_geom_init(out, PM_GEOM_POLYGON);
@@ -74,15 +89,8 @@ pm_status pm_geom_union(const pm_geom *const *polys, size_t n, pm_geom *out, cha
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();
     pm_status st = PM_OK;
-    OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon), u = NULL;
-    if (!all) st = PM_ENOMEM;
-    for (size_t i = 0; !st && i < n; i++) {
-        OGRGeometryH g = polys[i]->kind == PM_GEOM_POLYGON ? pm_ogr_geometry(polys[i]) : NULL;
-        for (int k = 0; g && k < OGR_G_GetGeometryCount(g); k++)
-            OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
-        if (g) OGR_G_DestroyGeometry(g);
-    }
-    if (!st && !(u = OGR_G_UnionCascaded(all))) {
+    OGRGeometryH u = pm_ogr_union(polys, n);
+    if (!u) {
         st = PM_EDATA;
         if (err) *err = pm_asprintf("cannot union the polygons: %s",
                                     *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "GEOS failed");
@@ -90,7 +98,6 @@ pm_status pm_geom_union(const pm_geom *const *polys, size_t n, pm_geom *out, cha
     if (!st) st = add_rings(out, u);
     pm_geom_finish(out);
     if (u) OGR_G_DestroyGeometry(u);
-    if (all) OGR_G_DestroyGeometry(all);
     CPLPopErrorHandler();
     return st;
 }

@@ -12,6 +12,11 @@
  * Returned as void * so that GDAL's types stay out of partymap's headers. */
 void *pm_ogr_geometry(const pm_geom *g);
 
+/* The union of n polygon geometries as a new OGR geometry (caller destroys; any
+ * polygonal type), NULL if GEOS fails (CPLGetLastErrorMsg says why) or out of memory.
+ * Non-polygons are skipped. */
+void *pm_ogr_union(const pm_geom *const *polys, size_t n);
+
 /* The union of n polygon geometries (GEOS's cascaded union through OGR) into *out (a
  * polygon geometry, owned by the caller: pm_geom_fini), e.g. a subdistrict dissolved
  * from its committees.  Non-polygons are skipped.  PM_EDATA with *err (caller frees)

@@ -1,5 +1,6 @@
 /* OGR output: GeoPackage layers, spreadsheets and the QGIS style table, written atomically. */
 #include "data/vwriter.h"
+#include "data/ogrgeom.h"
 
 #include <limits.h>
 #include <math.h>
@@ -166,49 +167,6 @@ pm_status pm_vwriter_layer(pm_vwriter *w, const char *name, pm_geom_kind kind,
     return st;
 }
 
-static OGRGeometryH ring_of(const pm_geom *g, size_t r, OGRwkbGeometryType t)
-{
-    OGRGeometryH h = OGR_G_CreateGeometry(t);
-    if (!h) return NULL;
-    for (uint32_t i = g->ring_off[r]; i < g->ring_off[r + 1]; i++)
-        OGR_G_AddPoint_2D(h, g->pts[i].x, g->pts[i].y);
-    if (t == wkbLinearRing) OGR_G_CloseRings(h);
-    return h;
-}
-
-/* g as an OGR geometry of the layer type (new, caller destroys), NULL on failure. */
-static OGRGeometryH to_ogr(const pm_geom *g)
-{
-    if (g->kind == PM_GEOM_POINT) {
-        if (g->npts == 0) return NULL;
-        OGRGeometryH p = OGR_G_CreateGeometry(wkbPoint);
-        if (p) OGR_G_SetPoint_2D(p, 0, g->pts[0].x, g->pts[0].y);
-        return p;
-    }
-    int poly = g->kind == PM_GEOM_POLYGON;
-    OGRGeometryH multi = OGR_G_CreateGeometry(poly ? wkbMultiPolygon : wkbMultiLineString);
-    OGRGeometryH cur = NULL; /* the polygon that holes join; owned by multi */
-    for (size_t r = 0; multi && r < g->nrings; r++) {
-        OGRGeometryH ring = ring_of(g, r, poly ? wkbLinearRing : wkbLineString);
-        OGRErr e = OGRERR_NOT_ENOUGH_MEMORY;
-        if (ring && !poly) {
-            e = OGR_G_AddGeometryDirectly(multi, ring);
-        } else if (ring && (!cur || !g->ring_hole || !g->ring_hole[r])) {
-            OGRGeometryH p = OGR_G_CreateGeometry(wkbPolygon);
-            if (p && OGR_G_AddGeometryDirectly(p, ring) == OGRERR_NONE) {
-                e = OGR_G_AddGeometryDirectly(multi, p);
-                cur = OGR_G_GetGeometryRef(multi, OGR_G_GetGeometryCount(multi) - 1);
-            } else if (p) {
-                OGR_G_DestroyGeometry(p);
-            }
-        } else if (ring) {
-            e = OGR_G_AddGeometryDirectly(cur, ring);
-        }
-        if (e != OGRERR_NONE) { OGR_G_DestroyGeometry(multi); return NULL; }
-    }
-    return multi;
-}
-
 /* Writes one feature with the cells and a geometry (owned; may be NULL). */
 static pm_status put_row(pm_vwriter *w, const pm_cell *cells, OGRGeometryH geom, char **err)
 {
@@ -249,7 +207,7 @@ pm_status pm_vwriter_row(pm_vwriter *w, const pm_cell *cells, const pm_geom *geo
     OGRGeometryH h = NULL;
     if (geom && w->kind && geom->npts > 0) {
         if (geom->kind != w->kind) st = fail(w, PM_EINTERNAL, err, "geometry of another kind");
-        else if (!(h = to_ogr(geom))) st = fail(w, PM_ENOMEM, err, "cannot build a geometry");
+        else if (!(h = pm_ogr_geometry(geom))) st = fail(w, PM_ENOMEM, err, "cannot build a geometry");
     }
     if (!st) st = put_row(w, cells, h, err);
     CPLPopErrorHandler();
@@ -264,18 +222,10 @@ pm_status pm_vwriter_row_union(pm_vwriter *w, const pm_cell *cells,
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();
     pm_status st = PM_OK;
-    OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon), u = NULL;
-    for (size_t i = 0; all && !st && i < n; i++) {
-        OGRGeometryH g = polys[i]->kind == PM_GEOM_POLYGON ? to_ogr(polys[i]) : NULL;
-        for (int k = 0; g && k < OGR_G_GetGeometryCount(g); k++)
-            OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, k));
-        if (g) OGR_G_DestroyGeometry(g);
-    }
-    if (all) u = OGR_G_UnionCascaded(all);
+    OGRGeometryH u = pm_ogr_union(polys, n);
     if (!u) st = fail(w, PM_EIO, err, "cannot union the polygons");
     else u = OGR_G_ForceToMultiPolygon(u);
     if (!st) st = put_row(w, cells, u, err);
-    if (all) OGR_G_DestroyGeometry(all);
     CPLPopErrorHandler();
     return st;
 }

@@ -85,14 +85,17 @@ static pm_coltype ind_type(const pm_indtab *t, size_t k)
 static pm_status build_fields(db *d)
 {
     const pm_indtab *t = &d->p->an->tab;
-    static const char *const lead[] = { "population", "households", "area_km2" };
+    /* the measured ones first, in the order they have always had */
+    static const char *const lead[] = { "population", "households", "area_km2", "density",
+                                        "platforms", "projects", "projects_running",
+                                        "running_per_1000", "running_per_100_needs" };
     d->fields = calloc(t->nind + 5 * d->nm + 9, sizeof *d->fields);
     if (!d->fields) return PM_ENOMEM;
     pm_status st = add_field(d, pm_strdup("code"), PM_COL_TEXT, F_CODE, 0);
     if (!st) st = add_field(d, pm_strdup("name"), PM_COL_TEXT, F_NAME, 0);
     if (!st && d->p->ds->nparents) st = add_field(d, pm_strdup("parent"), PM_COL_TEXT, F_PARENT, 0);
     if (!st) st = add_field(d, pm_strdup("year"), PM_COL_INT, F_YEAR, 0);
-    for (int i = 0; !st && i < 3; i++) {
+    for (size_t i = 0; !st && i < sizeof lead / sizeof *lead; i++) {
         long k = pm_indtab_find(t, lead[i]);
         if (k >= 0) st = add_field(d, pm_strdup(lead[i]), ind_type(t, (size_t)k), F_IND, (size_t)k);
     }

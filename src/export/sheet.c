@@ -3,18 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/known.h"
+#include "analysis/indmeta.h"
 #include "data/vwriter.h"
 #include "export/export.h"
 
-typedef enum { C_NAME, C_CODE, C_PARENT, C_EVAL, C_MAPVALUE, C_CLASS, C_RANK, C_RANK_IN_PARENT,
+typedef enum { C_NAME, C_CODE, C_PARENT, C_EVAL, C_DERIVED, C_MAPVALUE, C_CLASS, C_RANK, C_RANK_IN_PARENT,
                C_RANK_CHANGE, C_RUNNING, C_PLATFORMS } col_kind;
 
 typedef struct {
     char *header;     /* owned */
     pm_coltype type;
     col_kind kind;
-    size_t idx;       /* C_EVAL: indicator index; C_MAPVALUE, C_CLASS: map index */
+    size_t idx;       /* C_EVAL, C_DERIVED: indicator index; C_MAPVALUE, C_CLASS: map index */
+    int decimals;     /* C_DERIVED: rounding */
 } sheet_col;
 
 typedef struct {
@@ -26,29 +27,19 @@ typedef struct {
     size_t ncols;
 } sheet;
 
-static int has_non_ascii(const char *s)
+/* The header of indicator column ind (analysis/indmeta.h: the config's label, the
+ * agency's own Chinese header, partymap's name). */
+static char *eval_header(const pm_export_src *x, const char *ind)
 {
-    for (; *s; s++)
-        if ((unsigned char)*s >= 0x80) return 1;
-    return 0;
-}
-
-/* The header of evaluation column ind: the configured source column when it is
- * Chinese (the agency's own header comes back to it), else a known Chinese name. */
-static char *eval_header(const pm_config *cfg, const char *ind)
-{
-    const pm_source *s = &cfg->evaluations;
-    for (size_t i = 0; i < s->ncols; i++)
-        if (strcmp(s->col_ind[i], ind) == 0 && has_non_ascii(s->col_name[i]))
-            return pm_strdup(s->col_name[i]);
-    const pm_known_ind *k = pm_known_indicator(ind);
-    return pm_strdup(k && k->label ? k->label : ind);
+    pm_indmeta m;
+    pm_indmeta_of(x->cfg, x->res->styles, x->res->nmaps, ind, &m);
+    return pm_strdup(m.label);
 }
 
 static pm_status add_col(sheet *s, char *header, pm_coltype type, col_kind kind, size_t idx)
 {
     if (!header) return PM_ENOMEM;
-    s->cols[s->ncols++] = (sheet_col){ header, type, kind, idx };
+    s->cols[s->ncols++] = (sheet_col){ header, type, kind, idx, 0 };
     return PM_OK;
 }
 
@@ -57,18 +48,31 @@ static pm_status build_columns(sheet *s)
     const pm_export_src *x = s->s;
     const pm_evaltable *ev = &x->ds->eval;
     const pm_results *r = x->res;
-    s->cols = calloc(ev->ncols + 2 * r->nmaps + 10, sizeof *s->cols);
+    s->cols = calloc(ev->ncols + x->cfg->nindicators + 2 * r->nmaps + 10, sizeof *s->cols);
     if (!s->cols) return PM_ENOMEM;
     pm_status st = add_col(s, pm_strdup("名称"), PM_COL_TEXT, C_NAME, 0);
     if (!st) st = add_col(s, pm_strdup("编码"), PM_COL_TEXT, C_CODE, 0);
     if (!st && x->ds->nparents) st = add_col(s, pm_asprintf("所属%s", x->cfg->term_parent), PM_COL_TEXT, C_PARENT, 0);
     for (size_t i = 0; !st && i < ev->ncols; i++) {
         long k = pm_indtab_find(&x->an->tab, ev->cols[i]);
-        if (k >= 0) st = add_col(s, eval_header(x->cfg, ev->cols[i]), PM_COL_REAL, C_EVAL, (size_t)k);
+        if (k >= 0) st = add_col(s, eval_header(x, ev->cols[i]), PM_COL_REAL, C_EVAL, (size_t)k);
+    }
+    /* the config's derived indicators, like evaluation columns (a map's own come below) */
+    for (size_t i = 0; !st && i < x->cfg->nindicators; i++) {
+        const pm_indicator_def *d = &x->cfg->indicators[i];
+        long k = d->expression ? pm_indtab_find(&x->an->tab, d->name) : -1;
+        if (k < 0) continue;
+        int drawn = 0;
+        for (size_t m = 0; m < r->nmaps; m++) drawn |= !strcmp(pm_style_column(r->styles[m]), d->name);
+        if (drawn) continue;
+        pm_indmeta m;
+        pm_indmeta_of(x->cfg, r->styles, r->nmaps, d->name, &m);
+        st = add_col(s, eval_header(x, d->name), PM_COL_REAL, C_DERIVED, (size_t)k);
+        if (!st) s->cols[s->ncols - 1].decimals = m.decimals;
     }
     for (size_t m = 0; !st && m < r->nmaps; m++) {
         const pm_style *sty = r->styles[m];
-        if (pm_evaltable_col(ev, sty->indicator) >= 0) continue; /* already a column */
+        if (pm_evaltable_col(ev, pm_style_column(sty)) >= 0) continue; /* already a column */
         char *h = *sty->unit ? pm_asprintf("%s（%s）", sty->title, sty->unit) : pm_strdup(sty->title);
         st = add_col(s, h, PM_COL_REAL, C_MAPVALUE, m);
     }
@@ -105,6 +109,7 @@ static pm_cell cell_of(const sheet *s, const sheet_col *col, size_t c)
     }
     case C_RANK_IN_PARENT: if (s->head->rank_in_parent[c]) v.num = s->head->rank_in_parent[c]; break;
     case C_EVAL: v.num = pm_indtab_get(&x->an->tab, s->yi, c, col->idx); break;
+    case C_DERIVED: v.num = round_to(pm_indtab_get(&x->an->tab, s->yi, c, col->idx), col->decimals); break;
     case C_MAPVALUE: v.num = round_to(th->value[c], th->style->decimals); break;
     case C_CLASS: v.text = th->cls[c] >= 0 ? th->labels[th->cls[c]] : NULL; break;
     case C_RANK: if (r) v.num = r; break;

@@ -32,8 +32,8 @@ static pm_status collect(const pm_atlas_doc *d, size_t c, chart *ch)
     long head = -1;
     for (size_t i = 0; i < d->dx.nidx && ch->ns < MAX_SERIES; i++) {
         const pm_thematic *th = d->dx.idx[i].th;
-        long k = pm_indtab_find(tab, th->style->indicator);
-        if (k < 0 || pm_evaltable_col(&d->a->ds->eval, th->style->indicator) < 0) continue;
+        long k = pm_indtab_find(tab, pm_style_column(th->style));
+        if (k < 0 || pm_evaltable_col(&d->a->ds->eval, pm_style_column(th->style)) < 0) continue;
         if (i == 0) head = k;
         size_t s = ch->ns++;
         ch->name[s] = th->style->title;

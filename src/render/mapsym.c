@@ -9,7 +9,7 @@
 /* "20→7" from the rank indicator behind a change indicator (service_change → service_rank). */
 static void rank_subs(const pm_thematic *th, const pm_indtab *tab, pm_mapsym *m)
 {
-    const char *ind = th->style->indicator;
+    const char *ind = pm_style_column(th->style);
     size_t len = strlen(ind);
     char base[96];
     if (len >= sizeof base || len < 8 || strcmp(ind + len - 7, "_change") != 0) return;

@@ -10,58 +10,51 @@
 #include "analysis/thematic.h"
 #include "core/fileio.h"
 #include "analysis/diagnosis.h"
+#include "analysis/indmeta.h"
 #include "site/sitejson.h"
 #include "site/tileindex.h"
 
-/* Popup rows.  A row whose key is a map's indicator takes that map's unit and
- * decimals instead, so popups and legends format a value the same way. */
-static const struct {
-    const char *key, *label, *unit;
-    int decimals, signed_;
-} fields[] = {
-    { "service", "服务群众能效得分", "分", 1, 0 },
-    { "service_rank", "能效排名", "名", 0, 0 },
-    { "service_change", "较上年变化", "分", 1, 1 },
-    { "service_rank_change", "排名变化", "位", 0, 1 },
-    { "satisfaction", "群众满意度", "分", 1, 0 },
-    { "workforce", "社区工作者队伍建设", "分", 1, 0 },
-    { "running_per_1000", "每千人在运行项目", "个/千人", 2, 0 },
-    { "projects_running", "在运行共建项目", "个", 0, 0 },
-    { "platforms", "党建开放平台", "个", 0, 0 },
-    { "needs", "收集群众需求", "条", 0, 0 },
-};
-enum { NFIELDS = sizeof fields / sizeof fields[0] };
-
-/* A row's unit and decimals: from the map showing that indicator, if any. */
-static const pm_style *style_for(const pm_website *w, const char *indicator)
+/* One popup row: label, unit and decimals as every output shows the column. */
+static json_t *field_json(const pm_website *w, const char *key)
 {
-    for (size_t i = 0; i < w->nstyles; i++)
-        if (strcmp(w->styles[i]->indicator, indicator) == 0) return w->styles[i];
-    return NULL;
+    pm_indmeta m;
+    pm_indmeta_of(w->cfg, w->styles, w->nstyles, key, &m);
+    return json_pack("{s:s, s:s, s:s, s:i, s:b}", "key", key, "label", m.label, "unit", m.unit,
+                     "decimals", m.decimals, "signed", m.signed_);
 }
 
-static json_t *field_json(const pm_website *w, const char *key, const char *label,
-                          const char *unit, int decimals, int signed_)
+/* key is a column of the table and not yet a row. */
+static int wanted(const pm_website *w, json_t *a, const char *key)
 {
-    const pm_style *s = style_for(w, key);
-    return json_pack("{s:s, s:s, s:s, s:i, s:b}", "key", key, "label", label,
-                     "unit", s ? s->unit : unit, "decimals", s ? s->decimals : decimals,
-                     "signed", signed_);
+    if (pm_indtab_find(&w->an->tab, key) < 0) return 0;
+    for (size_t i = 0; i < json_array_size(a); i++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(a, i), "key")), key)) return 0;
+    return 1;
+}
+
+static void push_field(const pm_website *w, json_t *a, const char *key, int *bad)
+{
+    if (wanted(w, a, key)) pm_sj_push(a, field_json(w, key), bad);
 }
 
 json_t *pm_sitedata_fields(const pm_website *w)
 {
     int bad = 0, *b = &bad;
     json_t *a = json_array();
-    for (size_t i = 0; i < NFIELDS; i++)
-        pm_sj_push(a, field_json(w, fields[i].key, fields[i].label, fields[i].unit,
-                                 fields[i].decimals, fields[i].signed_), b);
-    for (size_t i = 0; i < w->nstyles; i++) {
-        const pm_style *s = w->styles[i];
-        int known = 0;
-        for (size_t k = 0; k < NFIELDS; k++) known |= strcmp(fields[k].key, s->indicator) == 0;
-        if (!known) pm_sj_push(a, field_json(w, s->indicator, s->title, s->unit, s->decimals, 0), b);
+    if (!a) return NULL;
+    if (w->nstyles) { /* the first map's column, its rank and changes */
+        const char *head = pm_style_column(w->styles[0]);
+        static const char *const fmt[] = { "%s", "%s_rank", "%s_change", "%s_rank_change" };
+        for (size_t k = 0; k < 4; k++) {
+            char key[160];
+            snprintf(key, sizeof key, fmt[k], head);
+            push_field(w, a, key, b);
+        }
     }
+    for (size_t i = 1; i < w->nstyles; i++) push_field(w, a, pm_style_column(w->styles[i]), b);
+    push_field(w, a, "projects_running", b);
+    push_field(w, a, "platforms", b);
+    for (size_t i = 0; w->cfg && i < w->cfg->nindicators; i++) push_field(w, a, w->cfg->indicators[i].name, b);
     if (bad) { json_decref(a); return NULL; }
     return a;
 }
@@ -72,7 +65,7 @@ static json_t *maps_json(const pm_website *w, int *bad)
     for (size_t i = 0; i < w->nstyles; i++) {
         const pm_style *s = w->styles[i];
         pm_sj_push(a, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:b}", "id", s->id, "title", s->title,
-                          "unit", s->unit, "decimals", s->decimals, "indicator", s->indicator,
+                          "unit", s->unit, "decimals", s->decimals, "indicator", pm_style_column(s),
                           "description", s->description, "show_points", s->show_points), bad);
     }
     return a;

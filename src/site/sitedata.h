@@ -20,8 +20,11 @@ typedef struct {
                                * folder's under basemap/), or NULL for none */
 } pm_sitedata_parts;
 
-/* The popup rows, data.js "fields": [{key, label, unit, decimals, signed}], a fixed
- * list then any map indicator it lacks.  New reference; NULL when out of memory. */
+/* The popup rows, data.js "fields": [{key, label, unit, decimals, signed}]: the first
+ * map's column with its _rank, _change and _rank_change, every other map's column,
+ * projects_running, platforms, then the config's "indicators" in order; each once,
+ * columns of the indicator table only, presented as analysis/indmeta.h says.  New
+ * reference; NULL when out of memory. */
 json_t *pm_sitedata_fields(const pm_website *w);
 
 /* Builds the text of data.js: "window.PARTYMAP = {JSON};\n" with

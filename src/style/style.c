@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/fileio.h"
+#include "expr/expr.h"
 #include "style/palette.h"
 
 #define STYLE_MAX_BYTES ((size_t)1 << 20)
@@ -120,6 +121,17 @@ static int charset_ok(const char *s, const char *extra, size_t maxlen)
     for (const char *p = s; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(extra, *p)))
             return 0;
+    return 1;
+}
+
+/* An indicator: a name or an expression (compiled by the project against the data's
+ * columns); here only its size and characters. */
+static int expression_text_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > PM_EXPR_MAX_SOURCE) return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f) return 0;
     return 1;
 }
 
@@ -438,9 +450,9 @@ static void parse_identity(ctx *c, json_t *root, pm_style *s)
     s->title = get_str(c, root, "title", 1, NULL);
     if (s->title && !*s->title) ERR(c, "title", "must not be empty");
     s->indicator = get_str(c, root, "indicator", 1, NULL);
-    if (s->indicator && !charset_ok(s->indicator, "_", 64))
-        ERR(c, "indicator", "\"%s\" must be 1 to 64 characters a-z, 0-9 or _",
-            s->indicator);
+    if (s->indicator && !expression_text_ok(s->indicator))
+        ERR(c, "indicator", "must be an indicator name or an expression of at most %d bytes "
+            "without control characters", (int)PM_EXPR_MAX_SOURCE);
     s->unit = get_str(c, root, "unit", 0, "");
     s->description = get_str(c, root, "description", 0, "");
     s->decimals = 1;
@@ -521,6 +533,7 @@ void pm_style_free(pm_style *s)
     free(s->id);
     free(s->title);
     free(s->indicator);
+    free(s->column);
     free(s->unit);
     free(s->description);
     free(s->thresholds);

@@ -30,7 +30,13 @@ typedef struct {
 typedef struct {
     char *id;          /* "service": [a-z0-9_-]{1,32}; also the output file name */
     char *title;       /* "服务群众能效指数" */
-    char *indicator;   /* indicator name, e.g. "service", "service_change" */
+    char *indicator;   /* what the map shows: an indicator name ("service",
+                        * "service_change") or an expression of expr/expr.h
+                        * ("0.7 * satisfaction + 0.3 * workforce"), checked by the
+                        * project against the data's columns */
+    char *column;      /* the indicator table's column drawn, set by the project once
+                        * the indicator is compiled (NULL until then: pm_style_column
+                        * falls back to indicator) */
     char *unit;        /* "分", "个/千人", or "" */
     char *description; /* one sentence for the legend/credits, or "" */
     int decimals;      /* decimals shown for values (0..4) */
@@ -73,5 +79,11 @@ void pm_style_free(pm_style *s);
  * classes: the ends of the 3-class scheme, 1: its middle); explicit colours are
  * sampled evenly, keeping both ends.  PM_EDATA if n is 0 or > ncolors.  Thread-safe. */
 pm_status pm_style_class_colors(const pm_style *s, size_t n, pm_rgba *out);
+
+/* The column of the indicator table this style's map draws. */
+static inline const char *pm_style_column(const pm_style *s)
+{
+    return s->column ? s->column : s->indicator;
+}
 
 #endif

@@ -215,3 +215,59 @@ Test(indicators, the_join_index_finds_what_the_scan_finds)
     cr_assert_gt(inside, 10000, "the lattice covers the committees (%zu points inside)", inside);
     pm_joinindex_free(x);
 }
+
+/* The built-in derived indicators are definitions of the expression language, and
+ * their values are what the arithmetic says (玉佛城: rank 20 in 2015, 7 in 2016). */
+Test(indicators, built_ins_are_expressions)
+{
+    cr_assert_str_eq(pm_analysis_source(&P.an, "service_rank"), "rank(service)");
+    cr_assert_str_eq(pm_analysis_source(&P.an, "service_change"), "service - prev(service)");
+    cr_assert_str_eq(pm_analysis_source(&P.an, "service_rank_change"), "prev(service_rank) - service_rank");
+    cr_assert_str_eq(pm_analysis_source(&P.an, "running_per_1000"), "projects_running * 1000 / population");
+    cr_assert_str_eq(pm_analysis_source(&P.an, "density"), "population / area_km2");
+    cr_assert_null(pm_analysis_source(&P.an, "service"), "a base field has no definition");
+    const pm_indtab *t = &P.an.tab;
+    long c = committee("玉佛城");
+    long rc = pm_indtab_find(t, "service_rank_change"), ch = pm_indtab_find(t, "service_change");
+    long sv = pm_indtab_find(t, "service");
+    cr_assert(c >= 0 && rc >= 0 && ch >= 0 && sv >= 0);
+    cr_assert_float_eq(pm_indtab_get(t, 2, (size_t)c, (size_t)rc), 13, 0, "20 → 7");
+    cr_assert_float_eq(pm_indtab_get(t, 2, (size_t)c, (size_t)ch),
+                       pm_indtab_get(t, 2, (size_t)c, (size_t)sv) - pm_indtab_get(t, 1, (size_t)c, (size_t)sv), 0);
+    cr_assert(isnan(pm_indtab_get(t, 0, (size_t)c, (size_t)ch)), "no change in the first year");
+}
+
+/* An evaluation column named like a derived indicator would hide it: refused, naming
+ * both; so is a config indicator named like a column. */
+Test(indicators, name_clashes_are_refused)
+{
+    char *dir = t_tmpdir();
+    cr_assert_eq(t_copy_sample(dir), 0);
+    char *cmd = pm_asprintf("cd '%s' && sed -i '1s/questionnaires_random/service_rank/' "
+                            "geodata/changshou/evaluations.csv", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(cmd);
+    char *cfg = pm_asprintf("%s/partymap.json", dir);
+    pm_project p;
+    pm_diag d;
+    pm_diag_init(&d);
+    cr_assert_eq(pm_project_open(cfg, NULL, &d, &p), PM_EDATA);
+    cr_assert(t_diag_has(&d, "evaluations.csv", "service_rank", "clashes with the derived indicator "
+                         "service_rank", NULL), "%s", t_diag_text(&d));
+    pm_project_fini(&p);
+    pm_diag_fini(&d);
+    cmd = pm_asprintf("cd '%s' && sed -i '1s/service_rank/questionnaires_random/' geodata/changshou/evaluations.csv"
+                      " && sed -i 's/\"indicators\": {/\"indicators\": { \"needs\": \"service * 2\",/' partymap.json", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(cmd);
+    pm_diag_init(&d);
+    cr_assert_eq(pm_project_open(cfg, NULL, &d, &p), PM_EDATA);
+    char *txt = t_diag_text(&d);
+    cr_assert(strstr(txt, "needs"), "%s", txt);
+    free(txt);
+    pm_project_fini(&p);
+    pm_diag_fini(&d);
+    free(cfg);
+    t_rm_tree(dir);
+    free(dir);
+}

@@ -1,6 +1,7 @@
 /* Config comments: keys starting with "_" (what partymap init writes) are ignored in
  * every object, while other unknown keys stay errors naming themselves. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,45 @@ Test(config, other_unknown_keys_stay_errors)
     pm_status st = parse("", "\"comment\": \"x\",", "", "", "", "", &d, &cfg);
     cr_assert_eq(st, PM_EDATA);
     cr_assert(t_diag_has(&d, "sources.committees.comment", "unknown key", NULL));
+    pm_diag_fini(&d);
+}
+
+/* "indicators": expressions and the metadata of columns; ranges only for columns. */
+Test(config, indicators_define_and_describe)
+{
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_config *cfg = NULL;
+    pm_status st = parse("", "", "", "", "", ", \"indicators\": { \"composite\": \"0.7 * satisfaction + 0.3 * "
+                         "workforce\", \"service\": { \"label\": \"服务得分\", \"range\": [0, 100] }, "
+                         "\"needs\": { \"unit\": \"条\", \"min\": 0, \"decimals\": 0 }, "
+                         "\"per\": { \"expression\": \"needs / households * 1000\", \"label\": \"每千户\" } }",
+                         &d, &cfg);
+    char *txt = t_diag_text(&d);
+    cr_assert_eq(st, PM_OK, "%s", txt);
+    free(txt);
+    cr_assert_eq(cfg->nindicators, 4);
+    const pm_indicator_def *c = pm_config_indicator(cfg, "composite");
+    cr_assert(c && c->expression && !strcmp(c->expression, "0.7 * satisfaction + 0.3 * workforce"));
+    cr_assert_eq(c->decimals, -1);
+    double lo, hi;
+    cr_assert(pm_config_range(cfg, "service", &lo, &hi));
+    cr_assert(lo == 0 && hi == 100);
+    cr_assert(pm_config_range(cfg, "needs", &lo, &hi));
+    cr_assert(lo == 0 && isinf(hi));
+    cr_assert(!pm_config_range(cfg, "workforce", &lo, &hi), "no built-in range");
+    cr_assert_str_eq(pm_config_indicator(cfg, "per")->label, "每千户");
+    pm_config_free(cfg);
+    pm_diag_fini(&d);
+
+    pm_diag_init(&d);
+    st = parse("", "", "", "", "", ", \"indicators\": { \"x\": { \"expression\": \"service * 2\", \"min\": 0 }, "
+               "\"y\": 3, \"z\": { \"labl\": \"typo\" }, \"w\": { \"range\": [5, 1] } }", &d, &cfg);
+    cr_assert_eq(st, PM_EDATA);
+    cr_assert(t_diag_has(&d, "indicators.x", "an expression's values are computed", NULL));
+    cr_assert(t_diag_has(&d, "indicators.y", "must be an expression", NULL));
+    cr_assert(t_diag_has(&d, "indicators.z.labl", "unknown key", NULL));
+    cr_assert(t_diag_has(&d, "indicators.w", "min is above max", NULL));
     pm_diag_fini(&d);
 }
 
