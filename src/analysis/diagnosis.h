@@ -30,6 +30,8 @@ typedef struct {
     size_t nidx;
     int *zero;                 /* n zeros: prev_rank without a year before (owned) */
     pm_terms terms;            /* the place's words (borrowed from the config) */
+    const pm_results *r;       /* the run's results: the years before (borrowed) */
+    size_t yi;                 /* the year's index in r */
 } pm_diagnosis;
 
 /* The diagnosis of year from the run's results r (which must outlive it): every map,
@@ -48,19 +50,44 @@ const char *pm_diagnosis_class_name(const pm_thematic *th, int k);
 /* Committees in the top k classes of th (e.g. 优秀 + 良好 for k = 2). */
 size_t pm_diagnosis_count_top(const pm_thematic *th, size_t k);
 
-/* The strongest and weakest indices of committee c relative to the other
- * committees: indices with a value, ordered by the share of committees ranked at or
- * above c (rank / nvalid, ties by style order).  Up to 2 strongest (best first)
- * into best and up to 2 weakest (worst first) into worst, never the same index
- * twice; counts through *nbest, *nworst.  Pure. */
+/* Where committee c stands on index i, by one rule everywhere: +1 in the top third
+ * (rank × 3 <= ranked), -1 in the bottom third ((ranked - rank + 1) × 3 <= ranked),
+ * 0 otherwise or without a value; against the whole area, else (when the area says
+ * neither) against c's parent.  *parent (may be NULL) is 1 when the parent decided.
+ * Pure. */
+int pm_diagnosis_third(const pm_diagnosis *d, size_t c, size_t i, int *parent);
+
+/* Committees ranked on index i within c's parent (0 without a parent). */
+size_t pm_diagnosis_parent_count(const pm_diagnosis *d, size_t c, size_t i);
+
+/* Committee c's strengths (pm_diagnosis_third +1, best share first) and weaknesses
+ * (-1, worst first), up to 2 of each, into best and worst with counts *nbest, *nworst;
+ * an index is never both.  Pure. */
 void pm_diagnosis_standing(const pm_diagnosis *d, size_t c, size_t best[2], size_t *nbest,
                            size_t worst[2], size_t *nworst);
 
-/* One plain Chinese sentence on index i of committee c, as a strength (strength
- * = 1) or a weakness (0), generated from the data, e.g. "群众满意度指数为92.3分，
- * 位列全街道第3名（共35个居民区），处于前10%，高于街道中位数4.1分，是该居民区的
- * 突出优势。"  New string (caller frees); NULL if c has no value or on OOM. */
+/* The points committee c lacks on index i to reach the next better class (0.05 above
+ * 71.4 for 合格 at 75: 3.6), its class through *next; NAN when c is in the best class
+ * or has no value.  Pure. */
+double pm_diagnosis_to_next(const pm_diagnosis *d, size_t c, size_t i, int *next);
+
+/* One plain Chinese sentence on index i of committee c as a strength (strength = 1)
+ * or a weakness (0): its value, rank and third, the rank change, the rank in its parent
+ * (with parents), the distance to the medians and to the next class, e.g. (苏河湾 2016)
+ * "社区工作者队伍建设指数54.2分，全街道第29名（共35个居民区，后三分之一），较上年下降
+ * 7位，低于街道中位数4.4分，距上一级（60.9分起）还差6.7分。"  New string (caller
+ * frees); NULL if c has no value or on OOM. */
 char *pm_diagnosis_sentence(const pm_diagnosis *d, size_t c, size_t i, int strength);
+
+/* The headline index (0) of c this year: class, distance to the next class and to
+ * the median (not the rank, which the page shows beside it); then its trend over the years up to this one (three years rising, a drop
+ * after two rises, ...), with the values.  New strings (caller frees) through *overall
+ * and *trend (NULL: no value / a single year); PM_ENOMEM. */
+pm_status pm_diagnosis_overall(const pm_diagnosis *d, size_t c, char **overall, char **trend);
+
+/* Up to k (<= 16) committees nearest to c in size (|log size| apart; size per
+ * committee, NAN = unknown), each with a headline value, into out; returns how many. */
+size_t pm_diagnosis_peers(const pm_diagnosis *d, const double *size, size_t c, size_t k, size_t *out);
 
 /* Where rank stands among n: "前10%" when in the top half (rank / n rounded up to
  * tens of percent), "后30%" in the bottom half ((n - rank + 1) / n likewise), and

@@ -321,6 +321,51 @@ static void parse_approval(ctx *c, pm_config *cfg, json_t *o)
     get_str(c, o, "issuer", "approval.issuer", &cfg->approval_issuer);
 }
 
+/* "advice": {"service": ["...", ...], ...}: suggestions keyed by the map of a weakness. */
+static void parse_advice(ctx *c, pm_config *cfg, json_t *o)
+{
+    if (!o) return;
+    if (!json_is_object(o)) { bad(c, "advice", "must be an object of map ids to lists of suggestions"); return; }
+    size_t n = json_object_size(o);
+    cfg->advice = calloc(n + 1, sizeof *cfg->advice);
+    if (!cfg->advice) { bad(c, "advice", "out of memory"); return; }
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        if (key[0] == '_') continue; /* a comment, as everywhere */
+        char *path = pm_asprintf("advice.%s", key);
+        int known = 0;
+        for (size_t m = 0; m < cfg->nmaps; m++) known |= strcmp(cfg->maps[m], key) == 0;
+        if (!known) {
+            bad(c, path ? path : "advice", "not a map of this config (advice is keyed by the map ids in \"maps\")");
+            free(path);
+            continue;
+        }
+        if (!json_is_array(v) || json_array_size(v) == 0) {
+            bad(c, path ? path : "advice", "must be a non-empty list of suggestions (strings)");
+            free(path);
+            continue;
+        }
+        pm_advice *a = &cfg->advice[cfg->nadvice++];
+        a->map = pm_strdup(key);
+        a->items = calloc(json_array_size(v) + 1, sizeof *a->items);
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) {
+            if (!json_is_string(e) || !*json_string_value(e)) { bad(c, path ? path : "advice", "every suggestion must be a non-empty string"); continue; }
+            if (a->items) a->items[a->nitems++] = pm_strdup(json_string_value(e));
+        }
+        free(path);
+    }
+}
+
+const pm_advice *pm_config_advice(const pm_config *c, const char *map)
+{
+    for (size_t i = 0; i < c->nadvice; i++)
+        if (strcmp(c->advice[i].map, map) == 0 && c->advice[i].nitems) return &c->advice[i];
+    return NULL;
+}
+
 static int get_int(ctx *c, json_t *o, const char *key, const char *path, int lo, int hi, int *dst)
 {
     json_t *v = json_object_get(o, key);
@@ -596,7 +641,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
 {
     static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
                                         "print", "font", "maps", "styles", "output", "ranges", "indicators",
-                                        "tiles", "strict", "terms", "approval", "site", NULL };
+                                        "tiles", "strict", "terms", "approval", "site", "advice", NULL };
     check_keys(c, root, "", keys);
     get_str(c, root, "name", "name", &cfg->name);
     get_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
@@ -614,6 +659,7 @@ static void parse_root(ctx *c, pm_config *cfg, json_t *root)
     parse_tiles(c, cfg, json_object_get(root, "tiles"));
     parse_terms(c, cfg, json_object_get(root, "terms"));
     parse_approval(c, cfg, json_object_get(root, "approval"));
+    parse_advice(c, cfg, json_object_get(root, "advice"));
     parse_site(c, cfg, json_object_get(root, "site"));
     json_t *strict = json_object_get(root, "strict");
     if (strict && !json_is_boolean(strict)) bad(c, "strict", "must be true or false");
@@ -704,6 +750,12 @@ void pm_config_free(pm_config *c)
     free(c->indicators);
     free(c->years); free(c->print_crs); free(c->page); free(c->font);
     free(c->approval_number); free(c->approval_issuer);
+    for (size_t i = 0; i < c->nadvice; i++) {
+        for (size_t k = 0; k < c->advice[i].nitems; k++) free(c->advice[i].items[k]);
+        free(c->advice[i].items);
+        free(c->advice[i].map);
+    }
+    free(c->advice);
     for (size_t i = 0; i < c->nmaps; i++) free(c->maps[i]);
     free(c->maps); free(c->styles_dir); free(c->output);
     free(c->site_icp); free(c->site_gov_code);

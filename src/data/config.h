@@ -68,6 +68,13 @@ typedef struct {
     double opacity;       /* (0, 1], default 1 */
 } pm_basemap;
 
+/* One map's advice list. */
+typedef struct {
+    char *map;            /* the map id the advice is keyed by */
+    char **items;         /* the suggestions, one sentence each */
+    size_t nitems;
+} pm_advice;
+
 typedef struct {
     char *path;           /* the config file */
     char *dir;            /* its folder: relative paths are resolved against it */
@@ -114,6 +121,11 @@ typedef struct {
     char *site_gov_code;  /* 政府网站标识码, 10 digits; NULL = none */
     pm_basemap basemap;
     char *output;         /* default "out" */
+    /* "advice": {"<map id>": ["...", ...]}: the agency's suggestions for a committee
+     * whose weakness is that map, one or two of which the atlas prints (in order,
+     * picked by the committee so that neighbouring pages differ). */
+    pm_advice *advice;
+    size_t nadvice;
 } pm_config;
 
 /* Parses and validates the project file.  Every problem goes to diag (file, key,
@@ -133,6 +145,9 @@ typedef struct {
 
 /* The terms of c for a dataset with (has_parents 1) or without a parent level. */
 pm_terms pm_config_terms(const pm_config *c, int has_parents);
+
+/* The advice list keyed by map id in c, or NULL when it has none.  Borrowed. */
+const pm_advice *pm_config_advice(const pm_config *c, const char *map);
 
 /* Validates a CRS string through PROJ: 1 if PROJ knows it, 0 if not (then *why, when
  * not NULL, gets PROJ's reason; caller frees).  want_projected 1 also refuses a

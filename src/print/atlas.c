@@ -242,7 +242,7 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
 {
     const pm_atlas *a = d->a;
     double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
-    char buf[512];
+    char buf[1024];
     pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
     cairo_new_path(cr); /* the red band at the top edge: into the bleed on a print page */
@@ -267,22 +267,24 @@ static pm_status page_cover(const pm_atlas_doc *d, pm_text *t, cairo_t *cr)
     const pm_terms *tm = &d->dx.terms;
     snprintf(buf, sizeof buf, "本图集依据%d年度第三方测评结果编制，每个%s一页：左上为位置图（本%s以红色粗线标出，"
              "周边%s淡化显示，叠加党建服务平台和共建项目点位），右上为%s得分、分级和排名；"
-             "中部列出%zu项指数的得分、分级、排名及%s中位数，并由数据自动生成优势与短板的诊断意见；"
+             "中部列出%zu项指数的得分、分级、排名及%s中位数，并由数据自动生成诊断意见（优势为处于%s%s%s"
+             "前三分之一的指数，短板为后三分之一的指数，并给出距上一等级的差距、历年走势、与规模相近的%s的对比和改进建议）；"
              "下部为历年得分走势和在推进的共建项目。%s%s%s",
              a->year, tm->unit, tm->unit, tm->unit, d->dx.idx[0].th->style->title, d->dx.nidx, tm->median,
+             tm->whole, a->ds->nparents ? "或所属" : "", a->ds->nparents ? tm->parent : "", tm->unit,
              a->ds->nparents ? "页面和目录按所属" : "页面和目录按", a->ds->nparents ? tm->parent : tm->unit,
              a->ds->nparents ? "、再按代码排列。" : "代码排序。");
     pm_textstyle st_ = { .size = 8.5, .color = PM_INK, .max_width = w };
     double y = map.y + map.h + 32;
     y += pm_atlas_text(t, cr, buf, &st_, m, y) + 8;
     char *crs = pm_proj_crs_name(a->cfg->print_crs), *ap = pm_poster_approval(a->cfg);
-    snprintf(buf, sizeof buf, "数据来源：%s　坐标系：%s（%s）　制图：partymap%s%s",
-             *a->cfg->credits ? a->cfg->credits : "评估数据", crs ? crs : a->cfg->print_crs, a->cfg->print_crs,
-             ap ? "　" : "", ap ? ap : "");
+    snprintf(buf, sizeof buf, "数据来源：%s　坐标系：%s（%s）　制图：partymap",
+             *a->cfg->credits ? a->cfg->credits : "评估数据", crs ? crs : a->cfg->print_crs, a->cfg->print_crs);
     free(crs);
-    free(ap);
     pm_textstyle cs = { .size = 7, .color = PM_GREY, .max_width = w };
-    pm_atlas_text(t, cr, buf, &cs, m, y);
+    y += pm_atlas_text(t, cr, buf, &cs, m, y) + 2;
+    if (ap) pm_atlas_text(t, cr, ap, &cs, m, y); /* a line of its own: never broken inside 审图号 */
+    free(ap);
     pm_atlas_footer(d, t, cr, 0);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
 }
@@ -337,6 +339,10 @@ static pm_status page_contents(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, s
     if (!d->dx.prev_year)
         snprintf(buf, sizeof buf, "%s；分级与排名为%d年%s（首个测评年度）", order, d->a->year,
                  d->dx.idx[0].th->style->title);
+    if (k) { /* a continuation says which rows it holds, not the note again */
+        size_t rows = pm_atlas_contents_rows(), n = d->a->ds->ncommittees, last = (k + 1) * rows;
+        snprintf(buf, sizeof buf, "第%zu–%zu个%s（共%zu个）", k * rows + 1, last < n ? last : n, d->dx.terms.unit, n);
+    }
     pm_ptext(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 26);
     char unit_code[64];
     if (d->a->ds->nparents) snprintf(unit_code, sizeof unit_code, "所属%s", d->dx.terms.parent);

@@ -78,6 +78,61 @@ void pm_atlas_committee_title(const pm_config *cfg, const char *name, char *buf,
 
 /* ---- the locator map ---------------------------------------------------- */
 
+/* The overview inset: the whole area, this committee in red, the locator's extent
+ * framed; in the corner of r away from the committee (the north arrow and the scale
+ * bar keep theirs), its rectangle through *box. */
+static pm_status overview(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, const pm_view *lv,
+                          pm_rect box)
+{
+    const pm_scene *sc = d->a->scene;
+    size_t n = sc->ncommittees;
+    pm_rgba *fill = malloc((n + 1) * sizeof *fill);
+    unsigned char *hl = calloc(n + 1, 1);
+    if (!fill || !hl) { free(fill); free(hl); return PM_ENOMEM; }
+    for (size_t i = 0; i < n; i++) fill[i] = i == c ? PM_RED : PM_AREA_EDGE;
+    hl[c] = 1;
+    cairo_new_path(cr);
+    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+    pm_set_rgba(cr, PM_WHITE);
+    cairo_fill(cr);
+    pm_view v = pm_view_fit(sc->extent, box.x + 3, box.y + 3, box.w - 6, box.h - 6);
+    pm_mapdraw md = { .fill = fill, .outline = PM_WHITE, .outline_width = 0.25, .boundary = PM_BOUNDARY,
+                      .boundary_width = 0.5, .print = d->a->print };
+    cairo_save(cr);
+    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+    cairo_clip(cr);
+    pm_status st = pm_draw_map(cr, t, &v, sc, &md);
+    /* the locator's extent */
+    pm_pt a = pm_view_to_dev(&v, (pm_pt){ lv->extent.minx, lv->extent.miny });
+    pm_pt b = pm_view_to_dev(&v, (pm_pt){ lv->extent.maxx, lv->extent.maxy });
+    cairo_new_path(cr);
+    cairo_rectangle(cr, fmin(a.x, b.x), fmin(a.y, b.y), fabs(b.x - a.x), fabs(b.y - a.y));
+    pm_set_rgba(cr, PM_INK);
+    cairo_set_line_width(cr, 0.6);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+    pm_set_rgba(cr, PM_GREY);
+    cairo_set_line_width(cr, 0.4);
+    cairo_stroke(cr);
+    free(fill);
+    free(hl);
+    return st;
+}
+
+/* Where the overview goes: bottom right, or top left when the committee is there. */
+static pm_rect overview_box(const pm_atlas_doc *d, const pm_view *v, size_t c, pm_rect r)
+{
+    pm_bbox e = d->a->scene->extent;
+    double ar = (e.maxy - e.miny) / fmax(e.maxx - e.minx, 1e-9), w = r.w * 0.27, h = w * ar;
+    if (h > r.h * 0.32) { h = r.h * 0.32; w = h / ar; }
+    pm_rect box = { r.x + r.w - w - 4, r.y + r.h - h - 4, w, h };
+    pm_pt p = pm_view_to_dev(v, d->a->scene->centre[c]);
+    if (p.x > box.x - 20 && p.y > box.y - 20) box = (pm_rect){ r.x + 4, r.y + 4, w, h };
+    return box;
+}
+
 static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, pm_rect r)
 {
     const pm_scene *sc = d->a->scene;
@@ -92,11 +147,14 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     pm_status st = hl && cands ? PM_OK : PM_ENOMEM;
     if (st) goto done;
     hl[c] = 1;
+    pm_rect ob = overview_box(d, &v, c, r);
     /* only committees whose centre is in view get a name; this page's own first */
     for (size_t i = 0; i < n; i++) {
         cands[i] = d->sym.cands[i];
         pm_pt p = pm_view_to_dev(&v, cands[i].anchor);
         if (p.x < r.x + 12 || p.x > r.x + r.w - 12 || p.y < r.y + 8 || p.y > r.y + r.h - 8) cands[i].text = NULL;
+        if (i != c && p.x > ob.x - 14 && p.x < ob.x + ob.w + 14 && p.y > ob.y - 6 && p.y < ob.y + ob.h + 6)
+            cands[i].text = NULL; /* under the overview inset */
     }
     cands[c].priority = HUGE_VAL;
     pm_label_opts lo;
@@ -131,7 +189,8 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     cairo_rectangle(cr, r.x + 3, r.y + r.h - 22, 124, 18);
     pm_set_rgba(cr, (pm_rgba){ PM_CARD.r, PM_CARD.g, PM_CARD.b, card });
     cairo_fill(cr);
-    st = pm_panel_scalebar(t, cr, &v, r.x + 8, r.y + r.h - 9, 96); /* its text 6 pt */
+    if ((st = pm_panel_scalebar(t, cr, &v, r.x + 8, r.y + r.h - 9, 96)) != PM_OK) goto done; /* its text 6 pt */
+    st = overview(d, t, cr, c, &v, ob);
 done:
     pm_labelset_fini(&labels);
     free(cands);
@@ -281,7 +340,7 @@ static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
         if (isnan(v[k])) snprintf(buf, sizeof buf, "—");
         else snprintf(buf, sizeof buf, k == 5 ? "%.2f" : "%.0f", v[k]);
         snprintf(unit, sizeof unit, "%s", isnan(v[k]) ? "" : units[k]);
-        fact(t, cr, lab[k], buf, unit, r.x + (k % 2) * r.w / 2, y + (k / 2) * 36);
+        fact(t, cr, lab[k], buf, unit, r.x + (k % 2) * r.w / 2, y + (k / 2) * 33);
     }
 }
 
@@ -297,7 +356,7 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     /* value and medians: right edges; with a parent, its median takes the middle */
     const double col1[7] = { 0, 212, 226, 392, 404, 452, 0 }, col2[7] = { 0, 190, 204, 326, 404, 452, 392 };
     const double *col = par >= 0 ? col2 : col1;
-    double rowh = 16.5;
+    double rowh = 14.5;
     for (int k = 0; k < (par >= 0 ? 7 : 6); k++)
         pm_ptext(t, cr, head[k], 7.5, 0, PM_GREY, k == 1 || k == 3 || k == 6 ? PM_ALIGN_RIGHT : PM_ALIGN_LEFT,
              x + col[k], y);
@@ -358,13 +417,131 @@ static double sentences(pm_text *t, cairo_t *cr, const char *tag, pm_rgba col, c
     pm_set_rgba(cr, col);
     cairo_fill(cr);
     pm_text_draw(t, cr, tag, &tg, x + 4, y + 1.5);
-    pm_textstyle st = { .size = 9, .color = PM_INK, .max_width = w - 44 };
+    pm_textstyle st = { .size = 8, .color = PM_INK, .max_width = w - 44 };
     for (size_t k = 0; k < n; k++) {
         if (!s[k]) continue;
-        pm_ptext(t, cr, "•", 9, 0, col, PM_ALIGN_LEFT, x + 34, y);
-        y += pm_atlas_text(t, cr, s[k], &st, x + 44, y) + 3;
+        pm_ptext(t, cr, "•", 8, 0, col, PM_ALIGN_LEFT, x + 34, y);
+        y += pm_atlas_text(t, cr, s[k], &st, x + 44, y) + 1.5;
     }
     return n ? y : y + th + 4;
+}
+
+/* The committees' sizes for the peer comparison: residents, else households, else
+ * area; *what names it. */
+static double *sizes(const pm_atlas_doc *d, const char **what)
+{
+    size_t n = d->dx.n;
+    double *v = malloc((n + 1) * sizeof *v);
+    if (!v) return NULL;
+    static const char *const names[2] = { "population", "households" }, *const words[2] = { "常住人口", "户数" };
+    for (int k = 0; k < 2; k++) {
+        size_t known = 0;
+        for (size_t c = 0; c < n; c++) known += (v[c] = ind(d, c, names[k])) > 0;
+        if (known * 2 > n) { *what = words[k]; return v; }
+    }
+    for (size_t c = 0; c < n; c++) v[c] = d->a->an->area_km2[c];
+    *what = "面积";
+    return v;
+}
+
+/* "与常住人口相近的5个居民区（A、B…）相比，…高出其平均值2.3分，在这6个居民区中列第2". */
+static char *peer_sentence(const pm_atlas_doc *d, size_t c)
+{
+    const char *what = NULL;
+    double *sz = sizes(d, &what);
+    if (!sz) return NULL;
+    size_t peers[5], k = pm_diagnosis_peers(&d->dx, sz, c, 5, peers);
+    free(sz);
+    const pm_thematic *th = d->dx.idx[0].th;
+    if (!k || isnan(th->value[c])) return NULL;
+    char names[512] = "", dif[48];
+    size_t len = 0, better = 0;
+    double sum = 0;
+    int up = th->style->higher_is_better;
+    for (size_t i = 0; i < k; i++) {
+        double v = th->value[peers[i]];
+        sum += v;
+        better += up ? v > th->value[c] : v < th->value[c];
+        if (len < sizeof names - 64)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? "、" : "", d->a->ds->committees[peers[i]].name);
+    }
+    double dd = th->value[c] - sum / (double)k;
+    pm_thematic_format(th, fabs(dd), 0, dif, sizeof dif);
+    const char *u = d->dx.terms.unit, *unit = th->style->unit;
+    int same = fabs(dd) < 0.5 * pow(10, -th->style->decimals);
+    return pm_asprintf("与%s相近的%zu个%s（%s）相比，%s%s%s%s%s，在这%zu个%s中列第%zu。", what, k, u, names,
+                       th->style->title, same ? "与其平均值持平" : (dd > 0) == (up != 0) ? "高出其平均值" : "低于其平均值",
+                       same ? "" : dif, same ? "" : unit, "", k + 1, u, better + 1);
+}
+
+/* Needs collected against the running projects, per 100 needs, with the whole area's. */
+static char *needs_sentence(const pm_atlas_doc *d, size_t c)
+{
+    const pm_analysis *an = d->a->an;
+    double need = needs_total(d, c), all_need = 0, all_run = 0;
+    if (isnan(need) || need <= 0) return NULL;
+    for (size_t k = 0; k < d->dx.n; k++) {
+        double v = needs_total(d, k);
+        if (!isnan(v)) { all_need += v; all_run += (double)an->n_running[k]; }
+    }
+    double per = 100.0 * (double)an->n_running[c] / need, all = all_need > 0 ? 100.0 * all_run / all_need : NAN;
+    char verdict[160] = ""; /* the ratio itself, not a stock phrase */
+    if (!isnan(all) && all > 0) {
+        double k = per / all;
+        if (k < 0.75) snprintf(verdict, sizeof verdict, "，仅为平均水平的%.0f%%", k * 100);
+        else if (k > 1.25) snprintf(verdict, sizeof verdict, "，是平均水平的%.1f倍", k);
+        else snprintf(verdict, sizeof verdict, "，接近平均水平（%.0f%%）", k * 100);
+    }
+    return pm_asprintf("%d年以来累计收集群众需求%.0f条，在推进的共建项目%zu个，每100条需求对应%.1f个在推进项目"
+                       "（%s为%.1f个）%s。", an->tab.years[0], need, an->n_running[c], per, d->dx.terms.whole, all, verdict);
+}
+
+/* One or two of the agency's suggestions ("advice"), keyed by the weaknesses (else by
+ * the relatively weakest index), picked by the committee's page so that pages differ. */
+static size_t advice(const pm_atlas_doc *d, size_t c, const size_t *worst, size_t nw, char *out[2])
+{
+    size_t keys[2], nk = 0;
+    for (size_t k = 0; k < nw; k++) keys[nk++] = worst[k];
+    if (!nk) { /* no weakness: the index ranked lowest */
+        double share = -1;
+        for (size_t i = 0; i < d->dx.nidx; i++) {
+            const pm_diagnosis_index *x = &d->dx.idx[i];
+            double s = x->rank[c] > 0 ? (double)x->rank[c] / (double)x->nvalid : -1;
+            if (s > share) { share = s; keys[0] = i; }
+        }
+        nk = share > 0;
+    }
+    size_t n = 0, pick = d->pos[c] * 7 + d->pos[c] / 4; /* neighbouring pages apart */
+    for (size_t k = 0; k < nk && n < 2; k++) {
+        const pm_style *s = d->dx.idx[keys[k]].th->style;
+        const pm_advice *a = pm_config_advice(d->a->cfg, s->id);
+        if (!a) continue;
+        out[n++] = pm_asprintf("针对%s：%s。", s->title, a->items[(pick + k) % a->nitems]);
+        if (nk == 1 && a->nitems > 1 && n < 2)
+            out[n++] = pm_asprintf("针对%s：%s。", s->title, a->items[(pick + 1) % a->nitems]);
+    }
+    return n;
+}
+
+/* No index in the top (strength 1) or bottom third: which one comes nearest, ranked. */
+static char *none_sentence(const pm_atlas_doc *d, size_t c, int strength)
+{
+    const pm_terms *tm = &d->dx.terms;
+    long pick = -1;
+    double share = strength ? 2 : -1;
+    for (size_t i = 0; i < d->dx.nidx; i++) {
+        const pm_diagnosis_index *x = &d->dx.idx[i];
+        if (x->rank[c] <= 0) continue;
+        double s = (double)x->rank[c] / (double)x->nvalid;
+        if (strength ? s < share : s > share) { share = s; pick = (long)i; }
+    }
+    int parents = d->dx.r && d->dx.r->parent;
+    char where[160];
+    snprintf(where, sizeof where, parents ? "%s或所属%s" : "%s", tm->whole, tm->parent);
+    if (pick < 0) return pm_asprintf("本年无测评数据。");
+    const pm_diagnosis_index *x = &d->dx.idx[pick];
+    return pm_asprintf("没有一项指数处于%s的%s三分之一，相对%s的是%s（第%d名）。", where, strength ? "前" : "后",
+                       strength ? "最好" : "最弱", x->th->style->title, x->rank[c]);
 }
 
 static pm_status diagnosis(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c, double x,
@@ -372,15 +549,27 @@ static pm_status diagnosis(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_
 {
     size_t best[2], worst[2], nb = 0, nw = 0;
     pm_diagnosis_standing(&d->dx, c, best, &nb, worst, &nw);
-    char *sb[2] = { NULL, NULL }, *sw[2] = { NULL, NULL };
-    pm_status st = PM_OK;
-    for (size_t k = 0; k < nb; k++) if (!(sb[k] = pm_diagnosis_sentence(&d->dx, c, best[k], 1))) st = PM_ENOMEM;
-    for (size_t k = 0; k < nw; k++) if (!(sw[k] = pm_diagnosis_sentence(&d->dx, c, worst[k], 0))) st = PM_ENOMEM;
-    if (!st) {
-        *y = sentences(t, cr, "优势", PM_GREEN, sb, nb, x, *y, w) + 5;
-        *y = sentences(t, cr, "短板", PM_RED, sw, nw, x, *y, w);
+    char *s[5][2] = { { NULL } };
+    size_t cnt[5] = { 0 };
+    pm_status st = pm_diagnosis_overall(&d->dx, c, &s[0][0], &s[0][1]);
+    cnt[0] = 2;
+    for (size_t k = 0; k < nb; k++) if (!(s[1][k] = pm_diagnosis_sentence(&d->dx, c, best[k], 1))) st = PM_ENOMEM;
+    for (size_t k = 0; k < nw; k++) if (!(s[2][k] = pm_diagnosis_sentence(&d->dx, c, worst[k], 0))) st = PM_ENOMEM;
+    if (!nb && !(s[1][0] = none_sentence(d, c, 1))) st = PM_ENOMEM;
+    if (!nw && !(s[2][0] = none_sentence(d, c, 0))) st = PM_ENOMEM;
+    cnt[1] = nb ? nb : 1;
+    cnt[2] = nw ? nw : 1;
+    s[3][0] = peer_sentence(d, c);
+    s[3][1] = needs_sentence(d, c);
+    cnt[3] = 2;
+    cnt[4] = advice(d, c, worst, nw, s[4]);
+    static const char *const tags[5] = { "总体", "优势", "短板", "对比", "建议" };
+    const pm_rgba cols[5] = { PM_INK, PM_GREEN, PM_RED, PM_GREY, PM_RED };
+    for (int k = 0; k < 5 && !st; k++) {
+        if (!cnt[k] || (!s[k][0] && !s[k][1])) continue;
+        *y = sentences(t, cr, tags[k], cols[k], s[k], cnt[k], x, *y, w) + 3;
     }
-    for (int k = 0; k < 2; k++) { free(sb[k]); free(sw[k]); }
+    for (int k = 0; k < 5; k++) { free(s[k][0]); free(s[k][1]); }
     return st;
 }
 
@@ -471,16 +660,16 @@ pm_status pm_atlas_page_committee(const pm_atlas_doc *d, pm_text *t, cairo_t *cr
     pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
     page_header(d, t, cr, c);
-    pm_rect map = { m, m + 54, 300, 226 };
+    pm_rect map = { m, m + 54, 300, 210 };
     pm_status st = locator(d, t, cr, c, map);
     if (st) return st;
     locator_legend(d, t, cr, map.x, map.y + map.h + 5);
     key_figures(d, t, cr, c, (pm_rect){ map.x + map.w + 18, map.y, w - map.w - 18, map.h });
-    double y = pm_atlas_heading(t, cr, "各项指数", m, map.y + map.h + 36);
-    y = index_table(d, t, cr, c, m, y, w) + 14;
+    double y = pm_atlas_heading(t, cr, "各项指数", m, map.y + map.h + 32);
+    y = index_table(d, t, cr, c, m, y, w) + 10;
     y = pm_atlas_heading(t, cr, "诊断意见", m, y) + 2;
     if ((st = diagnosis(d, t, cr, c, m, &y, w)) != PM_OK) return st;
-    y += 12;
+    y += 6;
     double half = (w - 18) / 2, bottom = PM_A4_H - m - 8;
     pm_atlas_heading(t, cr, "历年得分", m, y);
     pm_atlas_heading(t, cr, "群众需求与共建项目", m + half + 18, y);

@@ -1,4 +1,4 @@
-/* Poster furniture: legend with counts, ranking bars, scale bar, north arrow. */
+/* Poster furniture: legend with counts, scale bar, north arrow (the ranking: ranking.c). */
 #include "print/panels.h"
 #include "render/house.h"
 
@@ -73,98 +73,17 @@ pm_status pm_panel_legend(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r
     char note[320];
     snprintf(note, sizeof note, "%s%s%s", th->note ? th->note : "", th->note && th->merged ? "；" : "",
              th->merged ? "数值相同的分级已合并" : "");
-    if (*note) {
-        pm_ptext(t, cr, note, fs * 0.8, 0, PM_GREY, PM_ALIGN_LEFT, r.x, y);
-        y += fs * 1.4;
+    if (*note) { /* wrapped to the panel: a long note must not run off the page */
+        pm_textstyle ns = { .size = fs * 0.8, .color = PM_GREY, .max_width = r.w };
+        double nw = 0, nh = 0;
+        if (pm_text_measure(t, note, &ns, &nw, &nh) == PM_OK) pm_text_draw(t, cr, note, &ns, r.x, y);
+        y += fmax(nh, fs) + fs * 0.4;
     }
     if (st->show_points) {
         y += fs * 0.4;
         points_legend(p, t, cr, r.x, &y, fs);
     }
     if (used) *used = y - r.y;
-    return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
-}
-
-typedef struct { size_t c; double v; } rank_row;
-
-static int higher_first(const void *a, const void *b)
-{
-    const rank_row *x = a, *y = b;
-    if (isnan(x->v) != isnan(y->v)) return isnan(x->v) ? 1 : -1;
-    if (!isnan(x->v) && x->v != y->v) return x->v > y->v ? -1 : 1;
-    return (x->c > y->c) - (x->c < y->c);
-}
-
-/* The value axis of the bars: zero when it is in view, else a round value below. */
-static void bar_axis(const rank_row *rows, size_t n, double *lo, double *hi)
-{
-    double mn = INFINITY, mx = -INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(rows[i].v)) { mn = fmin(mn, rows[i].v); mx = fmax(mx, rows[i].v); }
-    if (!isfinite(mn)) { *lo = 0; *hi = 1; return; }
-    *lo = fmin(0, mn);
-    *hi = fmax(0, mx);
-    if (mn > 0 && mn > 0.5 * mx) {
-        double step = pow(10, floor(log10(mx - mn + 1e-9)));
-        *lo = floor((mn - (mx - mn) * 0.25) / step) * step;
-    }
-    if (*hi <= *lo) *hi = *lo + 1;
-}
-
-pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r)
-{
-    const pm_thematic *th = p->th;
-    size_t n = th->n;
-    rank_row *rows = malloc((n + 1) * sizeof *rows);
-    if (!rows) return PM_ENOMEM;
-    for (size_t c = 0; c < n; c++) rows[c] = (rank_row){ c, th->value[c] };
-    qsort(rows, n, sizeof *rows, higher_first);
-    if (!th->style->higher_is_better) { /* best first: reverse the valued rows */
-        size_t k = 0;
-        while (k < n && !isnan(rows[k].v)) k++;
-        for (size_t i = 0; i < k / 2; i++) { rank_row tmp = rows[i]; rows[i] = rows[k - 1 - i]; rows[k - 1 - i] = tmp; }
-    }
-    double fs = r.w / 22, head = fs * 2.2, rowh = (r.h - head) / (double)(n ? n : 1);
-    double tsz = fmin(fs * 0.85, rowh * 0.72);
-    pm_ptext(t, cr, "排名", fs * 1.15, 1, PM_INK, PM_ALIGN_LEFT, r.x, r.y);
-    double lo, hi;
-    bar_axis(rows, n, &lo, &hi);
-    double namew = tsz * 6.2, numw = tsz * 2.2, valw = tsz * 3.6;
-    double bx = r.x + numw + namew, bw = r.w - numw - namew - valw;
-    int signed_ = th->style->classify.method == PM_CLASSIFY_DIVERGING;
-    for (size_t i = 0; i < n; i++) {
-        size_t c = rows[i].c;
-        double y = r.y + head + (double)i * rowh;
-        char num[32], val[48];
-        snprintf(num, sizeof num, "%zu", i + 1);
-        if (isnan(rows[i].v)) snprintf(num, sizeof num, "—");
-        pm_ptext(t, cr, num, tsz, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + numw - tsz * 0.5, y);
-        pm_ptext(t, cr, p->ds->committees[c].name, tsz, 0, PM_INK, PM_ALIGN_LEFT, r.x + numw, y);
-        pm_thematic_format(th, rows[i].v, signed_, val, sizeof val);
-        pm_ptext(t, cr, val, tsz, 0, PM_INK, PM_ALIGN_RIGHT, r.x + r.w, y);
-        if (isnan(rows[i].v)) continue;
-        double x0 = bx + (fmax(lo, fmin(0, rows[i].v)) - lo) / (hi - lo) * bw;
-        double x1 = bx + (fmax(0, rows[i].v) - lo) / (hi - lo) * bw;
-        if (lo > 0) { x0 = bx; x1 = bx + (rows[i].v - lo) / (hi - lo) * bw; }
-        int k = th->cls[c];
-        cairo_new_path(cr);
-        cairo_rectangle(cr, x0, y + rowh * 0.12, fmax(x1 - x0, 0.5), rowh * 0.7);
-        pm_rgba bar = th->colors[k >= 0 ? k : 0], edge = PM_BAR_EDGE;
-        pm_set_rgba(cr, bar);
-        cairo_fill_preserve(cr);
-        pm_set_rgba(cr, p->print ? pm_rgba_over(edge, bar) : edge);
-        cairo_set_line_width(cr, rowh / 60);
-        cairo_stroke(cr);
-    }
-    if (lo < 0) { /* the zero line of diverging values */
-        double zx = bx + (0 - lo) / (hi - lo) * bw;
-        cairo_move_to(cr, zx, r.y + head - rowh * 0.2);
-        cairo_line_to(cr, zx, r.y + head + (double)n * rowh);
-        pm_set_rgba(cr, PM_INK);
-        cairo_set_line_width(cr, rowh / 30);
-        cairo_stroke(cr);
-    }
-    free(rows);
     return cairo_status(cr) ? PM_EINTERNAL : PM_OK;
 }
 

@@ -1,4 +1,4 @@
-/* Poster furniture: legend, ranking panel, scale bar, north arrow. */
+/* Poster furniture: legend, scale bar, north arrow (the ranking panel: print/ranking.h). */
 #ifndef PM_PRINT_PANELS_H
 #define PM_PRINT_PANELS_H
 
@@ -11,7 +11,6 @@ typedef struct { double x, y, w, h; } pm_rect;
 /* Each draws into the rectangle (page points) and returns the height used through
  * *used (may be NULL).  Read-only inputs; thread-safe given its own t and cr. */
 pm_status pm_panel_legend(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r, double *used);
-pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect r);
 /* A scale bar of a round length (1, 2, 2.5, 5 × 10^k metres) about max_w long. */
 pm_status pm_panel_scalebar(pm_text *t, cairo_t *cr, const pm_view *v, double x, double y,
                             double max_w);

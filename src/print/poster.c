@@ -12,6 +12,7 @@
 #include "geo/proj.h"
 #include "print/panels.h"
 #include "print/ptext.h"
+#include "print/ranking.h"
 #include "print/pdfdoc.h"
 #include "render/draw.h"
 #include "render/labels.h"
@@ -157,7 +158,7 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     double used = 0;
     if ((st = pm_panel_legend(p, t, cr, panel, &used)) != PM_OK) goto done;
     pm_rect rank = { panel.x, panel.y + used + l.gap, panel.w, panel.h - used - l.gap };
-    if ((st = pm_panel_ranking(p, t, cr, rank)) != PM_OK) goto done;
+    if ((st = pm_ranking_draw(p, t, cr, rank, pm_ranking_min_size(w, h), NULL)) != PM_OK) goto done;
     st = draw_credits(p, t, cr, m, h - m - l.credits_h, w, l.credit_size);
 done:
     pm_labelset_fini(&labels);

@@ -92,3 +92,32 @@ Test(config, indicators_define_and_describe)
     cr_assert(t_diag_has(&d, "indicators.w", "min is above max", NULL));
     pm_diag_fini(&d);
 }
+
+/* "advice": suggestions keyed by map id; a key that is no map, or a value that is no
+ * list of sentences, is named. */
+Test(config, advice_is_keyed_by_the_maps)
+{
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_config *cfg = NULL;
+    pm_status st = parse("", "", "", "", "", ", \"advice\": { \"_comment\": \"x\", \"service\": "
+                         "[\"每月召开一次居民议事会\", \"与先进居民区结对\"] }", &d, &cfg);
+    char *txt = t_diag_text(&d);
+    cr_assert_eq(st, PM_OK, "%s", txt);
+    const pm_advice *a = pm_config_advice(cfg, "service");
+    cr_assert(a && a->nitems == 2);
+    cr_assert_str_eq(a->items[1], "与先进居民区结对");
+    cr_assert_null(pm_config_advice(cfg, "workforce"));
+    free(txt);
+    pm_config_free(cfg);
+    pm_diag_fini(&d);
+
+    pm_diag_init(&d);
+    cfg = NULL;
+    st = parse("", "", "", "", "", ", \"advice\": { \"servce\": [\"x\"], \"service\": \"x\" }", &d, &cfg);
+    cr_assert_eq(st, PM_EDATA);
+    cr_assert(t_diag_has(&d, "advice.servce", "not a map of this config", NULL));
+    cr_assert(t_diag_has(&d, "advice.service", "non-empty list", NULL));
+    pm_config_free(cfg);
+    pm_diag_fini(&d);
+}
