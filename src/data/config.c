@@ -630,6 +630,8 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     ctx c = { name, diag };
     size_t errors_before = diag->errors;
     json_error_t jerr;
+    /* a UTF-8 BOM, as Windows editors save (the style files take one too) */
+    if (len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0) { json += 3; len -= 3; }
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         pm_diag_add(diag, PM_SEV_ERROR, name, "", "", "JSON syntax error at line %d, column %d: %s",

@@ -2,6 +2,7 @@
 #include "data/sheet.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,52 @@ void pm_sheet_column_letter(size_t i, char *buf, size_t len)
     size_t k = 0;
     for (; k + 1 < len && n > 0; k++) buf[k] = tmp[--n];
     if (len) buf[k] = '\0';
+}
+
+pm_status pm_csv_record_lines(const char *path, long **lines, size_t *n)
+{
+    *lines = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return PM_EIO;
+    size_t cap = 1024;
+    long *l = malloc(cap * sizeof *l), line = 1;
+    int quoted = 0, empty = 1, c; /* empty: nothing but a CR yet on this record's line */
+    long start = 1;
+    pm_status st = l ? PM_OK : PM_ENOMEM;
+    while (!st && (c = getc(f)) != EOF) {
+        if (c == '"') quoted = !quoted;
+        if (c == '\n') {
+            line++;
+            if (quoted) continue;
+            if (!empty) {
+                if (*n == cap) {
+                    long *nl = realloc(l, 2 * cap * sizeof *nl);
+                    if (!nl) { st = PM_ENOMEM; break; }
+                    l = nl;
+                    cap *= 2;
+                }
+                l[(*n)++] = start;
+            }
+            empty = 1;
+            start = line;
+        } else if (c != '\r') {
+            empty = 0;
+        }
+    }
+    if (!st && !empty) {
+        if (*n == cap) {
+            long *nl = realloc(l, (cap + 1) * sizeof *nl);
+            if (!nl) st = PM_ENOMEM;
+            else l = nl;
+        }
+        if (!st) l[(*n)++] = start;
+    }
+    if (!st && ferror(f)) st = PM_EIO;
+    fclose(f);
+    if (st) { free(l); *n = 0; return st; }
+    *lines = l;
+    return PM_OK;
 }
 
 static int is_number(const char *s)

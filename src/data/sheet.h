@@ -17,6 +17,13 @@
  * Returns PM_OK or PM_ENOMEM.  Not thread-safe on the same l. */
 pm_status pm_sheet_promote_header(pm_vlayer *l, pm_diag *diag);
 
+/* The physical line (1-based) on which each record of the CSV file at path starts,
+ * counted as GDAL's CSV reader counts records: record 0 is the header, record k the
+ * feature of fid k; a quoted cell runs over line breaks, and empty lines are no
+ * records.  *lines (caller frees) gets *n entries.  PM_EIO (unreadable) or
+ * PM_ENOMEM; then the caller keeps GDAL's numbering.  Reads the file once, streaming. */
+pm_status pm_csv_record_lines(const char *path, long **lines, size_t *n);
+
 /* The spreadsheet letter of 0-based column i ("A", "Z", "AA") into buf. */
 void pm_sheet_column_letter(size_t i, char *buf, size_t len);
 
