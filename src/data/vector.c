@@ -597,6 +597,11 @@ static pm_status read_one(const pm_source *src, const char *path, pm_read_mode m
     }
     if (!st && r.is_csv) csv_physical_lines(path, out);
     if (!st && r.is_xlsx) {
+        int index = 0;
+        while (index < GDALDatasetGetLayerCount(ds) && GDALDatasetGetLayer(ds, index) != lyr) index++;
+        st = pm_sheet_check_formulas(path, index, OGR_L_GetName(lyr), out->file, diag);
+    }
+    if (!st && r.is_xlsx) {
         out->sheet = pm_strdup(OGR_L_GetName(lyr));
         st = out->sheet ? pm_sheet_promote_header(out, diag) : PM_ENOMEM;
     }

@@ -283,3 +283,57 @@ Test(attack, a_tile_aligned_snapshot_is_exactly_the_stitched_tiles, .timeout = P
     t_rm_tree(dir);
     free(dir);
 }
+
+/* ---- 8: XLSX formulas without stored values ---- */
+
+/* dir/ev.xlsx: the sample's evaluations through ogr2ogr, its service cells in rows
+ * 2-3 made formulas with their values stored (as Excel saves them) and, with
+ * uncached, the cells in rows 5-7 formulas without (as a generator writes them). */
+static void formula_xlsx(const char *dir, int uncached)
+{
+    char *cmd = pm_asprintf("cd '%s' && ogr2ogr -f XLSX ev0.xlsx geodata/changshou/evaluations.csv "
+                            "-oo AUTODETECT_TYPE=YES -nln 测评 2>&1", dir);
+    free(sh_out(cmd));
+    free(cmd);
+    char *code = pm_asprintf(
+        "import zipfile, re\n"
+        "zi = zipfile.ZipFile('ev0.xlsx'); zo = zipfile.ZipFile('ev.xlsx', 'w', zipfile.ZIP_DEFLATED)\n"
+        "def cell(m):\n"
+        "    r = int(m.group(1))\n"
+        "    if r in (2, 3): return '<c r=\"C%%d\">\\n<f>D%%d*1</f>\\n<v>%%s</v>' %% (r, r, m.group(2))\n"
+        "    if %d and r in (5, 6, 7): return '<c r=\"C%%d\">\\n<f>D%%d*1</f>' %% (r, r)\n"
+        "    return m.group(0)\n"
+        "for i in zi.infolist():\n"
+        "    d = zi.read(i.filename)\n"
+        "    if i.filename == 'xl/worksheets/sheet1.xml':\n"
+        "        d = re.sub(r'<c r=\"C(\\d+)\">\\s*<v>([^<]*)</v>', cell, d.decode()).encode()\n"
+        "    zo.writestr(i, d)\n"
+        "zo.close()", uncached);
+    py(dir, code);
+    free(code);
+    edit(dir, "partymap.json", "c['sources']['evaluations'] = {'path': 'ev.xlsx'}");
+}
+
+Test(attack, xlsx_formulas_without_stored_values_are_refused_with_the_cell, .timeout = PM_T(120))
+{
+    char *dir = sample_copy(), *out = NULL;
+    formula_xlsx(dir, 0);
+    /* formulas with stored values read as those values */
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 0, "%s", out);
+    expect(out, "5 maps: OK");
+    free(out);
+    formula_xlsx(dir, 1);
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 1, "%s", out);
+    expect(out, "ev.xlsx: sheet 测评 row 5 column C: a formula without a stored value (and 2 more cells "
+                "like it)");
+    expect(out, "open and save it in Excel or LibreOffice, which store the values");
+    free(out);
+    char *o = pm_asprintf("render --only data --out '%s/out'", dir);
+    cr_assert_eq(pm_in(dir, "partymap.json", o, &out), 1, "render refuses it too: %s", out);
+    free(out); free(o);
+    char *outdir = pm_asprintf("%s/out", dir);
+    cr_expect_not(pm_path_exists(outdir), "nothing written");
+    free(outdir);
+    t_rm_tree(dir);
+    free(dir);
+}
