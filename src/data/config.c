@@ -337,7 +337,8 @@ static int get_int(ctx *c, json_t *o, const char *key, const char *path, int lo,
 
 static void parse_tiles(ctx *c, pm_config *cfg, json_t *o)
 {
-    static const char *const keys[] = { "minzoom", "maxzoom", "metatile", "hidpi", "quantize", NULL };
+    static const char *const keys[] = { "minzoom", "maxzoom", "metatile", "hidpi", "quantize",
+                                        "max_tiles", NULL };
     if (!o) return;
     if (!json_is_object(o)) { bad(c, "tiles", "must be an object"); return; }
     check_keys(c, o, "tiles", keys);
@@ -351,6 +352,10 @@ static void parse_tiles(ctx *c, pm_config *cfg, json_t *o)
     if (q && !json_is_boolean(q)) bad(c, "tiles.quantize", "must be true or false");
     else if (q) cfg->quantize = json_is_true(q);
     if (cfg->minzoom > cfg->maxzoom) bad(c, "tiles.minzoom", "must not be greater than tiles.maxzoom");
+    json_t *mt = json_object_get(o, "max_tiles");
+    if (mt && (!json_is_integer(mt) || json_integer_value(mt) < 1 || json_integer_value(mt) > (1LL << 40)))
+        bad(c, "tiles.max_tiles", "must be a whole number of tiles from 1 to 2^40");
+    else if (mt) cfg->max_tiles = json_integer_value(mt);
 }
 
 static void parse_years(ctx *c, pm_config *cfg, json_t *o)
@@ -647,6 +652,7 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     cfg->maxzoom = 18;
     cfg->metatile = 4; /* PM_METATILE (tiles/pyramid.h) */
     cfg->hidpi = 1;
+    cfg->max_tiles = PM_MAX_TILES;
     cfg->basemap.opacity = 1;
     cfg->dir = pm_strdup(dir ? dir : ".");
     if (!json_is_object(root)) bad(&c, "", "the project file must hold one JSON object");

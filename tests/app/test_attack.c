@@ -337,3 +337,65 @@ Test(attack, xlsx_formulas_without_stored_values_are_refused_with_the_cell, .tim
     t_rm_tree(dir);
     free(dir);
 }
+
+/* ---- 3: bounded tile extent ---- */
+
+Test(attack, a_tile_plan_over_max_tiles_is_refused_before_drawing, .timeout = PM_T(120))
+{
+    char *dir = sample_copy(), *out = NULL;
+    /* the sample's pyramid at z12-18 is 816 tiles a map */
+    edit(dir, "partymap.json", "c['tiles'] = {'max_tiles': 500}");
+    char *o = pm_asprintf("render --out '%s/out'", dir);
+    cr_assert_eq(pm_in(dir, "partymap.json", o, &out), 1, "%s", out);
+    expect(out, "partymap.json: tiles.max_tiles: each map's tile pyramid would hold about 816 tiles "
+                "(z12-18 over the committees' extent), more than the limit of 500");
+    expect(out, "raise \"tiles\": {\"max_tiles\": N} in the config");
+    free(out);
+    char *outdir = pm_asprintf("%s/out", dir);
+    cr_expect_not(pm_path_exists(outdir), "nothing written (not even the posters)");
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 1, "check agrees: %s", out);
+    expect(out, "tiles.max_tiles: each map's tile pyramid would hold about 816 tiles");
+    free(out);
+    cr_assert_eq(pm_in(dir, "partymap.json", "check --json", &out), 1, "check --json agrees");
+    free(out);
+    /* outputs without tiles do not need the limit */
+    char *o2 = pm_asprintf("render --only data --quiet --out '%s/out'", dir);
+    cr_assert_eq(pm_in(dir, "partymap.json", o2, &out), 0, "%s", out);
+    free(out); free(o2);
+    edit(dir, "partymap.json", "c['tiles'] = {'max_tiles': 816}");
+    char *o3 = pm_asprintf("render --dry-run --out '%s/out'", dir);
+    cr_assert_eq(pm_in(dir, "partymap.json", o3, &out), 0, "at the limit: %s", out);
+    free(out); free(o3);
+    edit(dir, "partymap.json", "c['tiles'] = {'max_tiles': 0}");
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 1);
+    expect(out, "tiles.max_tiles: must be a whole number of tiles from 1 to 2^40");
+    free(out);
+    free(o); free(outdir);
+    t_rm_tree(dir);
+    free(dir);
+}
+
+Test(attack, a_vertex_at_0_0_is_named_by_check_and_nothing_is_drawn, .timeout = PM_T(120))
+{
+    char *dir = sample_copy(), *out = NULL;
+    char *cmd = pm_asprintf("cd '%s/geodata/changshou' && ogr2ogr -f GeoJSON c.geojson committees.shp 2>&1", dir);
+    free(sh_out(cmd));
+    free(cmd);
+    py(dir, "f = 'geodata/changshou/c.geojson'\nd = json.load(open(f))\n"
+            "g = d['features'][4]['geometry']\n"
+            "ring = g['coordinates'][0] if g['type'] == 'Polygon' else g['coordinates'][0][0]\n"
+            "ring.insert(2, [0.0, 0.0])\njson.dump(d, open(f, 'w'), ensure_ascii=False)");
+    edit(dir, "partymap.json", "c['sources']['committees'] = {'path': 'geodata/changshou/c.geojson'}");
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 1, "%s", out);
+    expect(out, "c.geojson: feature 4 (310107015005 圣骊澳门苑): geometry: a vertex at (0.00000, 0.00000) "
+                "lies 13475 km from the centre of the committees");
+    free(out);
+    char *o = pm_asprintf("timeout 20 %s render -c '%s/partymap.json' --out '%s/out' 2>&1", t_bin(), dir, dir);
+    cr_assert_eq(t_run(o, &out), 1, "refused quickly: %s", out);
+    free(out); free(o);
+    char *outdir = pm_asprintf("%s/out", dir);
+    cr_expect_not(pm_path_exists(outdir), "nothing written");
+    free(outdir);
+    t_rm_tree(dir);
+    free(dir);
+}
