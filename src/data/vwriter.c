@@ -15,6 +15,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "core/cancel.h"
 #include "core/fileio.h"
 #include "data/vector.h"
 
@@ -91,6 +92,7 @@ static const char *cell_text(const pm_vwriter *w, const char *s, char **tmp)
 pm_status pm_vwriter_open(const char *path, pm_vformat fmt, pm_vwriter **out, char **err)
 {
     *out = NULL;
+    if (pm_cancelled()) return PM_ECANCEL; /* a signal: stop at this file boundary */
     pm_vector_init();
     pm_vwriter *w = calloc(1, sizeof *w);
     if (!w) return PM_ENOMEM;

@@ -50,7 +50,8 @@ typedef struct pm_vwriter pm_vwriter;
 
 /* Starts writing path in fmt under a temporary name in the same folder (folders are
  * created).  Nothing appears at path until pm_vwriter_commit.  *out is owned by the
- * caller, who ends it with commit or abort.  PM_EIO with *err (caller frees). */
+ * caller, who ends it with commit or abort.  PM_EIO with *err (caller frees);
+ * PM_ECANCEL (nothing started) once SIGINT or SIGTERM asked the run to stop. */
 pm_status pm_vwriter_open(const char *path, pm_vformat fmt, pm_vwriter **out, char **err);
 
 /* Timestamps the file records (GeoPackage: gpkg_contents.last_change and
