@@ -139,7 +139,8 @@ pm_status pm_panel_ranking(const pm_poster *p, pm_text *t, cairo_t *cr, pm_rect 
         snprintf(num, sizeof num, "%zu", i + 1);
         if (isnan(rows[i].v)) snprintf(num, sizeof num, "—");
         pm_ptext(t, cr, num, tsz, 0, PM_GREY, PM_ALIGN_RIGHT, r.x + numw - tsz * 0.5, y);
-        pm_ptext(t, cr, p->ds->committees[c].name, tsz, 0, PM_INK, PM_ALIGN_LEFT, r.x + numw, y);
+        pm_namebuf nb;
+        pm_ptext(t, cr, pm_text_name(p->ds->committees[c].name, &nb), tsz, 0, PM_INK, PM_ALIGN_LEFT, r.x + numw, y);
         pm_thematic_format(th, rows[i].v, signed_, val, sizeof val);
         pm_ptext(t, cr, val, tsz, 0, PM_INK, PM_ALIGN_RIGHT, r.x + r.w, y);
         if (isnan(rows[i].v)) continue;

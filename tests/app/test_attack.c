@@ -3,6 +3,7 @@
  * second place (build/park). */
 #include <criterion/criterion.h>
 #include <cairo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -396,6 +397,60 @@ Test(attack, a_vertex_at_0_0_is_named_by_check_and_nothing_is_drawn, .timeout = 
     char *outdir = pm_asprintf("%s/out", dir);
     cr_expect_not(pm_path_exists(outdir), "nothing written");
     free(outdir);
+    t_rm_tree(dir);
+    free(dir);
+}
+
+/* ---- 19: a 10,000-character name ---- */
+
+/* The longest run of 长 in text (counted in characters). */
+static size_t longest_run(const char *text)
+{
+    size_t best = 0, cur = 0;
+    for (const char *p = text; *p;) {
+        if (strncmp(p, "长", 3) == 0) { cur++; p += 3; if (cur > best) best = cur; }
+        else { cur = 0; p++; }
+    }
+    return best;
+}
+
+Test(attack, a_very_long_name_is_cut_when_drawn_and_kept_whole_in_the_data, .timeout = PM_T(300))
+{
+    char *dir = park_copy(), *out = NULL;
+    py(dir, "f = 'committees/湖心街道.geojson'\nd = json.load(open(f))\n"
+            "d['features'][0]['properties']['社区名称'] = '长' * 9998 + '社区'\n"
+            "json.dump(d, open(f, 'w'), ensure_ascii=False)");
+    edit(dir, "park.json", "c['tiles'] = {'minzoom': 12, 'maxzoom': 14, 'hidpi': False}");
+    char *o = pm_asprintf("render --maps service --quiet --out '%s/out'", dir);
+    cr_assert_eq(pm_in(dir, "park.json", o, &out), 0, "posters, atlas, tiles, data and site: %s", out);
+    free(out); free(o);
+    /* drawn: 39 characters and an ellipsis, on the poster and on every atlas page */
+    char *cmd = pm_asprintf("pdftotext '%s/out/2016/print/service.pdf' -", dir);
+    char *t = sh_out(cmd);
+    cr_expect_eq(longest_run(t), 39, "the poster draws 39 characters of the name (%zu)", longest_run(t));
+    expect(t, "长长长…");
+    free(t); free(cmd);
+    cmd = pm_asprintf("pdftotext '%s/out/2016/atlas.pdf' -", dir);
+    t = sh_out(cmd);
+    size_t run = longest_run(t);
+    cr_expect(run >= 10 && run <= 39, "the atlas draws at most 39 characters of the name (%zu)", run);
+    free(t); free(cmd);
+    /* the page title fits left of the year's label: the line that holds it holds
+     * nothing else, and ends before the label's left edge */
+    cmd = pm_asprintf("for p in $(seq 3 60); do pdftotext -f $p -l $p -bbox '%s/out/2016/atlas.pdf' - | "
+                      "grep -q '>长长长' && { pdftotext -f $p -l $p -bbox '%s/out/2016/atlas.pdf' - | "
+                      "grep -E '长长长|诊断书' | sed 's/.*xMin=\"\\([0-9.]*\\)\".*xMax=\"\\([0-9.]*\\)\".*/\\1 \\2/'; break; }; "
+                      "done", dir, dir);
+    t = sh_out(cmd);
+    double tmin, tmax, ymin, ymax;
+    cr_assert_eq(sscanf(t, "%lf %lf %lf %lf", &tmin, &tmax, &ymin, &ymax), 4, "title and year label: %s", t);
+    cr_expect_lt(tmax, ymin, "the title (to %.1f pt) ends before the year's label (from %.1f pt)", tmax, ymin);
+    free(t); free(cmd);
+    /* the data outputs keep the name whole */
+    char *p = pm_asprintf("%s/out/2016/evaluation.csv", dir);
+    t = slurp(p);
+    cr_expect_eq(longest_run(t), 9998, "evaluation.csv keeps the whole name");
+    free(t); free(p);
     t_rm_tree(dir);
     free(dir);
 }
