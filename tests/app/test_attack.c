@@ -454,3 +454,82 @@ Test(attack, a_very_long_name_is_cut_when_drawn_and_kept_whole_in_the_data, .tim
     t_rm_tree(dir);
     free(dir);
 }
+
+/* ---- items fixed before this branch, each with its test here (they pass on the
+ * old binary: the fixes came with earlier commits) ---- */
+
+/* 5: check, check --json and render agree on a style whose indicator is unknown, and
+ * render writes nothing. */
+Test(attack, an_unknown_indicator_fails_check_json_and_render_alike, .timeout = PM_T(120))
+{
+    char *dir = sample_copy(), *out = NULL;
+    py(dir, "p = 'styles/satisfaction.json'\nt = open(p).read()\n"
+            "open(p, 'w').write(t.replace('\"indicator\": \"satisfaction\"', '\"indicator\": \"nosuchthing\"'))");
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 1, "%s", out);
+    expect(out, "satisfaction: indicator: unknown indicator \"nosuchthing\"");
+    expect(out, "5 maps: problems above");
+    free(out);
+    cr_assert_eq(pm_in(dir, "partymap.json", "check --json", &out), 1);
+    expect(out, "\"ok\": false");
+    free(out);
+    char *o = pm_asprintf("render --out '%s/out'", dir);
+    cr_assert_eq(pm_in(dir, "partymap.json", o, &out), 1, "%s", out);
+    expect(out, "nothing was written");
+    free(out); free(o);
+    char *outdir = pm_asprintf("%s/out", dir);
+    cr_expect_not(pm_path_exists(outdir), "no poster written before the styles were checked");
+    free(outdir);
+    t_rm_tree(dir);
+    free(dir);
+}
+
+/* 10, 12, 13, 14: the years key honoured; a geographic print CRS, a map listed twice
+ * and a count of 1e308 refused by name. */
+Test(attack, config_and_table_values_the_attack_tried, .timeout = PM_T(120))
+{
+    char *dir = sample_copy(), *out = NULL;
+    py(dir, "t = open('partymap.json').read()\nopen('base.json', 'w').write(t)");
+    edit(dir, "partymap.json", "c['years'] = [2015]");
+    char *o = pm_asprintf("render --dry-run --out '%s/out'", dir);
+    cr_assert_eq(pm_in(dir, "partymap.json", o, &out), 0, "%s", out);
+    expect(out, "/out/2015/print/service.pdf");
+    cr_expect_null(strstr(out, "/out/2016/"), "\"years\": [2015] renders 2015 only:\n%s", out);
+    free(out);
+    edit(dir, "partymap.json", "c.pop('years'); c['print']['crs'] = 'EPSG:4326'");
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 1);
+    expect(out, "print.crs: \"EPSG:4326\" is not a usable coordinate system: a geographic (longitude/latitude) "
+                "CRS: areas, distances and posters need a projected one");
+    free(out);
+    edit(dir, "partymap.json", "c['print']['crs'] = 'EPSG:4549'; c['maps'] = ['service', 'satisfaction', 'service']");
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 1);
+    expect(out, "maps: \"service\" is listed twice");
+    free(out);
+    edit(dir, "partymap.json", "c['maps'] = ['service']");
+    py(dir, "p = 'geodata/changshou/evaluations.csv'\nL = open(p, encoding='utf-8-sig').read().split('\\n')\n"
+            "c = L[3].split(',')\nc[5] = '1e308'\nL[3] = ','.join(c)\nopen(p, 'w').write('\\n'.join(L))");
+    cr_assert_eq(pm_in(dir, "partymap.json", "check", &out), 1);
+    expect(out, "evaluations.csv: line 4 (310107015003 梦清园): needs: 1e+308 is out of range (0 to 1e+08)");
+    free(out); free(o);
+    t_rm_tree(dir);
+    free(dir);
+}
+
+/* 17: numbers in arguments parsed strictly. */
+Test(attack, arguments_are_parsed_strictly, .timeout = PM_T(60))
+{
+    t_need_binary();
+    static const struct { const char *args, *want; } c[] = {
+        { "render --shard 1/-1 --dry-run", "--shard: expected K/N with 1 <= K <= N <= 100000" },
+        { "render --shard 4294967297/4294967298 --dry-run", "--shard: expected K/N with 1 <= K <= N <= 100000" },
+        { "render --maps , --dry-run", "--maps ,: expected a comma list of map ids" },
+        { "snapshot --map service --zoom 16 --bbox nan,31.2,121.5,31.3 -o /dev/null",
+          "--bbox: expected MINLON,MINLAT,MAXLON,MAXLAT (finite" },
+        { "merge -o x.pmtiles --max-tiles 0 a.pmtiles", "--max-tiles: expected a whole number from 1 to 2^40" },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char *a = pm_asprintf("%s 2>&1", c[i].args), *out = NULL;
+        cr_expect_eq(t_pm(a, &out), 2, "%s: a usage error: %s", c[i].args, out);
+        expect(out, c[i].want);
+        free(a); free(out);
+    }
+}
