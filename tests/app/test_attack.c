@@ -533,3 +533,28 @@ Test(attack, arguments_are_parsed_strictly, .timeout = PM_T(60))
         free(a); free(out);
     }
 }
+
+/* ---- 11: control characters in names other than the committees' ---- */
+
+Test(attack, control_characters_in_parent_and_point_names_are_named_at_load, .timeout = PM_T(120))
+{
+    char *dir = park_copy(), *out = NULL;
+    py(dir, "d = json.load(open('platforms.geojson'))\n"
+            "d['features'][0]['properties']['名称'] = '平台\\x1b[31m红\\n二'\n"
+            "json.dump(d, open('platforms.geojson', 'w'), ensure_ascii=False)");
+    cr_assert_eq(pm_in(dir, "park.json", "check", &out), 0, "a point's name is repaired: %s", out);
+    expect(out, "platforms.geojson: warning: feature 0 (平台 [31m红 二): 名称: control characters (line breaks, "
+                "tabs or escape codes) in the name, category or partner: each drawn and written as a space");
+    cr_expect_null(strstr(out, "\x1b"), "no escape code reaches the terminal");
+    free(out);
+    py(dir, "f = 'committees/湖心街道.geojson'\nd = json.load(open(f))\n"
+            "d['features'][1]['properties']['所属街道'] = '湖心\\x1b[2J街道'\n"
+            "json.dump(d, open(f, 'w'), ensure_ascii=False)");
+    cr_assert_eq(pm_in(dir, "park.json", "check", &out), 1, "%s", out);
+    expect(out, "湖心街道.geojson: feature 1 (");
+    expect(out, "): 所属街道: the parent's name holds control characters (line breaks, tabs or escape codes): "
+                "correct it in the file");
+    free(out);
+    t_rm_tree(dir);
+    free(dir);
+}
