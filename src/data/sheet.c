@@ -179,6 +179,19 @@ static int attr_of(const char *tag, const char *attr, char *buf, size_t len)
     return 0;
 }
 
+/* 1 if an element named tag ("<f", not "<foo") starts in [s, end): bounded, so a
+ * sheet of many cells is scanned once, not once per cell. */
+static int has_tag(const char *s, const char *end, const char *tag)
+{
+    size_t n = strlen(tag);
+    for (const char *p = s; p + n < end; p++) {
+        p = memchr(p, '<', (size_t)(end - p));
+        if (!p || p + n >= end) return 0;
+        if (memcmp(p, tag, n) == 0 && strchr(" >/\t\n\r", p[n])) return 1;
+    }
+    return 0;
+}
+
 size_t pm_sheet_uncached_formulas(const char *xml, char first[16])
 {
     size_t n = 0;
@@ -189,8 +202,7 @@ size_t pm_sheet_uncached_formulas(const char *xml, char first[16])
         if (gt[-1] == '/') { c = find_tag(gt, "<c"); continue; } /* <c .../>: empty */
         const char *end = strstr(gt, "</c>");
         if (!end) break;
-        const char *f = find_tag(gt, "<f"), *v = find_tag(gt, "<v");
-        if (f && f < end && !(v && v < end)) {
+        if (has_tag(gt, end, "<f") && !has_tag(gt, end, "<v")) {
             if (!n && first && !attr_of(c, "r", first, 16)) first[0] = '\0';
             n++;
         }
