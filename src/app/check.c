@@ -6,6 +6,7 @@
 
 #include "analysis/thematic.h"
 #include "app/commands.h"
+#include "app/stage.h"
 #include "app/print_prod.h"
 #include "app/project.h"
 
@@ -127,6 +128,7 @@ pm_status pm_cmd_check(const pm_cmd_opts *o, FILE *out, FILE *err)
                         o->encoding, o->assume_crs, o->crs };
     pm_status st = pm_project_open_ex(o->config, o->maps, &ov, &d, &p);
     if (!st && p.ndropped) st = PM_EDATA; /* the other maps are fine, but one cannot be drawn */
+    if (!st) st = pm_stage_tiles_check_plan(&p, &d); /* as render refuses it */
     if (!o->json) {
         if (!st) pm_prod_check(&p, NULL, &d, err); /* the posters' and atlas's preflight */
         pm_diag_print(&d, err);

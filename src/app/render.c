@@ -81,6 +81,11 @@ pm_status pm_cmd_render(const pm_cmd_opts *o, FILE *err)
     ro.atlas = wanted(&pm_stage_atlas, o);
     ro.tiles = wanted(&pm_stage_tiles, o);
     ro.data = wanted(&pm_stage_sheets, o);
+    if (ro.tiles && (st = pm_stage_tiles_check_plan(&p, &d)) != PM_OK) { /* before any drawing */
+        pm_diag_print(&d, err);
+        fprintf(err, "partymap: nothing was written\n");
+        goto done;
+    }
     unsigned needs = 0;
     for (size_t i = 0; i < pm_nstages; i++)
         if (wanted(pm_stages[i], o)) needs |= pm_stages[i]->needs;

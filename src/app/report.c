@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "app/project.h"
 #include "core/fileio.h"
+#include "data/vwriter.h"
 #include "analysis/diagnosis.h"
 #include "app/layout.h"
 
@@ -37,9 +38,12 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-/* A CSV field, quoted when it holds a separator, quote or line break. */
-static void csv_field(sbuf *b, const char *s, int last)
+/* A CSV field, quoted when it holds a separator, quote or line break; a formula
+ * prefix neutralised (pm_vwriter_safe_text). */
+static void csv_field(sbuf *b, const char *text, int last)
 {
+    char *s = pm_vwriter_safe_text(text);
+    if (!s) { b->oom = 1; return; }
     if (strpbrk(s, ",\"\r\n")) {
         sb_printf(b, "\"");
         for (const char *p = s; *p; p++) sb_printf(b, *p == '"' ? "\"\"" : "%c", *p);
@@ -48,6 +52,7 @@ static void csv_field(sbuf *b, const char *s, int last)
         sb_printf(b, "%s", s);
     }
     sb_printf(b, last ? "\r\n" : ",");
+    free(s);
 }
 
 static double change_of(const pm_project *p, const pm_thematic *th, size_t c)

@@ -48,6 +48,14 @@ void pm_stage_kind_list(char *buf, size_t len);
 /* PM_ECANCEL once SIGINT or SIGTERM asked the run to stop, else PM_OK. */
 pm_status pm_stage_cancelled(void);
 
+/* Tiles of one map's pyramid (one year and scale) over the committees' extent at the
+ * config's zooms: an upper bound of what the tiles stage draws (stage_tiles.c). */
+size_t pm_stage_tiles_estimate(const pm_project *p);
+/* PM_EDATA with an error in d when that estimate exceeds tiles.max_tiles (one stray
+ * vertex at (0, 0) planned 2.8 billion tiles): render and check call it before any
+ * drawing.  The message gives the estimate and how to raise the limit. */
+pm_status pm_stage_tiles_check_plan(const pm_project *p, pm_diag *d);
+
 /* The stages' rows, each defined in its own file (stage_*.c). */
 extern const pm_stage pm_stage_print, pm_stage_atlas, pm_stage_tiles, pm_stage_sheets,
     pm_stage_gpkg, pm_stage_site;

@@ -104,7 +104,7 @@ static pm_status run(const pm_runctx *rc, int year, FILE *err)
     double t0 = pm_clock_now();
     pm_site_summary sum;
     st = pm_site_write(&site, rc->o.out, &sum, &msg);
-    if (st) fprintf(err, "partymap: site: %s\n", msg ? msg : pm_strerror(st));
+    if (st && st != PM_ECANCEL) fprintf(err, "partymap: site: %s\n", msg ? msg : pm_strerror(st));
     else if (!rc->o.quiet)
         fprintf(err, "partymap: site %s/site/index.html (%zu year%s; %zu index files at z%d; published "
                 "files: %zu linked, %zu copied, %zu kept, %zu removed) %.2f s\n", rc->o.out, n, n > 1 ? "s" : "",

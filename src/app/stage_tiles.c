@@ -11,6 +11,7 @@
 #include "app/identity.h"
 #include "app/layout.h"
 #include "app/stage.h"
+#include "core/fileio.h"
 #include "core/clock.h"
 #include "core/pool.h"
 #include "render/mapsym.h"
@@ -244,7 +245,7 @@ static pm_status tiles_of_map(const pm_runctx *rc, size_t m, int year, FILE *err
 /* Tiles of the committees' extent per zoom: the pyramid skips empty tiles and the
  * directory sink rewrites only tiles whose bytes change, so this is an upper bound
  * (strokes and halos reaching past the extent aside). */
-static size_t tile_estimate(const pm_project *p)
+size_t pm_stage_tiles_estimate(const pm_project *p)
 {
     pm_bbox ll = pm_bbox_empty();
     for (size_t i = 0; i < p->ds->ncommittees; i++) pm_bbox_union(&ll, &p->ds->committees[i].geom.bbox);
@@ -259,11 +260,24 @@ static size_t tile_estimate(const pm_project *p)
     return n;
 }
 
+pm_status pm_stage_tiles_check_plan(const pm_project *p, pm_diag *d)
+{
+    size_t est = pm_stage_tiles_estimate(p);
+    if ((long long)est <= p->cfg->max_tiles) return PM_OK;
+    pm_diag_add(d, PM_SEV_ERROR, p->cfg->path ? pm_path_basename(p->cfg->path) : "config", "",
+                "tiles.max_tiles", "each map's tile pyramid would hold about %zu tiles (z%d-%d over the "
+                "committees' extent), more than the limit of %lld: a stray vertex far from the others, "
+                "or zooms deeper than needed; if the extent is right, raise \"tiles\": {\"max_tiles\": N} "
+                "in the config (or render fewer zooms)", est, p->cfg->minzoom, p->cfg->maxzoom,
+                p->cfg->max_tiles);
+    return PM_EDATA;
+}
+
 static void plan(const pm_runctx *rc, int year, pm_plan *pl)
 {
     const pm_project *p = rc->p;
     const pm_runopts *o = &rc->o;
-    size_t est = tile_estimate(p);
+    size_t est = pm_stage_tiles_estimate(p);
     char note[160];
     snprintf(note, sizeof note, "(up to about %zu tiles, z%d-%d; empty and unchanged tiles are not "
              "written)", est, p->cfg->minzoom, p->cfg->maxzoom);

@@ -188,3 +188,22 @@ int pm_fd_equals(int fd, const void *data, size_t len)
     }
     return same;
 }
+
+int pm_files_equal(const char *a, const char *b)
+{
+    int fa = open(a, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fb = fa >= 0 ? open(b, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
+    struct stat sa, sb;
+    int same = fb >= 0 && fstat(fa, &sa) == 0 && fstat(fb, &sb) == 0 && S_ISREG(sa.st_mode)
+               && S_ISREG(sb.st_mode) && sa.st_size == sb.st_size;
+    unsigned char ba[16384], bb[sizeof ba];
+    for (off_t off = 0; same && off < sa.st_size;) {
+        ssize_t n = pread(fa, ba, sizeof ba, off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0 || pread(fb, bb, (size_t)n, off) != n || memcmp(ba, bb, (size_t)n) != 0) same = 0;
+        else off += n;
+    }
+    if (fa >= 0) close(fa);
+    if (fb >= 0) close(fb);
+    return same;
+}

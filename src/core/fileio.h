@@ -48,5 +48,8 @@ int pm_path_exists(const char *path);
 int pm_file_equals(const char *path, const void *data, size_t len);
 /* The same for the file open as fd (read from its current offset). */
 int pm_fd_equals(int fd, const void *data, size_t len);
+/* 1 if a and b are both regular files (symlinks not followed) with the same bytes;
+ * 0 otherwise, also when either cannot be read.  Reads both in small blocks. */
+int pm_files_equal(const char *a, const char *b);
 
 #endif

@@ -337,7 +337,9 @@ static void parse_advice(ctx *c, pm_config *cfg, json_t *o)
         int known = 0;
         for (size_t m = 0; m < cfg->nmaps; m++) known |= strcmp(cfg->maps[m], key) == 0;
         if (!known) {
-            bad(c, path ? path : "advice", "not a map of this config (advice is keyed by the map ids in \"maps\")");
+            /* a warning: a config may list fewer maps for a while, keeping their advice */
+            pm_diag_add(c->diag, PM_SEV_WARNING, c->file, "", path ? path : "advice", "not a map of "
+                        "this config: ignored (advice is keyed by the map ids in \"maps\"; a typo?)");
             free(path);
             continue;
         }
@@ -382,7 +384,8 @@ static int get_int(ctx *c, json_t *o, const char *key, const char *path, int lo,
 
 static void parse_tiles(ctx *c, pm_config *cfg, json_t *o)
 {
-    static const char *const keys[] = { "minzoom", "maxzoom", "metatile", "hidpi", "quantize", NULL };
+    static const char *const keys[] = { "minzoom", "maxzoom", "metatile", "hidpi", "quantize",
+                                        "max_tiles", NULL };
     if (!o) return;
     if (!json_is_object(o)) { bad(c, "tiles", "must be an object"); return; }
     check_keys(c, o, "tiles", keys);
@@ -396,6 +399,10 @@ static void parse_tiles(ctx *c, pm_config *cfg, json_t *o)
     if (q && !json_is_boolean(q)) bad(c, "tiles.quantize", "must be true or false");
     else if (q) cfg->quantize = json_is_true(q);
     if (cfg->minzoom > cfg->maxzoom) bad(c, "tiles.minzoom", "must not be greater than tiles.maxzoom");
+    json_t *mt = json_object_get(o, "max_tiles");
+    if (mt && (!json_is_integer(mt) || json_integer_value(mt) < 1 || json_integer_value(mt) > (1LL << 40)))
+        bad(c, "tiles.max_tiles", "must be a whole number of tiles from 1 to 2^40");
+    else if (mt) cfg->max_tiles = json_integer_value(mt);
 }
 
 static void parse_years(ctx *c, pm_config *cfg, json_t *o)
@@ -676,6 +683,8 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     ctx c = { name, diag };
     size_t errors_before = diag->errors;
     json_error_t jerr;
+    /* a UTF-8 BOM, as Windows editors save (the style files take one too) */
+    if (len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0) { json += 3; len -= 3; }
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         pm_diag_add(diag, PM_SEV_ERROR, name, "", "", "JSON syntax error at line %d, column %d: %s",
@@ -691,6 +700,7 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     cfg->maxzoom = 18;
     cfg->metatile = 4; /* PM_METATILE (tiles/pyramid.h) */
     cfg->hidpi = 1;
+    cfg->max_tiles = PM_MAX_TILES;
     cfg->basemap.opacity = 1;
     cfg->dir = pm_strdup(dir ? dir : ".");
     if (!json_is_object(root)) bad(&c, "", "the project file must hold one JSON object");

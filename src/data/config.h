@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include "core/status.h"
 
+/* Default of tiles.max_tiles: 5,000,000 tiles of one map's pyramid, about 3.7 times a
+ * city's (Shanghai's extent, 6,300 km², at z12-18: 1.35 million). */
+#define PM_MAX_TILES 5000000LL
+
 /* Roles of fields in a source; each maps to a column name of the file. */
 typedef enum {
     PM_F_CODE, PM_F_NAME, PM_F_HOUSEHOLDS, PM_F_POPULATION, /* committees */
@@ -113,6 +117,9 @@ typedef struct {
     int metatile;         /* tiles per metatile side, default 4 */
     int hidpi;            /* also render @2x (512 px) tiles, default 1 */
     int quantize;         /* snap rare edge blends to palette tiles, default 0 (exact) */
+    long long max_tiles;  /* "tiles": {"max_tiles"}: render refuses a map whose pyramid
+                           * (one year and scale, the committees' extent at every zoom)
+                           * has more tiles, before drawing; default PM_MAX_TILES */
     char **maps;          /* map ids in order; style files are <styles>/<id>.json */
     size_t nmaps;
     char *styles_dir;     /* default "styles" */

@@ -25,6 +25,15 @@ static int has_control(const char *s)
     return 0;
 }
 
+/* Replaces each control character of s by a space, in place; 1 if there was one. */
+static int blank_controls(char *s)
+{
+    int n = 0;
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) { *p = ' '; n = 1; }
+    return n;
+}
+
 static size_t code_hash(const char *code)
 {
     uint64_t h = 0xcbf29ce484222325u;
@@ -177,6 +186,10 @@ static pm_status load_committees(const pm_config *cfg, pm_diag *d, pm_dataset *d
     if (!ds->code_slot) { ds->ncode_slots = 0; st = PM_ENOMEM; goto done; }
     for (size_t i = 0; !st && i < l.n; i++) {
         first_feat[ds->ncommittees] = i;
+        if (fld[4] >= 0 && l.feats[i].attrs[fld[4]] && has_control(l.feats[i].attrs[fld[4]]))
+            pm_load_err(d, &l, &l.feats[i], l.feats[i].attrs[fld[0]], l.feats[i].attrs[fld[1]],
+                        pm_load_fname(s, PM_F_PARENT), "the parent's name holds control characters (line "
+                        "breaks, tabs or escape codes): correct it in the file");
         if (fld[4] >= 0 && l.feats[i].attrs[fld[4]]) parent_of[ds->ncommittees] = pm_strdup(l.feats[i].attrs[fld[4]]);
         else if (fld[4] >= 0)
             pm_load_err(d, &l, &l.feats[i], l.feats[i].attrs[fld[0]], l.feats[i].attrs[fld[1]],
@@ -248,6 +261,17 @@ static pm_status load_sites(const char *role, const pm_source *s, pm_diag *d, pm
         p->partner = pm_strdup(fpart >= 0 && f->attrs[fpart] ? f->attrs[fpart] : "");
         p->lonlat = f->geom.pts[0];
         if (!p->name || !p->category || !p->partner) { st = PM_ENOMEM; break; }
+        /* a line break typed into a spreadsheet cell is common in these lists: each
+         * control character becomes a space, with a warning naming the feature */
+        int fixed = blank_controls(p->name) | blank_controls(p->category) | blank_controls(p->partner);
+        if (fixed) {
+            char *where = pm_vfeature_where(&l, f, NULL);
+            pm_at at = { pm_vfeature_file(&l, f), where, NULL, p->name };
+            pm_diag_at(d, PM_SEV_WARNING, &at, pm_load_fname(s, PM_F_NAME), "control characters (line "
+                       "breaks, tabs or escape codes) in the name, category or partner: each drawn and "
+                       "written as a space");
+            free(where);
+        }
     }
 done:
     pm_vlayer_fini(&l);

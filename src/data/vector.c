@@ -503,6 +503,20 @@ static pm_status read_features(reader *r, OGRLayerH lyr, pm_read_mode mode)
     return st;
 }
 
+/* CSV rows are named by the line they start on in the file, which GDAL's record
+ * numbers are not after a quoted cell over two lines or an empty line. */
+static void csv_physical_lines(const char *path, pm_vlayer *out)
+{
+    long *lines;
+    size_t n;
+    if (pm_csv_record_lines(path, &lines, &n) != PM_OK) return; /* GDAL's numbers, then */
+    for (size_t i = 0; i < out->n; i++) {
+        pm_vfeature *f = &out->feats[i];
+        if (f->fid >= 0 && (size_t)f->fid < n) f->line = lines[f->fid];
+    }
+    free(lines);
+}
+
 /* Reads one file (path, with src's settings) into out. */
 static pm_status read_one(const pm_source *src, const char *path, pm_read_mode mode, pm_diag *diag,
                           pm_vlayer *out)
@@ -580,6 +594,12 @@ static pm_status read_one(const pm_source *src, const char *path, pm_read_mode m
         out->crs = r.crs;
         r.crs = NULL;
         out->crs_origin = r.crs_origin;
+    }
+    if (!st && r.is_csv) csv_physical_lines(path, out);
+    if (!st && r.is_xlsx) {
+        int index = 0;
+        while (index < GDALDatasetGetLayerCount(ds) && GDALDatasetGetLayer(ds, index) != lyr) index++;
+        st = pm_sheet_check_formulas(path, index, OGR_L_GetName(lyr), out->file, diag);
     }
     if (!st && r.is_xlsx) {
         out->sheet = pm_strdup(OGR_L_GetName(lyr));

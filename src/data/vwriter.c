@@ -15,6 +15,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "core/cancel.h"
 #include "core/fileio.h"
 #include "data/vector.h"
 
@@ -56,9 +57,42 @@ static pm_status refused(pm_vwriter *w, char **err)
     return w->sticky;
 }
 
+/* Text after a + or - that a spreadsheet can only take as arithmetic on numbers:
+ * digits, spaces, . , % + - * / and non-ASCII text (class labels "-2.5 – +2.5",
+ * "+3"); without ASCII letters, parentheses, quotes, | or ! no formula can call a
+ * function, reach a cell or start a program (DDE). */
+static int only_numbers(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x80 && !strchr("0123456789 .,%+-*/", *p)) return 0;
+    return 1;
+}
+
+static int needs_quote(const char *s)
+{
+    if (!*s || !strchr("=+-@\t\r", *s)) return 0;
+    return !((*s == '+' || *s == '-') && only_numbers(s));
+}
+
+char *pm_vwriter_safe_text(const char *s)
+{
+    return needs_quote(s) ? pm_asprintf("'%s", s) : pm_strdup(s);
+}
+
+/* A text cell or header as written: spreadsheets get pm_vwriter_safe_text's (kept
+ * in *tmp, caller frees), the GeoPackage the text as it is. */
+static const char *cell_text(const pm_vwriter *w, const char *s, char **tmp)
+{
+    *tmp = NULL;
+    if (w->fmt == PM_VW_GPKG || !needs_quote(s)) return s;
+    *tmp = pm_vwriter_safe_text(s);
+    return *tmp ? *tmp : s;
+}
+
 pm_status pm_vwriter_open(const char *path, pm_vformat fmt, pm_vwriter **out, char **err)
 {
     *out = NULL;
+    if (pm_cancelled()) return PM_ECANCEL; /* a signal: stop at this file boundary */
     pm_vector_init();
     pm_vwriter *w = calloc(1, sizeof *w);
     if (!w) return PM_ENOMEM;
@@ -120,7 +154,9 @@ static pm_status add_fields(pm_vwriter *w, const pm_column *cols, size_t ncols, 
 {
     static const OGRFieldType ogr_type[] = { OFTString, OFTInteger, OFTReal };
     for (size_t i = 0; i < ncols; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(cols[i].name, ogr_type[cols[i].type]);
+        char *tmp;
+        OGRFieldDefnH fd = OGR_Fld_Create(cell_text(w, cols[i].name, &tmp), ogr_type[cols[i].type]);
+        free(tmp);
         OGRErr e = fd ? OGR_L_CreateField(w->lyr, fd, TRUE) : OGRERR_NOT_ENOUGH_MEMORY;
         if (fd) OGR_Fld_Destroy(fd);
         if (e != OGRERR_NONE) {
@@ -182,8 +218,10 @@ static pm_status put_row(pm_vwriter *w, const pm_cell *cells, OGRGeometryH geom,
     for (size_t i = 0; i < w->ncols; i++) {
         const pm_cell *c = &cells[i];
         if (w->types[i] == PM_COL_TEXT) {
-            if (c->text) OGR_F_SetFieldString(f, (int)i, c->text);
+            char *tmp = NULL;
+            if (c->text) OGR_F_SetFieldString(f, (int)i, cell_text(w, c->text, &tmp));
             else OGR_F_SetFieldNull(f, (int)i);
+            free(tmp);
         } else if (!isfinite(c->num)) {
             OGR_F_SetFieldNull(f, (int)i);
         } else if (w->types[i] == PM_COL_INT) {
@@ -340,6 +378,12 @@ pm_status pm_vwriter_commit(pm_vwriter *w, char **err)
     if (!st && CPLGetLastErrorType() >= CE_Failure) st = fail(w, PM_EIO, err, "cannot finish the file");
     CPLPopErrorHandler();
     if (st) { pm_vwriter_abort(w); return st; }
+    /* the same bytes as the file there (a rerun on unchanged data): keep it and its
+     * modification time, as every other output does */
+    if (pm_files_equal(w->tmp.tmp, w->tmp.path)) {
+        pm_vwriter_abort(w);
+        return PM_OK;
+    }
     st = pm_tmpfile_commit(&w->tmp, err);
     release(w);
     return st;

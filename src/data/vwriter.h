@@ -34,6 +34,15 @@ typedef struct {
     int is_default;          /* useAsDefault: QGIS applies it when the layer is opened */
 } pm_qgis_style;
 
+/* s as a spreadsheet text cell may hold it (new string, caller frees; NULL on OOM):
+ * text beginning with =, @, a tab or a carriage return, which spreadsheets would run
+ * as a formula (a name "=HYPERLINK(...)"), gets a leading apostrophe (the OWASP
+ * CSV-injection rule); so does text beginning with + or - unless the rest is only
+ * numbers, signs, spaces and non-ASCII text ("-3", the class label "-2.5 – +2.5"),
+ * which can be nothing but arithmetic.  Applied by the XLSX and CSV writers below to
+ * every text cell and header; for CSV written by hand. */
+char *pm_vwriter_safe_text(const char *s);
+
 /* An output file being written: layers are written one after the other (a new layer
  * finishes the previous one).  Not thread-safe; one writer per thread.  The first
  * failure is kept: every later call returns it without doing anything. */
@@ -41,7 +50,8 @@ typedef struct pm_vwriter pm_vwriter;
 
 /* Starts writing path in fmt under a temporary name in the same folder (folders are
  * created).  Nothing appears at path until pm_vwriter_commit.  *out is owned by the
- * caller, who ends it with commit or abort.  PM_EIO with *err (caller frees). */
+ * caller, who ends it with commit or abort.  PM_EIO with *err (caller frees);
+ * PM_ECANCEL (nothing started) once SIGINT or SIGTERM asked the run to stop. */
 pm_status pm_vwriter_open(const char *path, pm_vformat fmt, pm_vwriter **out, char **err);
 
 /* Timestamps the file records (GeoPackage: gpkg_contents.last_change and
@@ -75,7 +85,9 @@ pm_status pm_vwriter_qgis_styles(pm_vwriter *w, const pm_qgis_style *styles, siz
 
 /* Finishes the file, syncs it and renames it to path, replacing an older file; then
  * frees w (also on failure, when the temporary is removed and the older file is left
- * as it was).  Accepts NULL (returns PM_OK).  PM_EIO with *err. */
+ * as it was).  When path already is a regular file holding exactly the new bytes, it
+ * is kept as it is (modification time included) and the new one discarded.  Accepts
+ * NULL (returns PM_OK).  PM_EIO with *err. */
 pm_status pm_vwriter_commit(pm_vwriter *w, char **err);
 
 /* Discards the file: removes the temporary and frees w.  Accepts NULL. */

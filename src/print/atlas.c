@@ -304,9 +304,10 @@ static void contents_row(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     if (links) cairo_tag_begin(cr, CAIRO_TAG_LINK, link);
     snprintf(buf, sizeof buf, "%zu", d->pos[c] + 1);
     pm_ptext(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m + col[0], y);
-    pm_ptext(t, cr, d->a->ds->committees[c].name, 9.5, 1, PM_INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
+    pm_namebuf nb;
+    pm_ptext(t, cr, pm_text_name(d->a->ds->committees[c].name, &nb), 9.5, 1, PM_INK, PM_ALIGN_LEFT, m + col[1], y - 0.5);
     const pm_committee *cm = &d->a->ds->committees[c]; /* with parents, the parent beside the name */
-    pm_ptext(t, cr, cm->parent >= 0 ? d->a->ds->parents[cm->parent].name : cm->code, 8, 0, PM_GREY,
+    pm_ptext(t, cr, cm->parent >= 0 ? pm_text_name(d->a->ds->parents[cm->parent].name, &nb) : cm->code, 8, 0, PM_GREY,
          PM_ALIGN_LEFT, m + col[2], y + 0.5);
     pm_thematic_format(th, th->value[c], 0, buf, sizeof buf);
     pm_ptext(t, cr, buf, 8.5, 0, PM_INK, PM_ALIGN_RIGHT, m + col[3], y);
@@ -415,13 +416,15 @@ static pm_status render_pdf(const pm_atlas_doc *d, pm_text *t, pm_pdfdoc *doc)
             size_t c = d->order[p - 1 - d->ncontents];
             const pm_committee *cm = &a->ds->committees[c];
             snprintf(link, sizeof link, "page=%zu", p + 1);
+            pm_namebuf nb;
             if (cm->parent >= 0 && cm->parent != last_parent) { /* the outline groups by parent */
                 parent_item = cairo_pdf_surface_add_outline(surf, CAIRO_PDF_OUTLINE_ROOT,
-                                                            a->ds->parents[cm->parent].name, link, 0);
+                                                            pm_text_name(a->ds->parents[cm->parent].name, &nb),
+                                                            link, 0);
                 last_parent = cm->parent;
             }
             cairo_pdf_surface_add_outline(surf, cm->parent >= 0 ? parent_item : CAIRO_PDF_OUTLINE_ROOT,
-                                          cm->name, link, 0);
+                                          pm_text_name(cm->name, &nb), link, 0);
         }
         st = draw_page(d, t, cr, p);
         pm_pdfdoc_show_page(doc, cr);

@@ -71,6 +71,8 @@ void pm_atlas_swatch(cairo_t *cr, const pm_thematic *th, int k, double x, double
 
 void pm_atlas_committee_title(const pm_config *cfg, const char *name, char *buf, size_t len)
 {
+    pm_namebuf nb;
+    name = pm_text_name(name, &nb); /* a whole title fits buf, never cut inside a character */
     char *t = pm_config_unit_title(cfg, name);
     snprintf(buf, len, "%s", t ? t : name);
     free(t);
@@ -170,8 +172,9 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     md.print = d->a->print;
     if ((st = pm_labels_place(t, cands, n, v.scale, &lo, &labels)) != PM_OK) goto done;
     if ((st = pm_draw_map(cr, t, &v, sc, &md)) != PM_OK) goto done;
-    char vpname[160];
-    snprintf(vpname, sizeof vpname, "位置图 %s", d->a->ds->committees[c].name);
+    char vpname[200];
+    pm_namebuf nb;
+    snprintf(vpname, sizeof vpname, "位置图 %s", pm_text_name(d->a->ds->committees[c].name, &nb));
     if ((st = pm_atlas_viewport(d, &v, vpname)) != PM_OK) goto done;
     cairo_new_path(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
@@ -309,7 +312,8 @@ static void key_figures(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     if (par >= 0 && x->rank_in_parent[c] > 0) { /* and within its parent */
         size_t np = 0;
         for (size_t k = 0; k < d->dx.n; k++) np += d->a->ds->committees[k].parent == par && x->rank_in_parent[k] > 0;
-        snprintf(buf, sizeof buf, "%s第%d名（共%zu个%s）", d->a->ds->parents[par].name, x->rank_in_parent[c], np,
+        pm_namebuf nb;
+        snprintf(buf, sizeof buf, "%s第%d名（共%zu个%s）", pm_text_name(d->a->ds->parents[par].name, &nb), x->rank_in_parent[c], np,
                  d->dx.terms.unit);
         pm_ptext(t, cr, buf, 9.5, 1, PM_INK, PM_ALIGN_LEFT, r.x, y);
         y += 15;
@@ -351,7 +355,8 @@ static double index_table(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     long par = d->a->ds->committees[c].parent;
     snprintf(self, sizeof self, "本%s", d->dx.terms.unit);
     snprintf(med, sizeof med, "%s中位数", d->dx.terms.median);
-    snprintf(pmed, sizeof pmed, "%s中位数", par >= 0 ? d->a->ds->parents[par].name : "");
+    pm_namebuf nb;
+    snprintf(pmed, sizeof pmed, "%s中位数", par >= 0 ? pm_text_name(d->a->ds->parents[par].name, &nb) : "");
     const char *const head[7] = { "指数", self, "分级", med, "排名", "较上年排名", pmed };
     /* value and medians: right edges; with a parent, its median takes the middle */
     const double col1[7] = { 0, 212, 226, 392, 404, 452, 0 }, col2[7] = { 0, 190, 204, 326, 404, 452, 392 };
@@ -454,16 +459,18 @@ static char *peer_sentence(const pm_atlas_doc *d, size_t c)
     free(sz);
     const pm_thematic *th = d->dx.idx[0].th;
     if (!k || isnan(th->value[c])) return NULL;
-    char names[512] = "", dif[48];
+    char names[1024] = "", dif[48];
     size_t len = 0, better = 0;
+    pm_namebuf nb;
     double sum = 0;
     int up = th->style->higher_is_better;
     for (size_t i = 0; i < k; i++) {
         double v = th->value[peers[i]];
         sum += v;
         better += up ? v > th->value[c] : v < th->value[c];
-        if (len < sizeof names - 64)
-            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? "、" : "", d->a->ds->committees[peers[i]].name);
+        if (len < sizeof names - 192) /* a drawn name is at most 40 characters */
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? "、" : "",
+                                    pm_text_name(d->a->ds->committees[peers[i]].name, &nb));
     }
     double dd = th->value[c] - sum / (double)k;
     pm_thematic_format(th, fabs(dd), 0, dif, sizeof dif);
@@ -591,8 +598,11 @@ static pm_status projects(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     size_t k = 0, len = 0;
     char list[1024] = "";
     for (size_t i = 0; i < ds->nplatforms; i++)
-        if (an->platform_in[i] == (long)c && len + strlen(ds->platforms[i].name) + 8 < sizeof list)
-            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k++ ? "、" : "", ds->platforms[i].name);
+        if (an->platform_in[i] == (long)c && len + strlen(ds->platforms[i].name) + 8 < sizeof list) {
+            pm_namebuf nb;
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k++ ? "、" : "",
+                                    pm_text_name(ds->platforms[i].name, &nb));
+        }
     s = pm_asprintf("党建服务平台：%s", k ? list : "辖区内暂无");
     if (!s) return PM_ENOMEM;
     y += pm_atlas_text(t, cr, s, &st, r.x, y) + 6;
@@ -605,7 +615,8 @@ static pm_status projects(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t
     for (size_t i = 0; i < ds->nprojects && y + 22 < r.y + r.h; i++) {
         const pm_site *p = &ds->projects[i];
         if (an->project_in[i] != (long)c || p->status != PM_SITE_RUNNING) continue;
-        s = pm_asprintf("· %s%s%s%s%s%s", p->name, *p->category || *p->partner ? "（" : "",
+        pm_namebuf nb;
+        s = pm_asprintf("· %s%s%s%s%s%s", pm_text_name(p->name, &nb), *p->category || *p->partner ? "（" : "",
                         p->category, *p->category && *p->partner ? "，" : "", p->partner,
                         *p->category || *p->partner ? "）" : "");
         if (!s) return PM_ENOMEM;
@@ -630,13 +641,30 @@ size_t pm_atlas_committee_page(const pm_atlas_doc *d, size_t c)
     return 1 + d->ncontents + d->pos[c];
 }
 
+/* The page title (in buf, changed) at 22 pt, smaller down to 14 pt for a long name,
+ * then cut with "…" to room: a long name never runs into the year or off the page. */
+static void page_title(pm_text *t, cairo_t *cr, char *buf, double x, double y, double room)
+{
+    pm_textstyle st = { .size = 22, .bold = 1 };
+    double w = 0, h;
+    while (pm_text_measure(t, buf, &st, &w, &h) == PM_OK && w > room && st.size > 14) st.size -= 1;
+    size_t n = strlen(buf);
+    while (w > room && n > 0) {
+        if (n >= 3 && memcmp(buf + n - 3, "\xE2\x80\xA6", 3) == 0) n -= 3; /* the "…" of the last cut */
+        do n--; while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);  /* one character */
+        memcpy(buf + n, "\xE2\x80\xA6", 4);
+        if (pm_text_measure(t, buf, &st, &w, &h) != PM_OK) break;
+    }
+    pm_ptext(t, cr, buf, st.size, 1, PM_INK, PM_ALIGN_LEFT, x, y + (22 - st.size) * 0.6);
+}
+
 static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c)
 {
     const pm_committee *cm = &d->a->ds->committees[c];
     double m = PM_ATLAS_MARGIN, w = PM_A4_W - 2 * m;
     char buf[256];
     pm_atlas_committee_title(d->a->cfg, cm->name, buf, sizeof buf);
-    pm_ptext(t, cr, buf, 22, 1, PM_INK, PM_ALIGN_LEFT, m, m - 4);
+    page_title(t, cr, buf, m, m - 4, w - 110); /* the year's label takes the right 100 pt */
     snprintf(buf, sizeof buf, "%d年度诊断书", d->dx.year);
     pm_ptext(t, cr, buf, 11, 1, PM_RED, PM_ALIGN_RIGHT, m + w, m + 6);
     /* the year's households and residents (from the evaluations or statistics), when known */
@@ -644,8 +672,9 @@ static void page_header(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t c
     char hhs[32] = "", pops[32] = "";
     if (isfinite(hh)) snprintf(hhs, sizeof hhs, " · %.0f户", hh);
     if (isfinite(pop)) snprintf(pops, sizeof pops, " · %.0f人", pop);
+    pm_namebuf nb;
     snprintf(buf, sizeof buf, "%s%s%s · %s代码 %s%s%s · %.2f平方千米", d->a->cfg->name, cm->parent >= 0 ? " · " : "",
-             cm->parent >= 0 ? d->a->ds->parents[cm->parent].name : "", d->dx.terms.unit, cm->code, hhs, pops,
+             cm->parent >= 0 ? pm_text_name(d->a->ds->parents[cm->parent].name, &nb) : "", d->dx.terms.unit, cm->code, hhs, pops,
              d->a->an->area_km2[c]);
     pm_ptext(t, cr, buf, 8.5, 0, PM_GREY, PM_ALIGN_LEFT, m, m + 27);
     cairo_new_path(cr);

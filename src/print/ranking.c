@@ -98,7 +98,8 @@ static widths measure(const pm_poster *p, pm_text *t, const rank_row *rows, size
     if (pm_text_measure(t, buf, &st, &a, &b) == PM_OK) w.num = a;
     if (pm_text_measure(t, th->style->unit, &st, &a, &b) == PM_OK) w.val = a;
     for (size_t i = 0; i < n; i++) {
-        if (pm_text_measure(t, p->ds->committees[rows[i].c].name, &st, &a, &b) == PM_OK) w.name = fmax(w.name, a);
+        pm_namebuf nb;
+        if (pm_text_measure(t, pm_text_name(p->ds->committees[rows[i].c].name, &nb), &st, &a, &b) == PM_OK) w.name = fmax(w.name, a);
         pm_thematic_format(th, rows[i].v, signed_, buf, sizeof buf);
         if (pm_text_measure(t, buf, &st, &a, &b) == PM_OK) w.val = fmax(w.val, a);
     }
@@ -204,7 +205,8 @@ static void draw_row(const ctx *x, size_t col, double y, size_t rank, const rank
     char num[32], val[48];
     snprintf(num, sizeof num, isnan(row->v) ? "—" : "%zu", rank);
     pm_ptext(x->t, cr, num, s, 0, PM_GREY, PM_ALIGN_RIGHT, cx + l->name_dx - s * 0.5, ty);
-    pm_ptext(x->t, cr, x->p->ds->committees[row->c].name, s, 0, PM_INK, PM_ALIGN_LEFT, cx + l->name_dx, ty);
+    pm_namebuf nb;
+    pm_ptext(x->t, cr, pm_text_name(x->p->ds->committees[row->c].name, &nb), s, 0, PM_INK, PM_ALIGN_LEFT, cx + l->name_dx, ty);
     int signed_ = th->style->classify.method == PM_CLASSIFY_DIVERGING;
     pm_thematic_format(th, row->v, signed_, val, sizeof val);
     pm_ptext(x->t, cr, val, s, 0, PM_INK, PM_ALIGN_RIGHT, cx + l->value_dx, ty);

@@ -35,7 +35,8 @@ pm_status pm_mapsym_build(const pm_thematic *th, const pm_scene *scene, const pm
     m->nodata = calloc(n + 1, 1);
     m->cands = calloc(n + 1, sizeof *m->cands);
     m->subs = calloc(n + 1, sizeof *m->subs);
-    if (!m->fill || !m->nodata || !m->cands || !m->subs) {
+    m->drawn = calloc(n + scene->nparents + 1, sizeof *m->drawn);
+    if (!m->fill || !m->nodata || !m->cands || !m->subs || !m->drawn) {
         pm_mapsym_fini(m);
         return PM_ENOMEM;
     }
@@ -43,7 +44,7 @@ pm_status pm_mapsym_build(const pm_thematic *th, const pm_scene *scene, const pm
         int k = th->cls[c];
         m->nodata[c] = k < 0;
         if (k >= 0) m->fill[c] = th->colors[k];
-        m->cands[c] = (pm_label_cand){ ds->committees[c].name, NULL, scene->centre[c],
+        m->cands[c] = (pm_label_cand){ pm_text_name(ds->committees[c].name, &m->drawn[c]), NULL, scene->centre[c],
                                        scene->room[c], pm_geom_area(&scene->committees[c]) };
     }
     if (th->style->show_rank_change) rank_subs(th, tab, m);
@@ -54,7 +55,8 @@ pm_status pm_mapsym_build(const pm_thematic *th, const pm_scene *scene, const pm
         }
         m->nparents = scene->nparents;
         for (size_t p = 0; p < scene->nparents; p++)
-            m->parent_cands[p] = (pm_label_cand){ scene->parent_info[p].name, NULL, scene->parent_centre[p],
+            m->parent_cands[p] = (pm_label_cand){ pm_text_name(scene->parent_info[p].name, &m->drawn[n + p]),
+                                                  NULL, scene->parent_centre[p],
                                                   scene->parent_room[p], pm_geom_area(&scene->parents[p]) };
     }
     return PM_OK;
@@ -68,5 +70,6 @@ void pm_mapsym_fini(pm_mapsym *m)
     free(m->cands);
     free(m->subs);
     free(m->parent_cands);
+    free(m->drawn);
     memset(m, 0, sizeof *m);
 }

@@ -19,6 +19,7 @@ typedef struct {
     char (*subs)[32];       /* sub lines such as "20→7" (owned; cands point into it) */
     size_t nparents;
     pm_label_cand *parent_cands; /* the parents' names at their visual centres (owned) */
+    pm_namebuf *drawn;      /* names cut for drawing (text.h; owned; cands point into it) */
 } pm_mapsym;
 
 /* Builds the symbolisation of th on scene (names from ds, rank changes from tab

@@ -363,3 +363,19 @@ void pm_text_clear_error(pm_text *t)
 {
     t->sticky = PM_OK;
 }
+
+const char *pm_text_name(const char *name, pm_namebuf *buf)
+{
+    if (!name) return name;
+    size_t chars = 0, cut = 0; /* cut: the byte length of the first PM_NAME_DRAWN - 1 */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p & 0xC0) == 0x80) continue; /* a continuation byte */
+        if (++chars == PM_NAME_DRAWN) cut = (size_t)((const char *)p - name);
+        if (chars > PM_NAME_DRAWN) {
+            memcpy(buf->s, name, cut);
+            memcpy(buf->s + cut, "\xE2\x80\xA6", 4); /* "…" and the NUL */
+            return buf->s;
+        }
+    }
+    return name;
+}

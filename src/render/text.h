@@ -60,6 +60,17 @@ double pm_text_put(pm_text *t, cairo_t *cr, const char *s, const pm_textstyle *s
 pm_status pm_text_error(const pm_text *t);
 void pm_text_clear_error(pm_text *t);
 
+/* Names from the data (committees, parents, platforms) are drawn at most
+ * PM_NAME_DRAWN characters long: a longer one is cut to PM_NAME_DRAWN - 1 characters
+ * and "…" (a 10,000-character name ran off the poster and broke the atlas); the
+ * data outputs keep it whole. */
+#define PM_NAME_DRAWN 40
+typedef struct { char s[PM_NAME_DRAWN * 4 + 4]; } pm_namebuf;
+
+/* name as drawn: name itself (borrowed) when it is short enough, else its cut copy
+ * in *buf (valid while buf is).  The cut falls between UTF-8 characters.  Pure. */
+const char *pm_text_name(const char *name, pm_namebuf *buf);
+
 /* Baseline offset of the first line from the box top, for aligning text runs
  * (0 for arguments pm_text_measure rejects). */
 double pm_text_baseline(pm_text *t, const char *utf8, const pm_textstyle *st);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cancel.h"
 #include "core/fileio.h"
 #include "site/sitedata.h"
 #include "site/sitefigs.h"
@@ -42,6 +43,7 @@ static pm_status read_asset(const char *dir, const char *name, const char *hint,
 
 static pm_status write_file(const char *dst_dir, const char *name, const char *data, size_t len, char **err)
 {
+    if (pm_cancelled()) return PM_ECANCEL; /* a signal: stop at this file boundary */
     char *dst = pm_path_join(dst_dir, name);
     pm_status st = dst ? pm_write_if_changed(dst, data, len, NULL, err) : PM_ENOMEM;
     free(dst);

@@ -55,7 +55,9 @@ typedef struct {
  * are unchanged is not rewritten.  PM_EDATA if a year has no evaluation data or a
  * style's indicator is unknown (then nothing is written), PM_EIO if an asset or
  * Leaflet is missing or a write fails, PM_ENOMEM; *err describes the problem
- * (caller frees).  summary may be NULL.  Thread-safe (reads only). */
+ * (caller frees); PM_ECANCEL at the next file once SIGINT or SIGTERM asked the run
+ * to stop (the files written so far are whole; nothing is pruned).  summary may be
+ * NULL.  Thread-safe (reads only). */
 pm_status pm_site_write(const pm_website *site, const char *out_dir, pm_site_summary *summary, char **err);
 
 /* The files pm_site_write writes whatever the years, relative to out_dir/site/,

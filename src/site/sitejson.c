@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cancel.h"
 #include "core/fileio.h"
 
 void pm_sj_put(json_t *o, const char *key, json_t *v, int *bad)
@@ -80,6 +81,7 @@ pm_status pm_sj_write_script(const char *site_dir, const char *key, const json_t
     char *path = rel ? pm_path_join(site_dir, rel) : NULL, *dir = path ? pm_path_dirname(path) : NULL, *text = NULL;
     size_t len = 0;
     pm_status st = prefix && rel && path && dir ? PM_OK : PM_ENOMEM;
+    if (!st && pm_cancelled()) st = PM_ECANCEL; /* a signal: stop at this file boundary */
     if (!st && !(text = pm_sj_script(prefix, root, ");\n", &len))) st = PM_ENOMEM;
     if (!st) st = pm_mkdirs(dir, err);
     if (!st) st = pm_write_if_changed(path, text, len, NULL, err);

@@ -34,7 +34,8 @@ char *pm_sj_script(const char *prefix, const json_t *root, const char *suffix, s
 /* Writes site_dir/KEY.js holding PARTYMAP_LOAD("KEY", root); (the page's loader
  * for files fetched on demand: a script works from file://, where fetch does not),
  * unless it already holds these bytes, and adds "KEY.js" to written.  PM_EIO or
- * PM_ENOMEM with *err (caller frees). */
+ * PM_ENOMEM with *err (caller frees); PM_ECANCEL (nothing written) once a signal
+ * asked the run to stop (core/cancel.h). */
 pm_status pm_sj_write_script(const char *site_dir, const char *key, const json_t *root, pm_pathset *written,
                              char **err);
 

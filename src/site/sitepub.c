@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/cancel.h"
 #include "core/fileio.h"
 
 enum { MAX_COPY = 1 << 30 };
@@ -63,6 +64,7 @@ static pm_status copy_into(const char *src, const char *dst, const struct stat *
 pm_status pm_sitepub_link(const char *src, const char *dst, pm_pubstats *ps, char **err)
 {
     struct stat a, b;
+    if (pm_cancelled()) return PM_ECANCEL; /* a signal: stop at this file boundary */
     if (stat(src, &a) != 0) {
         *err = pm_asprintf("%s: %s", src, strerror(errno));
         return PM_EIO;

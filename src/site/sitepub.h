@@ -26,7 +26,8 @@ typedef struct {
 /* Makes dst the same file as src: a hard link (dst replaced atomically through a
  * temporary name), or a copy when the file system refuses links (another device,
  * no permission); a dst that already is src (same inode), or a copy with src's
- * size and modification time, is kept.  PM_EIO with *err (caller frees). */
+ * size and modification time, is kept.  PM_EIO with *err (caller frees);
+ * PM_ECANCEL (nothing done) once a signal asked the run to stop. */
 pm_status pm_sitepub_link(const char *src, const char *dst, pm_pubstats *st, char **err);
 
 /* Mirrors the files under src_dir whose names end in one of exts (NULL-terminated,

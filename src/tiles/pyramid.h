@@ -67,7 +67,9 @@ pm_status pm_pyramid_render(const pm_pyramid_job *job, pm_pyramid_stats *stats, 
  * the surface, which moves antialiasing by a level or two along some edges when the
  * same map is drawn on surfaces of other sizes; one metatile grid avoids that).
  * Pixels outside the metatiles that hold data stay transparent, as those tiles do
- * not exist.  *px0, *py0 (may be NULL) receive its global pixel origin. */
+ * not exist.  The region is merc rounded outwards to whole pixels, an edge within
+ * 0.02 px of a pixel boundary taken as on it (a tile-aligned box is its tiles).
+ * *px0, *py0 (may be NULL) receive its global pixel origin. */
 pm_status pm_snapshot(const pm_gridmap *map, int z, pm_bbox merc, cairo_surface_t **out,
                       double *px0, double *py0, char **err);
 

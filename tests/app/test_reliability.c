@@ -175,3 +175,66 @@ Test(reliability, full_disk_fails_clearly_and_keeps_earlier_outputs, .timeout = 
     t_rm_tree(dir);
     free(dir);
 }
+
+/* Files under dir that are not temporaries. */
+static size_t count_files(const char *dir)
+{
+    char *n = NULL;
+    sh("find '%s' -type f ! -name '*.tmp-*' %s| wc -l", dir, "", &n);
+    size_t r = (size_t)atol(n);
+    free(n);
+    return r;
+}
+
+/* SIGINT or SIGTERM in every phase (issue 19 item 7): strace delivers the signal as
+ * the phase commits its first file (a rename), wherever the scheduler is; the run
+ * stops at the next file boundary with exit 130, leaving what it committed whole and
+ * no temporary.  Before the fix the site ran on to its end and exited 0. */
+Test(reliability, a_signal_in_every_phase_stops_at_the_next_file_with_130, .timeout = PM_T(900))
+{
+    t_need_binary();
+    if (!have_strace()) cr_skip_test("strace is not installed (it delivers the signals at a fixed point)");
+    char *tiles = t_tmpdir(), *out = NULL;
+    char *cmd = pm_asprintf("'%s' render --only tiles --year all --quiet --out '%s' 2>&1", t_bin(), tiles);
+    cr_assert_eq(t_run(cmd, &out), 0, "%s", out);
+    free(cmd); free(out);
+    static const struct { const char *kind, *sig; size_t most; } ph[] = {
+        /* most: files the phase may still finish after the signal (the one being
+         * committed; a poster's PDF and its preview; the tiles' whole tree) */
+        { "print", "SIGINT", 2 }, { "atlas", "SIGTERM", 1 }, { "data", "SIGINT", 1 },
+        { "site", "SIGTERM", 1 }, { "tiles", "SIGINT", 0 },
+    };
+    for (size_t i = 0; i < sizeof ph / sizeof ph[0]; i++) {
+        /* the site publishes the tiles: it starts from a folder that has them */
+        char *full = t_tmpdir(), *cut = t_tmpdir();
+        const char *maps = strcmp(ph[i].kind, "tiles") == 0 ? "--maps service" : "";
+        if (strcmp(ph[i].kind, "site") == 0) {
+            sh("cp -r '%s/.' '%s/'", tiles, full, NULL);
+            sh("cp -r '%s/.' '%s/'", tiles, cut, NULL);
+        }
+        size_t base = count_files(full);
+        cmd = pm_asprintf("'%s' render --only %s %s --year all --quiet --out '%s' 2>&1", t_bin(), ph[i].kind,
+                          maps, full);
+        cr_assert_eq(t_run(cmd, &out), 0, "%s: %s", ph[i].kind, out);
+        free(cmd); free(out);
+        size_t all = count_files(full) - base;
+        cmd = pm_asprintf(TRACE "-o /dev/null -e trace=rename -e inject=rename:signal=%s:when=1 "
+                          "'%s' render --only %s %s --year all --quiet --out '%s' 2>&1; echo \"rc=$?\"",
+                          ph[i].sig, t_bin(), ph[i].kind, maps, cut);
+        t_run(cmd, &out);
+        char *rc = strstr(out, "rc=");
+        cr_assert(rc, "%s", out);
+        cr_expect_eq(atoi(rc + 3), 130, "%s: %s stops the run with 130: %s", ph[i].kind, ph[i].sig, out);
+        cr_expect(strstr(out, "stopped by a signal"), "%s: says so: %s", ph[i].kind, out);
+        size_t got = count_files(cut) - base;
+        if (ph[i].most) cr_expect_leq(got, ph[i].most, "%s: %zu of %zu files written after the signal",
+                                      ph[i].kind, got, all);
+        else cr_expect_lt(2 * got, all, "%s: %zu of %zu files written after the signal", ph[i].kind, got, all);
+        cr_expect_eq(count_tmp(cut), 0, "%s: no temporaries left", ph[i].kind);
+        free(cmd); free(out);
+        t_rm_tree(full); t_rm_tree(cut);
+        free(full); free(cut);
+    }
+    t_rm_tree(tiles);
+    free(tiles);
+}

@@ -9,6 +9,7 @@
 #include "core/fileio.h"
 #include "data/config.h"
 #include "data/dataset.h"
+#include "data/sheet.h"
 
 /* Loads a copy of the sample whose evaluations.csv was rewritten by a shell filter. */
 static pm_status load_with(const char *filter, pm_diag *d, double *sum_service)
@@ -94,4 +95,21 @@ Test(tables, stray_total_row_is_named)
     cr_assert(t_diag_has(&d, "evaluations.csv: line 107", "code", NULL), "%s", txt);
     free(txt);
     pm_diag_fini(&d);
+}
+
+/* The physical line of each CSV record, as GDAL counts the records. */
+Test(tables, csv_records_start_on_their_physical_lines)
+{
+    char *dir = t_tmpdir(), *p = pm_asprintf("%s/t.csv", dir), *err = NULL;
+    const char *text = "\xEF\xBB\xBF" "a,b\r\n1,\"x\ny\"\r\n\r\n\n2,3\n   \n\"q\"\"\n\",4\n5,6";
+    cr_assert_eq(pm_write_atomic(p, text, strlen(text), &err), PM_OK);
+    long *lines = NULL;
+    size_t n = 0;
+    cr_assert_eq(pm_csv_record_lines(p, &lines, &n), PM_OK);
+    const long want[] = { 1, 2, 6, 7, 8, 10 };
+    cr_assert_eq(n, 6, "%zu records", n);
+    for (size_t i = 0; i < n; i++) cr_expect_eq(lines[i], want[i], "record %zu on line %ld", i, lines[i]);
+    free(lines);
+    t_rm_tree(dir);
+    free(p); free(dir);
 }

@@ -66,3 +66,42 @@ Test(vwriter, temporaries_never_follow_a_planted_symlink, .timeout = PM_T(60))
     t_rm_tree(dir);
     free(dir);
 }
+
+/* The OWASP CSV-injection rule, with arithmetic-only text left readable. */
+Test(vwriter, formula_prefixes_are_neutralised)
+{
+    static const struct { const char *in, *out; } c[] = {
+        { "=1+1", "'=1+1" }, { "=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")" }, { "@SUM(A1)", "'@SUM(A1)" },
+        { "\tx", "'\tx" }, { "\rx", "'\rx" }, { "+A1", "'+A1" }, { "-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0" },
+        { "-1+cmd|x", "'-1+cmd|x" }, { "+(1)", "'+(1)" },
+        { "-12", "-12" }, { "+3", "+3" }, { "-2.5 – +2.5", "-2.5 – +2.5" }, { "-", "-" },
+        { "长寿路", "长寿路" }, { "a=b", "a=b" }, { "", "" },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char *s = pm_vwriter_safe_text(c[i].in);
+        cr_expect_str_eq(s, c[i].out, "\"%s\"", c[i].in);
+        free(s);
+    }
+}
+
+/* A commit of the same bytes keeps the file (inode and modification time). */
+Test(vwriter, an_unchanged_file_is_kept, .timeout = PM_T(60))
+{
+    char *dir = t_tmpdir(), *path = pm_asprintf("%s/t.csv", dir), *err = NULL;
+    pm_column col = { "名称", PM_COL_TEXT };
+    struct stat a, b;
+    for (int round = 0; round < 3; round++) {
+        pm_vwriter *w;
+        cr_assert_eq(pm_vwriter_open(path, PM_VW_CSV, &w, &err), PM_OK, "%s", err);
+        cr_assert_eq(pm_vwriter_layer(w, "t", 0, &col, 1, &err), PM_OK);
+        pm_cell cell = { round < 2 ? "江宁" : "玉佛城", 0 };
+        cr_assert_eq(pm_vwriter_row(w, &cell, NULL, &err), PM_OK);
+        cr_assert_eq(pm_vwriter_commit(w, &err), PM_OK, "%s", err);
+        cr_assert_eq(stat(path, round ? &b : &a), 0);
+        if (round == 1) cr_expect(a.st_ino == b.st_ino && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec, "kept");
+        if (round == 2) cr_expect_neq(a.st_ino, b.st_ino, "new bytes: a new file");
+        usleep(20000);
+    }
+    t_rm_tree(dir);
+    free(path); free(dir);
+}

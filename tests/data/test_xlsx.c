@@ -13,6 +13,7 @@
 #include "core/fileio.h"
 #include "data/config.h"
 #include "data/dataset.h"
+#include "data/sheet.h"
 #include "data/vector.h"
 
 /* Output of a shell command (caller frees); asserts it exits 0. */
@@ -283,4 +284,20 @@ Test(xlsx, spreadsheets_out, .timeout = PM_T(300))
     pm_diag_fini(&d);
     t_rm_tree(dir);
     free(dir);
+}
+
+/* Formulas without a stored value in worksheet XML: shared ones too; a cached value,
+ * an inline string or an empty cell is fine; <col> elements are not cells. */
+Test(xlsx, formulas_without_values_are_found)
+{
+    char first[16];
+    const char *xml = "<cols><col min=\"1\"/></cols><sheetData><row r=\"1\">"
+                      "<c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\"/>"
+                      "<c r=\"C1\"><f>A1*2</f><v>4</v></c><c r=\"D1\" t=\"inlineStr\"><is><t>x</t></is></c>"
+                      "</row><row r=\"2\"><c r=\"AB12\" s=\"1\"><f>SUM(A1:A2)</f></c>"
+                      "<c r=\"AC12\"><f t=\"shared\" si=\"0\"/></c></row></sheetData>";
+    cr_expect_eq(pm_sheet_uncached_formulas(xml, first), 2);
+    cr_expect_str_eq(first, "AB12");
+    cr_expect_eq(pm_sheet_uncached_formulas("<sheetData><c r=\"A1\"><f>1</f><v></v></c></sheetData>", first), 0);
+    cr_expect_eq(pm_sheet_uncached_formulas("", NULL), 0);
 }

@@ -367,3 +367,24 @@ Test(text, pixel_halo_matches_the_stroked_halo)
     }
     pm_text_free(t);
 }
+
+/* Names are drawn at most PM_NAME_DRAWN characters, cut between characters. */
+Test(text, long_names_are_cut_with_an_ellipsis)
+{
+    pm_namebuf b;
+    const char *short_ = "长寿路街道玉佛城居民区";
+    cr_expect_eq(pm_text_name(short_, &b), short_, "a short name is drawn as it is");
+    char forty[41 * 3 + 1] = "", longer[200] = "";
+    for (int i = 0; i < PM_NAME_DRAWN; i++) strcat(forty, "长");
+    cr_expect_eq(pm_text_name(forty, &b), forty, "exactly PM_NAME_DRAWN characters are kept");
+    snprintf(longer, sizeof longer, "%s社", forty);
+    const char *cut = pm_text_name(longer, &b);
+    cr_assert_neq(cut, longer);
+    cr_expect_eq(strlen(cut), (PM_NAME_DRAWN - 1) * 3 + 3, "39 characters and the ellipsis");
+    cr_expect_str_eq(cut + strlen(cut) - 3, "…");
+    char ascii[200];
+    memset(ascii, 'a', 120);
+    ascii[120] = '\0';
+    cr_expect_eq(strlen(pm_text_name(ascii, &b)), PM_NAME_DRAWN - 1 + 3);
+    cr_expect_null(pm_text_name(NULL, &b));
+}
