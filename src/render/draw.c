@@ -358,7 +358,7 @@ static void draw_points(cairo_t *cr, const pm_view *v, const pm_scene *s, const 
     for (int pass = 0; pass < 2; pass++) /* not running first, running on top */
         for (size_t i = 0; i < s->nprojects; i++) {
             int running = s->project_sites[i].status == PM_SITE_RUNNING;
-            if (running != pass) continue;
+            if (running != pass || (m->project_keep && !m->project_keep[i])) continue;
             pm_pt d = pm_view_to_dev(v, s->projects[i]);
             if (d.x < v->x - sz || d.x > v->x + v->w + sz || d.y < v->y - sz || d.y > v->y + v->h + sz)
                 continue;
@@ -366,6 +366,7 @@ static void draw_points(cairo_t *cr, const pm_view *v, const pm_scene *s, const 
             else pm_draw_project_symbol(cr, d.x, d.y, sz, running);
         }
     for (size_t i = 0; i < s->nplatforms; i++) {
+        if (m->platform_keep && !m->platform_keep[i]) continue;
         pm_pt d = pm_view_to_dev(v, s->platforms[i]);
         pm_draw_platform_symbol(cr, d.x, d.y, sz * 3.2);
     }

@@ -27,6 +27,9 @@ typedef struct {
     int roads_inside;             /* clip roads to the committees (no base map around) */
     int show_points;              /* platforms and projects */
     double point_size;            /* diameter of a running project's dot */
+    double point_spacing;         /* small scales: the least distance between two symbols
+                                   * (device units; 0: all), see pm_points_thin */
+    const unsigned char *platform_keep, *project_keep; /* 1 = draw (NULL: every point) */
     double context_label_size;    /* 0: no names on context layers */
     const pm_labelset *labels;    /* committee labels (may be NULL) */
     const pm_label_cand *cands;

@@ -1,6 +1,7 @@
 /* The house style's drawing set-ups: every size and colour of a map by where it is drawn. */
 #include "render/house.h"
 
+#include <math.h>
 #include <string.h>
 
 static const pm_rgba HALO = { 1, 1, 1, 0.85 };
@@ -9,7 +10,9 @@ static const pm_rgba HALO = { 1, 1, 1, 0.85 };
 static void poster(const pm_style *s, double w, pm_mapdraw *md, pm_label_opts *lo)
 {
     double ls = w / 125;
-    *lo = (pm_label_opts){ .size = ls, .min_size = ls * 0.6, .sub_ratio = 0.8, .padding = ls * 0.15,
+    /* down to the print floor: 6 pt is the smallest type that reads on paper */
+    *lo = (pm_label_opts){ .size = ls, .min_size = fmin(ls, PM_PRINT_MIN_PT), .sub_ratio = 0.8,
+                           .padding = fmax(ls * 0.1, 1.5),
                            .text = { .color = PM_INK, .halo = HALO, .halo_width = ls * 0.28,
                                      .align = PM_ALIGN_CENTER },
                            .obstacle_size = ls * 1.3 };
@@ -22,16 +25,20 @@ static void poster(const pm_style *s, double w, pm_mapdraw *md, pm_label_opts *l
     md->context_label_size = w / 150;
 }
 
-/* Tiles: pixels by zoom; names from z14, points from z14 on maps that show them. */
+/* Tiles: pixels by zoom.  Committee names from z13 wherever a committee is at least
+ * 8 px across (smaller type and more overhang at z13–14); points from z13, thinned
+ * to a spacing below z15, on maps that show them. */
 static void tile(const pm_style *s, double px, int z, pm_mapdraw *md, pm_label_opts *lo, int *on)
 {
-    double fs = (z >= 16 ? 14 : z >= 15 ? 13 : 12) * px;
-    int pts = s->show_points && z >= 14;
+    double fs = (z >= 16 ? 14 : z >= 15 ? 13 : z >= 14 ? 12 : 11) * px;
+    int pts = s->show_points && z >= 13;
     double point = (z >= 17 ? 6 : z >= 16 ? 5 : 4) * px;
-    *lo = (pm_label_opts){ .size = fs, .min_size = fs * 0.8, .sub_ratio = 0.85, .padding = 3 * px,
+    *lo = (pm_label_opts){ .size = fs, .min_size = (z >= 15 ? fs * 0.8 : 9 * px), .sub_ratio = 0.85,
+                           .padding = (z >= 15 ? 3 : 2) * px,
                            .text = { .color = PM_INK, .halo = { 1, 1, 1, 0.9 },
-                                     .halo_width = 3 * px, .align = PM_ALIGN_CENTER },
-                           .obstacle_size = pts ? point * 3.2 : 0 };
+                                     .halo_width = (z >= 15 ? 3 : 2.2) * px, .align = PM_ALIGN_CENTER },
+                           .obstacle_size = pts ? point * 2.6 : 0,
+                           .min_room = 8 * px, .spill = z >= 15 ? 1 : 2 };
     md->outline_width = (z >= 15 ? 1.0 : 0.7) * px;
     md->boundary_width = 1.6 * px;
     md->parent_width = 1.3 * px;
@@ -39,8 +46,9 @@ static void tile(const pm_style *s, double px, int z, pm_mapdraw *md, pm_label_o
     md->roads_inside = 1;
     md->show_points = pts;
     md->point_size = point;
+    md->point_spacing = z >= 15 ? 0 : point * (z >= 14 ? 2.5 : 3.5);
     md->context_label_size = 0;
-    *on = z >= 14;
+    *on = z >= 13;
 }
 
 void pm_house_parent_labels(pm_house_use use, double unit, int z, pm_label_opts *lo)
