@@ -110,6 +110,21 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     md.label_opts = &lo;
     md.highlight = hl;
     md.print = d->a->print;
+    /* names stay whole inside the frame and off the north arrow's and scale bar's cards */
+    pm_bbox keep[2];
+    const double cards[2][4] = { { r.x + r.w - 26, r.y + 4, r.x + r.w - 4, r.y + 36 },
+                                 { r.x + 3, r.y + r.h - 22, r.x + 127, r.y + r.h - 4 } };
+    for (int k = 0; k < 2; k++) {
+        pm_pt a = pm_view_to_crs(&v, (pm_pt){ cards[k][0], cards[k][3] });
+        pm_pt b = pm_view_to_crs(&v, (pm_pt){ cards[k][2], cards[k][1] });
+        keep[k] = (pm_bbox){ a.x, a.y, b.x, b.y };
+    }
+    lo.keepout = keep;
+    lo.nkeepout = 2;
+    lo.framed = 1;
+    lo.frame = v.extent;
+    lo.barrier = &sc->edges.outer;
+    lo.barrier_bbox = sc->edges.outer_bbox;
     if ((st = pm_labels_place(t, cands, n, v.scale, &lo, &labels)) != PM_OK) goto done;
     if ((st = pm_draw_map(cr, t, &v, sc, &md)) != PM_OK) goto done;
     char vpname[160];
