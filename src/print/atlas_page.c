@@ -166,12 +166,11 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
         cx += 13 + pm_ptext(t, cr, pm_diagnosis_class_name(th, (int)k), 7, 0, PM_INK, PM_ALIGN_LEFT, cx + 13, y) + 6;
     }
     double y2 = y + 12;
-    pm_draw_platform_symbol(cr, x + 4, y2 + 5, 9);
+    pm_draw_legend_symbol(cr, th->style, 0, x + 4, y2 + 5, 3.6, d->a->print);
     cx = x + 10;
     const char *lbl[3] = { "党建服务平台", "在推进的共建项目", "计划或已完成的项目" };
     for (int k = 0; k < 3; k++) {
-        if (k > 0 && d->a->print) pm_draw_project_symbol_on(cr, cx + 3, y2 + 5, 4.2, k == 1, (pm_rgba){ 1, 1, 1, 1 });
-        else if (k > 0) pm_draw_project_symbol(cr, cx + 3, y2 + 5, 4.2, k == 1);
+        if (k > 0) pm_draw_legend_symbol(cr, th->style, k, cx + 3, y2 + 5, 4.2, d->a->print);
         if (k > 0) cx += 8;
         cx += pm_ptext(t, cr, lbl[k], 7, 0, PM_INK, PM_ALIGN_LEFT, cx, y2) + 9;
     }

@@ -221,10 +221,12 @@ static void draw_committees(cairo_t *cr, const pm_view *v, const pm_scene *s, co
     /* The outer boundary: the edges no two committees share, stroked wide; the fills
      * then cover the inner half. */
     cairo_new_path(cr);
-    lines_path(cr, NULL, v, &s->edges.outer, s->edges.outer_bbox, 2 * m->boundary_width);
-    ink(cr, pt, m->boundary, PM_WHITE);
-    cairo_set_line_width(cr, m->boundary_width * 2);
-    cairo_stroke(cr);
+    if (m->boundary_width > 0) { /* 0: the style drew none */
+        lines_path(cr, NULL, v, &s->edges.outer, s->edges.outer_bbox, 2 * m->boundary_width);
+        ink(cr, pt, m->boundary, PM_WHITE);
+        cairo_set_line_width(cr, m->boundary_width * 2);
+        cairo_stroke(cr);
+    }
     /* An opaque backing in the outline colour: where two fills meet, their
      * antialiased rims alone would leave a faintly transparent seam (committees
      * tessellate, so their even-odd path is their union). */
@@ -352,23 +354,120 @@ static pm_rgba under_point(const pm_scene *s, const pm_mapdraw *m, pm_pt p)
     return shade(&veil, PM_AREA_FILL, PM_WHITE);
 }
 
+const char *pm_site_status_name(int status)
+{
+    switch (status) {
+    case PM_SITE_RUNNING: return "running";
+    case PM_SITE_PLANNED: return "planned";
+    case PM_SITE_FINISHED: return "finished";
+    default: return "other";
+    }
+}
+
+static void shape_path(cairo_t *cr, pm_symbol_shape shape, double x, double y, double r)
+{
+    cairo_new_path(cr);
+    switch (shape) {
+    case PM_SYM_SQUARE: cairo_rectangle(cr, x - r * 0.886, y - r * 0.886, r * 1.772, r * 1.772); break;
+    case PM_SYM_TRIANGLE:
+        cairo_move_to(cr, x, y - r);
+        cairo_line_to(cr, x + r * 0.866, y + r * 0.5);
+        cairo_line_to(cr, x - r * 0.866, y + r * 0.5);
+        cairo_close_path(cr);
+        break;
+    case PM_SYM_STAR:
+        for (int k = 0; k < 10; k++) {
+            double a = -M_PI / 2 + k * M_PI / 5, rr = k % 2 ? r * 0.42 : r;
+            if (k == 0) cairo_move_to(cr, x + rr * cos(a), y + rr * sin(a));
+            else cairo_line_to(cr, x + rr * cos(a), y + rr * sin(a));
+        }
+        cairo_close_path(cr);
+        break;
+    default: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
+    }
+}
+
+static void sym_ink(cairo_t *cr, pm_rgba c, const pm_rgba *under)
+{
+    pm_set_rgba(cr, under && c.a < 1 ? pm_rgba_over(c, *under) : c);
+}
+
+void pm_draw_symbol(cairo_t *cr, const pm_symbol *sym, double x, double y, double size,
+                    const pm_rgba *under)
+{
+    double r = size / 2, hw = sym->halo_width * size, sw = sym->stroke_width * size;
+    cairo_save(cr);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    if (hw > 0 && sym->halo.a > 0) { /* a star sits on a disc; other shapes get a rim */
+        if (sym->shape == PM_SYM_STAR) {
+            cairo_new_path(cr);
+            cairo_arc(cr, x, y, r + hw, 0, 2 * M_PI);
+            sym_ink(cr, sym->halo, under);
+            cairo_fill(cr);
+        } else {
+            shape_path(cr, sym->shape, x, y, r);
+            sym_ink(cr, sym->halo, under);
+            cairo_set_line_width(cr, sw + 2 * hw);
+            cairo_stroke(cr);
+        }
+    }
+    shape_path(cr, sym->shape, x, y, r);
+    if (sym->fill.a > 0) {
+        sym_ink(cr, sym->fill, under);
+        cairo_fill_preserve(cr);
+    }
+    if (sw > 0 && sym->stroke.a > 0) {
+        pm_rgba u = under ? (sym->fill.a > 0 ? pm_rgba_over(sym->fill, *under) : *under) : PM_WHITE;
+        sym_ink(cr, sym->stroke, under ? &u : NULL);
+        cairo_set_line_width(cr, sw);
+        cairo_stroke(cr);
+    }
+    cairo_new_path(cr);
+    cairo_restore(cr);
+}
+
+void pm_draw_legend_symbol(cairo_t *cr, const pm_style *st, int k, double x, double y, double unit,
+                           int print)
+{
+    const pm_symbol *sym = k == 0 ? pm_point_symbol(&st->platforms, "running", NULL)
+                                  : pm_point_symbol(&st->projects, k == 1 ? "running" : "planned", NULL);
+    double house = k == 0 ? 14 : 5; /* the house's z16 sizes: unit is drawn at them */
+    double size = unit * (k == 0 ? 2.4 : 1) * pm_zoomed_at(&sym->size, 16, house) / house;
+    pm_draw_symbol(cr, sym, x, y, size, print ? &PM_WHITE : NULL);
+}
+
 static void draw_points(cairo_t *cr, const pm_view *v, const pm_scene *s, const pm_mapdraw *m)
 {
-    double sz = m->point_size;
+    double k = m->point_scale > 0 ? m->point_scale : 1;
     for (int pass = 0; pass < 2; pass++) /* not running first, running on top */
         for (size_t i = 0; i < s->nprojects; i++) {
-            int running = s->project_sites[i].status == PM_SITE_RUNNING;
+            const pm_site *site = &s->project_sites[i];
+            int running = site->status == PM_SITE_RUNNING;
             if (running != pass || (m->project_keep && !m->project_keep[i])) continue;
             pm_pt d = pm_view_to_dev(v, s->projects[i]);
+            const pm_symbol *sym = m->project_layer
+                ? pm_point_symbol(m->project_layer, pm_site_status_name(site->status), site->category) : NULL;
+            double sz = sym ? pm_zoomed_at(&sym->size, m->point_zoom, 5) * k : m->point_size;
             if (d.x < v->x - sz || d.x > v->x + v->w + sz || d.y < v->y - sz || d.y > v->y + v->h + sz)
                 continue;
-            if (m->print) pm_draw_project_symbol_on(cr, d.x, d.y, sz, running, under_point(s, m, s->projects[i]));
+            pm_rgba under = m->print ? under_point(s, m, s->projects[i]) : PM_WHITE;
+            if (sym) pm_draw_symbol(cr, sym, d.x, d.y, sz, m->print ? &under : NULL);
+            else if (m->print) pm_draw_project_symbol_on(cr, d.x, d.y, sz, running, under);
             else pm_draw_project_symbol(cr, d.x, d.y, sz, running);
         }
     for (size_t i = 0; i < s->nplatforms; i++) {
         if (m->platform_keep && !m->platform_keep[i]) continue;
         pm_pt d = pm_view_to_dev(v, s->platforms[i]);
-        pm_draw_platform_symbol(cr, d.x, d.y, sz * 3.2);
+        const pm_site *site = s->platform_sites ? &s->platform_sites[i] : NULL;
+        const pm_symbol *sym = !m->platform_layer ? NULL : !site ? &m->platform_layer->base
+            : pm_point_symbol(m->platform_layer, pm_site_status_name(site->status), site->category);
+        if (sym) {
+            pm_rgba under = m->print ? under_point(s, m, s->platforms[i]) : PM_WHITE;
+            pm_draw_symbol(cr, sym, d.x, d.y, pm_zoomed_at(&sym->size, m->point_zoom, 14) * k,
+                           m->print ? &under : NULL);
+        } else {
+            pm_draw_platform_symbol(cr, d.x, d.y, m->point_size * 3.2);
+        }
     }
 }
 

@@ -30,6 +30,10 @@ typedef struct {
     double point_spacing;         /* small scales: the least distance between two symbols
                                    * (device units; 0: all), see pm_points_thin */
     const unsigned char *platform_keep, *project_keep; /* 1 = draw (NULL: every point) */
+    const pm_point_layer *platform_layer, *project_layer; /* the style's symbols (NULL:
+                                   * the house's); sized at point_zoom × point_scale */
+    int point_zoom;
+    double point_scale;
     double context_label_size;    /* 0: no names on context layers */
     const pm_labelset *labels;    /* committee labels (may be NULL) */
     const pm_label_cand *cands;
@@ -55,6 +59,18 @@ typedef struct {
  * found it.  PM_ENOMEM or PM_EINTERNAL if Cairo entered an error state. */
 pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene *s,
                       const pm_mapdraw *m);
+
+/* A style's point symbol centred at (x, y), size device units across; under (may
+ * be NULL) is the opaque colour under it: print, every part drawn opaque over it. */
+void pm_draw_symbol(cairo_t *cr, const pm_symbol *sym, double x, double y, double size,
+                    const pm_rgba *under);
+/* Legend row k of style st's points (0 platforms, 1 running projects, 2 the
+ * others) at (x, y): the symbol the map draws, sized relative to unit (a running
+ * project's dot at the house size).  print: opaque over white. */
+void pm_draw_legend_symbol(cairo_t *cr, const pm_style *st, int k, double x, double y, double unit,
+                           int print);
+/* The symbol of project site status name ("running", "planned", ...). */
+const char *pm_site_status_name(int status);
 
 /* Symbols shared with legends, centred at (x, y). */
 void pm_draw_platform_symbol(cairo_t *cr, double x, double y, double size);

@@ -22,6 +22,8 @@ static void poster(const pm_style *s, double w, pm_mapdraw *md, pm_label_opts *l
     md->context = PM_CTX_ALL;
     md->show_points = s->show_points;
     md->point_size = w / 420;
+    md->point_zoom = 16; /* the z16 symbols, a tile pixel = 1/2100 of the page width */
+    md->point_scale = w / 2100;
     md->context_label_size = w / 150;
 }
 
@@ -46,6 +48,8 @@ static void tile(const pm_style *s, double px, int z, pm_mapdraw *md, pm_label_o
     md->roads_inside = 1;
     md->show_points = pts;
     md->point_size = point;
+    md->point_zoom = z;
+    md->point_scale = px;
     md->point_spacing = z >= 15 ? 0 : point * (z >= 14 ? 2.5 : 3.5);
     md->context_label_size = 0;
     *on = z >= 13;
@@ -58,6 +62,28 @@ void pm_house_parent_labels(pm_house_use use, double unit, int z, pm_label_opts 
     *lo = (pm_label_opts){ .size = size, .min_size = size * 0.75, .sub_ratio = 0.8, .padding = size * 0.3,
                            .text = { .color = PM_BOUNDARY, .bold = 1, .halo = { 1, 1, 1, 0.9 },
                                      .halo_width = size * 0.25, .align = PM_ALIGN_CENTER } };
+}
+
+/* What the style sets over the house: its values are tile pixels (labels at each
+ * zoom, halo at z16, boundary, outline at z15+); prints scale the house's sizes by
+ * the style's ratio to the house's tile values, so a style means the same on paper. */
+static void style_keys(pm_house_use use, const pm_style *s, int z, pm_mapdraw *md, pm_label_opts *lo)
+{
+    int tile = use == PM_HOUSE_TILE;
+    md->platform_layer = &s->platforms;
+    md->project_layer = &s->projects;
+    if (s->label_size.n > 0) {
+        double k = tile ? pm_zoomed_at(&s->label_size, z, 14) / (z >= 16 ? 14 : z >= 15 ? 13 : z >= 14 ? 12 : 11)
+                        : pm_zoomed_at(&s->label_size, 16, 14) / 14;
+        lo->size *= k;
+        if (tile || lo->min_size > lo->size) lo->min_size = fmin(lo->min_size * k, lo->size);
+        if (!tile) lo->min_size = fmax(fmin(lo->min_size, lo->size), fmin(lo->size, PM_PRINT_MIN_PT));
+    }
+    if (s->label_halo_width >= 0) lo->text.halo_width *= s->label_halo_width / 3;
+    if (s->label_halo.a > 0) lo->text.halo = s->label_halo;
+    if (s->boundary_width >= 0) md->boundary_width *= s->boundary_width / 1.6;
+    if (s->boundary.a > 0) md->boundary = s->boundary;
+    if (s->outline_width >= 0) md->outline_width *= s->outline_width;
 }
 
 void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_mapdraw *md,
@@ -81,6 +107,8 @@ void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_
         md->context = PM_CTX_ALL;
         md->show_points = s->show_points;
         md->point_size = 2.5;
+        md->point_zoom = 16;
+        md->point_scale = 0.5;
         md->context_label_size = 7;
         break;
     case PM_HOUSE_ATLAS_LOCATOR:
@@ -92,7 +120,10 @@ void pm_house_setup(pm_house_use use, const pm_style *s, double unit, int z, pm_
         md->context = PM_CTX_ALL;
         md->show_points = 1;
         md->point_size = 3.4;
+        md->point_zoom = 16;
+        md->point_scale = 0.68;
         md->context_label_size = 6.5;
         break;
     }
+    style_keys(use, s, z, md, lo);
 }
