@@ -15,7 +15,7 @@ static void poster(const pm_style *s, double w, pm_mapdraw *md, pm_label_opts *l
                            .padding = fmax(ls * 0.1, 1.5),
                            .text = { .color = PM_INK, .halo = HALO, .halo_width = ls * 0.28,
                                      .align = PM_ALIGN_CENTER },
-                           .obstacle_size = ls * 1.3 };
+                           .obstacle_size = ls * 1.3, .last_resort = 1 };
     md->outline_width = w / 2400;
     md->boundary_width = w / 900;
     md->parent_width = w / 1500;

@@ -55,6 +55,7 @@ typedef struct {
     unsigned char measured[MAX_SIZES][NFORMS];
     double pos[MAX_POS][2];        /* offsets from the anchor (CRS units) */
     int npos;
+    double spill_k;                /* the last resort overhangs twice as far */
 } placer;
 
 /* ---- grid ---- */
@@ -293,7 +294,7 @@ static int fits_room(const placer *p, double ox, double oy, double w, double h)
 {
     const pm_label_cand *c = p->c;
     if (!(c->room > 0)) return 1;
-    double lim = (1 + (p->o->spill > 0 ? p->o->spill : 1)) * c->room * p->scale;
+    double lim = (1 + (p->o->spill > 0 ? p->o->spill : 1) * p->spill_k) * c->room * p->scale;
     return fabs(ox) + w / 2 <= lim && fabs(oy) + h / 2 <= lim;
 }
 
@@ -441,7 +442,10 @@ static pm_status place_one(placer *p, const pm_label_cand *c, pm_label *l, int *
     pm_status s = oom1 || oom2 ? PM_ENOMEM : PM_OK;
     make_positions(p);
     if (!s && c->poly) s = try_phase(p, 1, l, placed);
+    p->spill_k = 1;
     if (!s && !*placed) s = try_phase(p, 0, l, placed);
+    p->spill_k = 2; /* a name over its neighbours' edges beats no name */
+    if (!s && !*placed && p->o->last_resort) s = try_phase(p, 0, l, placed);
     free(p->forms[FORM_WRAP]);
     free(p->forms[FORM_STEM]);
     return s;

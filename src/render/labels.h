@@ -44,6 +44,8 @@ typedef struct {
                              * (2 room scale < min_room) gets no label; 0: every one */
     double spill;           /* how far a box may leave the room circle, in room radii
                              * (per axis, beyond the radius); 0 means 1 */
+    int last_resort;        /* 1: a last pass with twice the spill (posters: a name
+                             * over its neighbours' edges beats no name) */
 } pm_label_opts;
 
 /* A placed label: the text box in device-independent form, so one placement serves
@@ -71,7 +73,8 @@ typedef struct {
  * wholly inside its polygon (when poly is set): at each size from size down to
  * min_size (10% steps), the text on one line, then broken in two; then, at each
  * size, the text without its unit term; (2) the same forms with the box allowed to
- * leave the polygon (centre inside it) and its room circle by spill room radii.
+ * leave the polygon (centre inside it) and its room circle by spill room radii;
+ * (3) with last_resort, the same with twice the spill.
  * Positions are the anchor, rings at 0.25 and 0.5 room around it and a 7 × 7 grid of
  * points inside the polygon, nearest the anchor first.  A box is refused when it,
  * grown by padding (and by 0.35 size more sideways, so that neighbours never read as
