@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include "core/status.h"
 #include "render/labels.h"
+#include "render/symbol.h"
 #include "render/scene.h"
 #include "render/text.h"
 #include "render/view.h"
@@ -59,18 +60,6 @@ typedef struct {
  * found it.  PM_ENOMEM or PM_EINTERNAL if Cairo entered an error state. */
 pm_status pm_draw_map(cairo_t *cr, pm_text *t, const pm_view *v, const pm_scene *s,
                       const pm_mapdraw *m);
-
-/* A style's point symbol centred at (x, y), size device units across; under (may
- * be NULL) is the opaque colour under it: print, every part drawn opaque over it. */
-void pm_draw_symbol(cairo_t *cr, const pm_symbol *sym, double x, double y, double size,
-                    const pm_rgba *under);
-/* Legend row k of style st's points (0 platforms, 1 running projects, 2 the
- * others) at (x, y): the symbol the map draws, sized relative to unit (a running
- * project's dot at the house size).  print: opaque over white. */
-void pm_draw_legend_symbol(cairo_t *cr, const pm_style *st, int k, double x, double y, double unit,
-                           int print);
-/* The symbol of project site status name ("running", "planned", ...). */
-const char *pm_site_status_name(int status);
 
 /* Symbols shared with legends, centred at (x, y). */
 void pm_draw_platform_symbol(cairo_t *cr, double x, double y, double size);
