@@ -23,6 +23,35 @@ static void plan(const pm_runctx *rc, int year, pm_plan *pl)
     }
 }
 
+/* The poster's label coverage: labelled / total, and the names left out. */
+static pm_status report_labels(const pm_poster *poster, pm_text *text, int year, const char *id,
+                               FILE *err)
+{
+    double w, h;
+    if (!pm_page_size(poster->cfg->page, poster->cfg->landscape, &w, &h)) return PM_OK;
+    pm_poster_labels *pl = calloc(1, sizeof *pl);
+    if (!pl) return PM_ENOMEM;
+    pm_status st = pm_poster_place_labels(poster, text, w, h, pl);
+    if (!st) {
+        size_t n = pl->sym.n, k = pl->labels.count;
+        fprintf(err, "partymap: %d %-12s labels %zu/%zu (%.1f%%)", year, id, k, n,
+                n ? 100.0 * (double)k / (double)n : 100.0);
+        unsigned char *done = calloc(n + 1, 1);
+        for (size_t i = 0; done && i < k; i++) done[pl->labels.items[i].cand] = 1;
+        size_t shown = 0;
+        for (size_t i = 0; done && i < n; i++) {
+            if (done[i]) continue;
+            if (shown++ < 8) fprintf(err, "%s%s", shown == 1 ? "; no room for " : "、", pl->sym.cands[i].text);
+        }
+        if (shown > 8) fprintf(err, " (+%zu)", shown - 8);
+        fputc('\n', err);
+        free(done);
+    }
+    pm_poster_labels_fini(pl);
+    free(pl);
+    return st;
+}
+
 static pm_status run(const pm_runctx *rc, int year, FILE *err)
 {
     const pm_project *p = rc->p;
@@ -54,6 +83,7 @@ static pm_status run(const pm_runctx *rc, int year, FILE *err)
         pm_prod_paths to = { pdf, png, prn };
         /* the screen PDF and preview, the preflight, the print PDF with production */
         st = pdf && png && prn ? pm_prod_poster(rc, &poster, text, &to, err) : PM_ENOMEM;
+        if (!st && !rc->o.quiet) st = report_labels(&poster, text, year, p->styles[i]->id, err);
         (void)t0;
         free(pdf);
         free(png);

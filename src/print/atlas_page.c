@@ -170,6 +170,21 @@ static pm_status locator(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, size_t 
     md.label_opts = &lo;
     md.highlight = hl;
     md.print = d->a->print;
+    /* names stay whole inside the frame and off the north arrow's and scale bar's cards */
+    pm_bbox keep[2];
+    const double cards[2][4] = { { r.x + r.w - 26, r.y + 4, r.x + r.w - 4, r.y + 36 },
+                                 { r.x + 3, r.y + r.h - 22, r.x + 127, r.y + r.h - 4 } };
+    for (int k = 0; k < 2; k++) {
+        pm_pt a = pm_view_to_crs(&v, (pm_pt){ cards[k][0], cards[k][3] });
+        pm_pt b = pm_view_to_crs(&v, (pm_pt){ cards[k][2], cards[k][1] });
+        keep[k] = (pm_bbox){ a.x, a.y, b.x, b.y };
+    }
+    lo.keepout = keep;
+    lo.nkeepout = 2;
+    lo.framed = 1;
+    lo.frame = v.extent;
+    lo.barrier = &sc->edges.outer;
+    lo.barrier_bbox = sc->edges.outer_bbox;
     if ((st = pm_labels_place(t, cands, n, v.scale, &lo, &labels)) != PM_OK) goto done;
     if ((st = pm_draw_map(cr, t, &v, sc, &md)) != PM_OK) goto done;
     char vpname[200];
@@ -213,12 +228,11 @@ static void locator_legend(const pm_atlas_doc *d, pm_text *t, cairo_t *cr, doubl
         cx += 13 + pm_ptext(t, cr, pm_diagnosis_class_name(th, (int)k), 7, 0, PM_INK, PM_ALIGN_LEFT, cx + 13, y) + 6;
     }
     double y2 = y + 12;
-    pm_draw_platform_symbol(cr, x + 4, y2 + 5, 9);
+    pm_draw_legend_symbol(cr, th->style, 0, x + 4, y2 + 5, 3.6, d->a->print);
     cx = x + 10;
     const char *lbl[3] = { "党建服务平台", "在推进的共建项目", "计划或已完成的项目" };
     for (int k = 0; k < 3; k++) {
-        if (k > 0 && d->a->print) pm_draw_project_symbol_on(cr, cx + 3, y2 + 5, 4.2, k == 1, (pm_rgba){ 1, 1, 1, 1 });
-        else if (k > 0) pm_draw_project_symbol(cr, cx + 3, y2 + 5, 4.2, k == 1);
+        if (k > 0) pm_draw_legend_symbol(cr, th->style, k, cx + 3, y2 + 5, 4.2, d->a->print);
         if (k > 0) cx += 8;
         cx += pm_ptext(t, cr, lbl[k], 7, 0, PM_INK, PM_ALIGN_LEFT, cx, y2) + 9;
     }

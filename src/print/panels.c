@@ -37,9 +37,7 @@ static void points_legend(const pm_poster *p, pm_text *t, cairo_t *cr, double x,
     snprintf(buf[2], sizeof buf[2], "共建项目·计划或已完成（%zu个）", p->ds->nprojects - running);
     for (int k = 0; k < 3; k++) {
         double cy = *y + fs * 0.8;
-        if (k == 0) pm_draw_platform_symbol(cr, x + fs * 1.2, cy, fs * 1.3);
-        else if (p->print) pm_draw_project_symbol_on(cr, x + fs * 1.2, cy, fs * 0.55, k == 1, (pm_rgba){ 1, 1, 1, 1 });
-        else pm_draw_project_symbol(cr, x + fs * 1.2, cy, fs * 0.55, k == 1);
+        pm_draw_legend_symbol(cr, p->th->style, k, x + fs * 1.2, cy, fs * 0.55, p->print);
         pm_ptext(t, cr, buf[k], fs, 0, PM_INK, PM_ALIGN_LEFT, x + fs * 2.6, *y);
         *y += fs * 1.8;
     }

@@ -19,26 +19,6 @@
 #include "render/mapsym.h"
 #include "render/png.h"
 
-/* The map's symbolisation, its drawing set-up and its placed labels. */
-static pm_status prepare(const pm_poster *p, pm_text *t, double scale, double page_w,
-                         pm_mapdraw *md, pm_label_opts *lo, pm_mapsym *sym, pm_labelset *labels)
-{
-    pm_status st = pm_mapsym_build(p->th, p->scene, p->ds, &p->an->tab, sym);
-    if (st) return st;
-    int on;
-    pm_house_setup(PM_HOUSE_POSTER, p->th->style, page_w, 0, md, lo, &on);
-    if (md->show_points) {
-        lo->obstacles = p->scene->platforms;
-        lo->nobstacles = p->scene->nplatforms;
-    }
-    md->fill = sym->fill;
-    md->nodata = sym->nodata;
-    md->labels = labels;
-    md->cands = sym->cands;
-    md->label_opts = lo;
-    return pm_labels_place(t, sym->cands, sym->n, scale, lo, labels);
-}
-
 /* The map extent: the committees with a margin, context layers around them. */
 static pm_bbox map_extent(const pm_scene *sc)
 {
@@ -104,6 +84,8 @@ typedef struct {
     double m, ts, header, credit_size, credits_h, gap;
     pm_rect frame, panel;
     pm_view v;
+    double nsize, ncx, ncy;   /* the north arrow: size and centre */
+    double sbx, sby, sbw;     /* the scale bar: left end, baseline, longest length */
 } layout;
 
 static layout poster_layout(const pm_poster *p, double w, double h)
@@ -120,7 +102,74 @@ static layout poster_layout(const pm_poster *p, double w, double h)
     l.frame.h = h - l.frame.y - l.m - l.credits_h - l.gap;
     l.panel = (pm_rect){ l.frame.x + l.frame.w + l.gap, l.frame.y, panel_w, l.frame.h };
     l.v = pm_view_fit(map_extent(p->scene), l.frame.x, l.frame.y, l.frame.w, l.frame.h);
+    l.nsize = l.frame.w / 22;
+    l.ncx = l.frame.x + l.frame.w - l.nsize * 0.9;
+    l.ncy = l.frame.y + l.nsize * 1.1;
+    l.sbx = l.frame.x + l.m * 0.6;
+    l.sby = l.frame.y + l.frame.h - l.m * 0.9;
+    l.sbw = l.frame.w * 0.22;
     return l;
+}
+
+/* The furniture's page rectangles: the north arrow with its 北 (pm_panel_north draws
+ * it within half a size sideways, 1.2 sizes up), the scale bar with its numbers. */
+static size_t furniture(const layout *l, double r[2][4])
+{
+    double n = l->nsize, fs = l->sbw / 16;
+    r[0][0] = l->ncx - 0.55 * n; r[0][1] = l->ncy - 1.25 * n;
+    r[0][2] = l->ncx + 0.55 * n; r[0][3] = l->ncy + 0.65 * n;
+    r[1][0] = l->sbx - fs; r[1][1] = l->sby - fs * 3.2;
+    r[1][2] = l->sbx + l->sbw + fs * 5; r[1][3] = l->sby + l->sbw / 40 + fs * 0.4;
+    return 2;
+}
+
+static pm_bbox page_to_crs(const pm_view *v, const double r[4])
+{
+    pm_pt a = pm_view_to_crs(v, (pm_pt){ r[0], r[3] }), b = pm_view_to_crs(v, (pm_pt){ r[2], r[1] });
+    return (pm_bbox){ fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y) };
+}
+
+static pm_status place_labels(const pm_poster *p, pm_text *t, const layout *l, double w,
+                              pm_mapdraw *md, pm_poster_labels *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->v = l->v;
+    pm_status st = pm_mapsym_build(p->th, p->scene, p->ds, &p->an->tab, &pl->sym);
+    if (st) return st;
+    int on;
+    pm_mapdraw dummy;
+    if (!md) md = &dummy;
+    pm_house_setup(PM_HOUSE_POSTER, p->th->style, w, 0, md, &pl->lo, &on);
+    pm_label_opts *lo = &pl->lo;
+    if (md->show_points) {
+        lo->obstacles = p->scene->platforms;
+        lo->nobstacles = p->scene->nplatforms;
+    }
+    pl->nfurniture = furniture(l, pl->furniture);
+    for (size_t i = 0; i < pl->nfurniture; i++) pl->keepout[i] = page_to_crs(&l->v, pl->furniture[i]);
+    lo->keepout = pl->keepout;
+    lo->nkeepout = pl->nfurniture;
+    lo->framed = 1;
+    lo->frame = l->v.extent;
+    lo->barrier = &p->scene->edges.outer;
+    lo->barrier_bbox = p->scene->edges.outer_bbox;
+    return pm_labels_place(t, pl->sym.cands, pl->sym.n, l->v.scale, lo, &pl->labels);
+}
+
+pm_status pm_poster_place_labels(const pm_poster *p, pm_text *t, double w, double h,
+                                 pm_poster_labels *out)
+{
+    layout l = poster_layout(p, w, h);
+    pm_status st = place_labels(p, t, &l, w, NULL, out);
+    if (st) pm_poster_labels_fini(out);
+    return st;
+}
+
+void pm_poster_labels_fini(pm_poster_labels *pl)
+{
+    if (!pl) return;
+    pm_labelset_fini(&pl->labels);
+    pm_mapsym_fini(&pl->sym);
 }
 
 pm_view pm_poster_frame(const pm_poster *p, double w, double h)
@@ -135,14 +184,17 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     double m = l.m;
     pm_rect frame = l.frame, panel = l.panel;
     pm_view v = l.v;
-    pm_label_opts lo;
     pm_mapdraw md;
-    pm_mapsym sym = { 0 };
-    pm_labelset labels = { 0 };
+    pm_poster_labels *pl = calloc(1, sizeof *pl);
     pm_set_rgba(cr, PM_WHITE);
     cairo_paint(cr);
-    pm_status st = prepare(p, t, v.scale, w, &md, &lo, &sym, &labels);
+    pm_status st = pl ? place_labels(p, t, &l, w, &md, pl) : PM_ENOMEM;
     if (st) goto done;
+    md.fill = pl->sym.fill;
+    md.nodata = pl->sym.nodata;
+    md.labels = &pl->labels;
+    md.cands = pl->sym.cands;
+    md.label_opts = &pl->lo;
     if ((st = draw_header(p, t, cr, m, w)) != PM_OK) goto done;
     md.print = p->print;
     if ((st = pm_draw_map(cr, t, &v, p->scene, &md)) != PM_OK) goto done;
@@ -150,19 +202,17 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
     pm_set_rgba(cr, PM_GREY);
     cairo_set_line_width(cr, w / 2000);
     cairo_stroke(cr);
-    double nsize = frame.w / 22;
-    if ((st = pm_panel_north(t, cr, frame.x + frame.w - nsize * 0.9, frame.y + nsize * 1.1, nsize,
+    if ((st = pm_panel_north(t, cr, l.ncx, l.ncy, l.nsize,
                              pm_panel_north_angle(p->scene->crs, &v))) != PM_OK) goto done;
-    if ((st = pm_panel_scalebar(t, cr, &v, frame.x + m * 0.6, frame.y + frame.h - m * 0.9,
-                                frame.w * 0.22)) != PM_OK) goto done;
+    if ((st = pm_panel_scalebar(t, cr, &v, l.sbx, l.sby, l.sbw)) != PM_OK) goto done;
     double used = 0;
     if ((st = pm_panel_legend(p, t, cr, panel, &used)) != PM_OK) goto done;
     pm_rect rank = { panel.x, panel.y + used + l.gap, panel.w, panel.h - used - l.gap };
     if ((st = pm_ranking_draw(p, t, cr, rank, pm_ranking_min_size(w, h), NULL)) != PM_OK) goto done;
     st = draw_credits(p, t, cr, m, h - m - l.credits_h, w, l.credit_size);
 done:
-    pm_labelset_fini(&labels);
-    pm_mapsym_fini(&sym);
+    pm_poster_labels_fini(pl);
+    free(pl);
     if (!st) st = pm_text_error(t);
     if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS) st = PM_EINTERNAL;
     return st;

@@ -8,6 +8,8 @@
 #include "data/config.h"
 #include "data/dataset.h"
 #include "print/pdfdoc.h"
+#include "render/labels.h"
+#include "render/mapsym.h"
 #include "render/scene.h"
 #include "render/text.h"
 
@@ -30,6 +32,23 @@ pm_status pm_poster_draw(const pm_poster *p, pm_text *t, cairo_t *cr, double w, 
 /* The map approval line "审图号：<number>　<issuer>" of the config for every print
  * output, or NULL when the config has no approval number (or no memory); caller frees. */
 char *pm_poster_approval(const pm_config *cfg);
+
+/* The poster's map labels on a w × h page, as pm_poster_draw places them: the
+ * symbolisation (its cands are the candidates), the placed labels, their options and
+ * the furniture rectangles they keep clear of (page points x0, y0, x1, y1: north
+ * arrow, scale bar).  Owned; free with pm_poster_labels_fini.  PM_ENOMEM, PM_EDATA. */
+typedef struct {
+    pm_mapsym sym;
+    pm_labelset labels;
+    pm_label_opts lo;
+    pm_bbox keepout[2];      /* the furniture in CRS units (lo.keepout points here) */
+    double furniture[2][4];  /* the same in page points */
+    size_t nfurniture;
+    pm_view v;
+} pm_poster_labels;
+pm_status pm_poster_place_labels(const pm_poster *p, pm_text *t, double w, double h,
+                                 pm_poster_labels *out);
+void pm_poster_labels_fini(pm_poster_labels *pl);
 
 /* The view of the poster's map frame on a w × h page (its geospatial viewport). */
 pm_view pm_poster_frame(const pm_poster *p, double w, double h);

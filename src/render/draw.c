@@ -221,10 +221,12 @@ static void draw_committees(cairo_t *cr, const pm_view *v, const pm_scene *s, co
     /* The outer boundary: the edges no two committees share, stroked wide; the fills
      * then cover the inner half. */
     cairo_new_path(cr);
-    lines_path(cr, NULL, v, &s->edges.outer, s->edges.outer_bbox, 2 * m->boundary_width);
-    ink(cr, pt, m->boundary, PM_WHITE);
-    cairo_set_line_width(cr, m->boundary_width * 2);
-    cairo_stroke(cr);
+    if (m->boundary_width > 0) { /* 0: the style drew none */
+        lines_path(cr, NULL, v, &s->edges.outer, s->edges.outer_bbox, 2 * m->boundary_width);
+        ink(cr, pt, m->boundary, PM_WHITE);
+        cairo_set_line_width(cr, m->boundary_width * 2);
+        cairo_stroke(cr);
+    }
     /* An opaque backing in the outline colour: where two fills meet, their
      * antialiased rims alone would leave a faintly transparent seam (committees
      * tessellate, so their even-odd path is their union). */
@@ -354,20 +356,36 @@ static pm_rgba under_point(const pm_scene *s, const pm_mapdraw *m, pm_pt p)
 
 static void draw_points(cairo_t *cr, const pm_view *v, const pm_scene *s, const pm_mapdraw *m)
 {
-    double sz = m->point_size;
+    double k = m->point_scale > 0 ? m->point_scale : 1;
     for (int pass = 0; pass < 2; pass++) /* not running first, running on top */
         for (size_t i = 0; i < s->nprojects; i++) {
-            int running = s->project_sites[i].status == PM_SITE_RUNNING;
-            if (running != pass) continue;
+            const pm_site *site = &s->project_sites[i];
+            int running = site->status == PM_SITE_RUNNING;
+            if (running != pass || (m->project_keep && !m->project_keep[i])) continue;
             pm_pt d = pm_view_to_dev(v, s->projects[i]);
+            const pm_symbol *sym = m->project_layer
+                ? pm_point_symbol(m->project_layer, pm_site_status_name(site->status), site->category) : NULL;
+            double sz = sym ? pm_zoomed_at(&sym->size, m->point_zoom, 5) * k : m->point_size;
             if (d.x < v->x - sz || d.x > v->x + v->w + sz || d.y < v->y - sz || d.y > v->y + v->h + sz)
                 continue;
-            if (m->print) pm_draw_project_symbol_on(cr, d.x, d.y, sz, running, under_point(s, m, s->projects[i]));
+            pm_rgba under = m->print ? under_point(s, m, s->projects[i]) : PM_WHITE;
+            if (sym) pm_draw_symbol(cr, sym, d.x, d.y, sz, m->print ? &under : NULL);
+            else if (m->print) pm_draw_project_symbol_on(cr, d.x, d.y, sz, running, under);
             else pm_draw_project_symbol(cr, d.x, d.y, sz, running);
         }
     for (size_t i = 0; i < s->nplatforms; i++) {
+        if (m->platform_keep && !m->platform_keep[i]) continue;
         pm_pt d = pm_view_to_dev(v, s->platforms[i]);
-        pm_draw_platform_symbol(cr, d.x, d.y, sz * 3.2);
+        const pm_site *site = s->platform_sites ? &s->platform_sites[i] : NULL;
+        const pm_symbol *sym = !m->platform_layer ? NULL : !site ? &m->platform_layer->base
+            : pm_point_symbol(m->platform_layer, pm_site_status_name(site->status), site->category);
+        if (sym) {
+            pm_rgba under = m->print ? under_point(s, m, s->platforms[i]) : PM_WHITE;
+            pm_draw_symbol(cr, sym, d.x, d.y, pm_zoomed_at(&sym->size, m->point_zoom, 14) * k,
+                           m->print ? &under : NULL);
+        } else {
+            pm_draw_platform_symbol(cr, d.x, d.y, m->point_size * 3.2);
+        }
     }
 }
 

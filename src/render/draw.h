@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include "core/status.h"
 #include "render/labels.h"
+#include "render/symbol.h"
 #include "render/scene.h"
 #include "render/text.h"
 #include "render/view.h"
@@ -27,6 +28,13 @@ typedef struct {
     int roads_inside;             /* clip roads to the committees (no base map around) */
     int show_points;              /* platforms and projects */
     double point_size;            /* diameter of a running project's dot */
+    double point_spacing;         /* small scales: the least distance between two symbols
+                                   * (device units; 0: all), see pm_points_thin */
+    const unsigned char *platform_keep, *project_keep; /* 1 = draw (NULL: every point) */
+    const pm_point_layer *platform_layer, *project_layer; /* the style's symbols (NULL:
+                                   * the house's); sized at point_zoom × point_scale */
+    int point_zoom;
+    double point_scale;
     double context_label_size;    /* 0: no names on context layers */
     const pm_labelset *labels;    /* committee labels (may be NULL) */
     const pm_label_cand *cands;

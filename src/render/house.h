@@ -37,6 +37,9 @@ static const pm_rgba PM_WATER = { 0.72, 0.84, 0.92, 1 };
 static const pm_rgba PM_WATER_TEXT = { 0.20, 0.42, 0.62, 1 };
 static const pm_rgba PM_CONTEXT_TEXT = { 0.55, 0.53, 0.50, 1 };
 
+/* The smallest label type on print (pt): the floor of every printed map's labels. */
+#define PM_PRINT_MIN_PT 6.0
+
 /* Where a map is drawn. */
 typedef enum {
     PM_HOUSE_POSTER,          /* the poster's main map; unit = page width in pt */

@@ -44,8 +44,10 @@ pm_status pm_mapsym_build(const pm_thematic *th, const pm_scene *scene, const pm
         int k = th->cls[c];
         m->nodata[c] = k < 0;
         if (k >= 0) m->fill[c] = th->colors[k];
-        m->cands[c] = (pm_label_cand){ pm_text_name(ds->committees[c].name, &m->drawn[c]), NULL, scene->centre[c],
-                                       scene->room[c], pm_geom_area(&scene->committees[c]) };
+        const char *name = pm_text_name(ds->committees[c].name, &m->drawn[c]);
+        m->cands[c] = (pm_label_cand){ name, NULL, scene->centre[c], scene->room[c],
+                                       pm_geom_area(&scene->committees[c]), &scene->committees[c],
+                                       pm_label_unit_offset(name, NULL) };
     }
     if (th->style->show_rank_change) rank_subs(th, tab, m);
     if (scene->nparents) {
@@ -56,8 +58,8 @@ pm_status pm_mapsym_build(const pm_thematic *th, const pm_scene *scene, const pm
         m->nparents = scene->nparents;
         for (size_t p = 0; p < scene->nparents; p++)
             m->parent_cands[p] = (pm_label_cand){ pm_text_name(scene->parent_info[p].name, &m->drawn[n + p]),
-                                                  NULL, scene->parent_centre[p],
-                                                  scene->parent_room[p], pm_geom_area(&scene->parents[p]) };
+                                                  NULL, scene->parent_centre[p], scene->parent_room[p],
+                                                  pm_geom_area(&scene->parents[p]), &scene->parents[p], 0 };
     }
     return PM_OK;
 }

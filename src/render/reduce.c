@@ -128,7 +128,9 @@ static int distinct(pm_reduce_ws *ws, int n)
 /* Chooses map[] for the n colours: 0 if it gives at most 256 colours, else -1. */
 static int choose(pm_reduce_ws *ws, int n, int block)
 {
-    static const uint32_t grids[] = { 16, 8, 4 };
+    /* 16 levels only: 8 or 4 (as before) put busy tiles 19 to 42/255 off; such a
+     * block now stays exact (truecolour), so no pixel is more than 8/255 off */
+    static const uint32_t grids[] = { 16 };
     uint32_t keep = KEEP_MIN * (uint32_t)(block / 256 > 0 ? block / 256 : 1);
     for (;; keep *= 2) { /* common colours, but never so many that they fill the palette */
         int common = 0;

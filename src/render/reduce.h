@@ -28,9 +28,11 @@ typedef struct {
  * that is possible without visible change, in place: colours covering at least
  * a few pixels of the block (class fills, lines, text cores, halos, symbols) stay
  * exact; the rare ones, the antialiasing blends along edges and glyphs, are snapped
- * to 16 levels per channel (at most 8 of 255 off), or 8 or 4 levels when a busy
- * block still has more than 256 colours.  A block of at most 256 colours is left
- * untouched, as is one that cannot get there (then encoded truecolour).  Each block
+ * to 16 levels per channel: no premultiplied channel (alpha included) moves more
+ * than 8 of 255, so an opaque pixel is at most 8/255 off and a translucent one, seen
+ * over white, at most 16/255.  A block of at most 256 colours is left untouched, as
+ * is one that 16 levels do not bring to 256 (then encoded truecolour: coarser levels
+ * were 19 to 42/255 off on busy tiles).  Each block
  * is reduced on its own content only, so a tile's pixels do not depend on its
  * neighbours, and equal pixels give equal results.  Thread-safe with distinct ws. */
 void pm_reduce_colours(unsigned char *px, int w, int h, int stride, int block, pm_reduce_ws *ws);

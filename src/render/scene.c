@@ -92,6 +92,7 @@ pm_status pm_scene_build(const pm_dataset *ds, const char *crs, pm_scene *s, cha
     s->nplatforms = ds->nplatforms;
     s->nprojects = ds->nprojects;
     s->project_sites = ds->projects;
+    s->platform_sites = ds->platforms;
     if ((st = build_points(p, ds->platforms, ds->nplatforms, &s->platforms)) != PM_OK) goto fail;
     if ((st = build_points(p, ds->projects, ds->nprojects, &s->projects)) != PM_OK) goto fail;
     pm_proj_free(p);

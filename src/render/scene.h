@@ -29,6 +29,7 @@ typedef struct {
     size_t nplatforms, nprojects;
     pm_pt *platforms, *projects; /* projected (owned) */
     const pm_site *project_sites; /* borrowed: status of each project */
+    const pm_site *platform_sites; /* borrowed: status and category of each platform */
     pm_bbox extent;         /* bbox of the committees */
     pm_edges edges;         /* the committees' boundary network, each edge once (owned) */
     size_t nparents;        /* units above the committees (0 without a parent field) */

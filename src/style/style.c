@@ -1,4 +1,5 @@
-/* Style files: JSON text → a validated, immutable pm_style (jansson stays in this file). */
+/* Style files: JSON text → a validated, immutable pm_style (jansson stays in this module:
+ * here and in style_keys.c). */
 #include "style/style.h"
 
 #include <jansson.h>
@@ -10,6 +11,7 @@
 #include "core/fileio.h"
 #include "expr/expr.h"
 #include "style/palette.h"
+#include "style/style_keys.h"
 
 #define STYLE_MAX_BYTES ((size_t)1 << 20)
 #define MAX_THRESHOLDS 11
@@ -462,7 +464,6 @@ static void parse_identity(ctx *c, json_t *root, pm_style *s)
     else if (d)
         s->decimals = (int)json_integer_value(d);
     s->higher_is_better = get_bool(c, root, "higher_is_better", 1);
-    s->show_points = get_bool(c, root, "points", 0);
     s->show_rank_change = get_bool(c, root, "rank_change", 0);
 }
 
@@ -470,13 +471,14 @@ static void parse_root(ctx *c, json_t *root, pm_style *s)
 {
     static const char *const known[] = { "id", "title", "indicator", "unit", "description",
         "decimals", "higher_is_better", "classify", "palette", "colors", "nodata",
-        "outline", "points", "rank_change", NULL };
+        "outline", "points", "rank_change", "labels", "boundary", "outline_width", NULL };
     check_keys(c, root, "", known);
     parse_identity(c, root, s);
     json_t *cl = get(c, root, "classify", "classify", W_OBJECT, 1);
     if (cl) parse_classify(c, cl, s);
     s->classify.decimals = s->decimals;
     parse_fill(c, root, s);
+    if (pm_style_parse_keys(root, s, c->diag, c->file, &c->errors) != 0) c->oom = 1;
 }
 
 pm_status pm_style_parse(const char *name, const char *json, size_t len, pm_diag *diag,
@@ -542,6 +544,7 @@ void pm_style_free(pm_style *s)
     free(s->class_labels);
     free(s->palette_name);
     free(s->colors);
+    pm_style_keys_free(s);
     free(s);
 }
 

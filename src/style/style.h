@@ -25,6 +25,38 @@ typedef struct {
     int decimals;           /* rounding of computed breaks for display and stability */
 } pm_classify_spec;
 
+/* A number by zoom: the value of the highest stop at or below the zoom, the first
+ * stop's below it ({"13": 8, "16": 14} in a style, or one number for every zoom). */
+#define PM_ZOOM_STOPS 8
+typedef struct {
+    int n;                   /* 0: not set (the house default applies) */
+    int z[PM_ZOOM_STOPS];    /* ascending */
+    double v[PM_ZOOM_STOPS];
+} pm_zoomed;
+
+typedef enum { PM_SYM_CIRCLE = 1, PM_SYM_SQUARE, PM_SYM_STAR, PM_SYM_TRIANGLE } pm_symbol_shape;
+
+/* A point symbol: a shape of size px across (on tiles at a zoom; posters and the
+ * atlas scale the z16 size to the page) filled, stroked (stroke_width px at size),
+ * on a halo halo_width px wide around it.  Alpha 0 draws nothing of a part. */
+typedef struct {
+    pm_symbol_shape shape;
+    pm_zoomed size;
+    pm_rgba fill, stroke, halo;
+    double stroke_width, halo_width; /* as fractions of size */
+} pm_symbol;
+
+typedef struct { char *value; pm_symbol sym; } pm_symbol_case;
+
+/* The symbols of one point layer: base, or the case whose value equals the point's
+ * field (status: running / planned / finished / other; category: the data's text). */
+typedef struct {
+    pm_symbol base;
+    char *field;             /* "status", "category" or NULL (owned) */
+    pm_symbol_case *cases;   /* owned */
+    size_t ncases;
+} pm_point_layer;
+
 /* A parsed, validated map style.  Immutable after loading; safe to share between
  * threads.  All strings and arrays are owned by the style. */
 typedef struct {
@@ -60,7 +92,16 @@ typedef struct {
     pm_rgba nodata;      /* fill for committees without a value (drawn hatched) */
     pm_rgba outline;     /* committee boundary colour */
 
-    int show_points;      /* resources: draw platforms and projects */
+    int show_points;      /* resources: draw platforms and projects ("points": true, or
+                           * a "points" object) */
+    pm_point_layer platforms, projects; /* "points": {"platforms": {...}, "projects":
+                           * {...}}; the house symbols where not given */
+    pm_zoomed label_size;   /* "labels": {"size"}: px on tiles by zoom (n 0: house) */
+    double label_halo_width; /* "labels": {"halo_width"} px at z16; < 0: house */
+    pm_rgba label_halo;     /* "labels": {"halo"}; a 0: house */
+    double boundary_width;  /* "boundary": {"width"} px (0: none); < 0: house */
+    pm_rgba boundary;       /* "boundary": {"color"}; a 0: house */
+    double outline_width;   /* "outline_width" px at z15+; < 0: house */
     int show_rank_change; /* progress: label committees with rank changes */
 } pm_style;
 
@@ -85,5 +126,17 @@ static inline const char *pm_style_column(const pm_style *s)
 {
     return s->column ? s->column : s->indicator;
 }
+
+/* The value of z at zoom (dflt when unset).  Pure. */
+double pm_zoomed_at(const pm_zoomed *z, int zoom, double dflt);
+
+/* The symbol of a point layer for a point with the given status and category. */
+const pm_symbol *pm_point_symbol(const pm_point_layer *l, const char *status, const char *category);
+
+/* WCAG contrast ratio of two colours (alpha composited over white first), 1..21. */
+double pm_rgba_contrast(pm_rgba a, pm_rgba b);
+
+/* The best contrast any visible part (fill, stroke, halo) of sym has on bg. */
+double pm_symbol_contrast(const pm_symbol *sym, pm_rgba bg);
 
 #endif

@@ -12,6 +12,7 @@
 #include "render/draw.h"
 #include "render/png.h"
 #include "render/reduce.h"
+#include "render/thin.h"
 #include "tiles/tilemath.h"
 
 #define TILE_MARGIN_PX 24 /* reach of strokes, halos and symbols beyond their geometry */
@@ -25,6 +26,7 @@ typedef struct {
     pm_labelset labels;
     pm_label_opts lo;
     pm_mapdraw md;
+    unsigned char *plat_keep, *proj_keep; /* thinned points (owned; NULL: all) */
 } zoomctx;
 
 /* Label sizes and line widths in pixels, by zoom: small zooms get no names. */
@@ -41,6 +43,15 @@ static pm_status zoom_init(zoomctx *zc, const pm_gridmap *m, int z, pm_text *t)
         zc->lo.obstacles = m->scene->platforms;
         zc->lo.nobstacles = m->scene->nplatforms;
     }
+    if (zc->md.show_points && zc->md.point_spacing > 0) { /* once per zoom: tiles agree */
+        pm_status st = pm_points_thin(m->scene, zc->scale, zc->md.point_spacing, &zc->plat_keep,
+                                      &zc->proj_keep);
+        if (st) return st;
+        zc->md.platform_keep = zc->plat_keep;
+        zc->md.project_keep = zc->proj_keep;
+    }
+    zc->lo.barrier = &m->scene->edges.outer; /* names keep clear of the outer boundary */
+    zc->lo.barrier_bbox = m->scene->edges.outer_bbox;
     zc->md.fill = m->sym->fill;
     zc->md.nodata = m->sym->nodata;
     zc->md.cands = m->sym->cands;
@@ -59,6 +70,8 @@ static pm_status zoom_init(zoomctx *zc, const pm_gridmap *m, int z, pm_text *t)
 static void zoom_fini(zoomctx *zc)
 {
     pm_labelset_fini(&zc->labels);
+    free(zc->plat_keep);
+    free(zc->proj_keep);
 }
 
 /* Draws the w × h pixels whose top-left is global pixel (px, py) into surf. */

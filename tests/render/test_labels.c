@@ -30,7 +30,7 @@ static pm_label_opts opts(void)
 
 static pm_label_cand cand(const char *text, double x, double y, double room, double prio)
 {
-    pm_label_cand c = { text, NULL, { x, y }, room, prio };
+    pm_label_cand c = { text, NULL, { x, y }, room, prio, NULL, 0 };
     return c;
 }
 
@@ -158,41 +158,56 @@ Test(labels, long_name_in_small_room_shrinks)
     pm_labelset_fini(&ls);
 }
 
-Test(labels, long_name_in_tiny_room_wraps_at_min_size)
+Test(labels, long_name_in_tiny_room_wraps_before_unit_term)
 {
-    pm_label_cand c = cand("长寿路街道第一居民委员会", 0, 0, 20, 1); /* 12 ideographs */
+    const char *name = "长寿路街道第一居民委员会"; /* 12 ideographs */
+    pm_label_cand c = cand(name, 0, 0, 20, 1);
     pm_label_opts o = opts();
     pm_labelset ls;
+    /* no unit term known: a name is never broken inside a word, so it does not fit */
+    cr_assert_eq(pm_labels_place(T, &c, 1, 1.0, &o, &ls), PM_OK);
+    cr_expect_eq(ls.count, 0);
+    pm_labelset_fini(&ls);
+    c.unit_off = pm_label_unit_offset(name, NULL);
+    cr_assert_eq(c.unit_off, strlen("长寿路街道第一"));
     cr_assert_eq(pm_labels_place(T, &c, 1, 1.0, &o, &ls), PM_OK);
     cr_assert_eq(ls.count, 1);
-    cr_expect_eq(ls.items[0].size, 8);
     cr_expect_eq(ls.items[0].wrapped, 1);
-    cr_expect(fabs(ls.items[0].w - 6 * 8) < 0.01, "w %g", ls.items[0].w);
-    cr_expect(fabs(ls.items[0].h - 2 * text_h("长", 8)) < 0.01, "h %g", ls.items[0].h);
+    cr_expect(fabs(ls.items[0].w - 7 * ls.items[0].size) < 0.01, "w %g", ls.items[0].w);
+    cr_expect(fabs(ls.items[0].h - 2 * text_h("长", ls.items[0].size)) < 0.01, "h %g", ls.items[0].h);
+    char buf[128];
+    pm_label_text(&c, &ls.items[0], buf, sizeof buf);
+    cr_expect_str_eq(buf, "长寿路街道第一\n居民委员会");
     pm_labelset_fini(&ls);
 }
 
-Test(labels, wrap_splits_by_characters_and_at_spaces)
+Test(labels, unit_offsets)
+{
+    cr_expect_eq(pm_label_unit_offset("兰亭社区", NULL), strlen("兰亭"));
+    cr_expect_eq(pm_label_unit_offset("港务新村居委会", NULL), strlen("港务新村"));
+    cr_expect_eq(pm_label_unit_offset("曹杨新村居民区", "居民区"), strlen("曹杨新村"));
+    cr_expect_eq(pm_label_unit_offset("冯家坝村", "村"), 0); /* 新村, 坝村: part of the name */
+    cr_expect_eq(pm_label_unit_offset("社区", NULL), 0);
+    cr_expect_eq(pm_label_unit_offset("玉社区", NULL), 0); /* one character left: keep whole */
+    cr_expect_eq(pm_label_unit_offset("长安苑", NULL), 0);
+    cr_expect_eq(pm_label_unit_offset("湖心园区", "园区"), strlen("湖心"));
+}
+
+/* Never inside a word: names without a unit term or a space stay on one line. */
+Test(labels, wrap_only_at_unit_term_or_space)
 {
     pm_label_opts o = opts();
-    /* Odd count: split near the middle (3 + 2), not at a byte or at the end. */
     pm_label_cand c = cand("长寿路居委", 0, 0, 8, 1);
     pm_labelset ls;
     cr_assert_eq(pm_labels_place(T, &c, 1, 1.0, &o, &ls), PM_OK);
-    cr_assert_eq(ls.count, 1);
-    cr_expect_eq(ls.items[0].wrapped, 1);
-    cr_expect(fabs(ls.items[0].w - 24) < 0.01, "w %g", ls.items[0].w);
+    cr_expect_eq(ls.count, 0, "长寿路居委 was broken inside the name");
     pm_labelset_fini(&ls);
 
-    /* Mixed one- and three-byte characters: "A玉" / "B佛", never mid-character. */
     double wl = fmax(text_w("A玉", 8), text_w("B佛", 8)), h2 = 2 * text_h("玉", 8);
     double room = (fmax(wl, h2) / 2 + 0.1) / 2;
-    cr_assert(text_w("A玉B佛", 8) / 2 > 2 * room, "unwrapped text would fit");
     c = cand("A玉B佛", 0, 0, room, 1);
     cr_assert_eq(pm_labels_place(T, &c, 1, 1.0, &o, &ls), PM_OK);
-    cr_assert_eq(ls.count, 1);
-    cr_expect_eq(ls.items[0].wrapped, 1);
-    cr_expect(fabs(ls.items[0].w - wl) < 1e-9);
+    cr_expect_eq(ls.count, 0);
     pm_labelset_fini(&ls);
 
     /* Words: at the space nearest the middle (first one on a tie). */
@@ -202,6 +217,30 @@ Test(labels, wrap_splits_by_characters_and_at_spaces)
     cr_assert_eq(ls.count, 1);
     cr_expect_eq(ls.items[0].wrapped, 1);
     cr_expect(fabs(ls.items[0].w - wl) < 1e-9, "w %g, expected %g", ls.items[0].w, wl);
+    pm_labelset_fini(&ls);
+}
+
+/* Short of space even on two lines: the unit term is dropped. */
+Test(labels, unit_term_dropped_when_short)
+{
+    pm_label_opts o = opts();
+    const char *name = "枫情水岸社区";
+    pm_label_cand c = cand(name, 0, 0, 0, 1);
+    c.unit_off = pm_label_unit_offset(name, NULL);
+    /* a frame with room for 枫情水岸 at 8 on one line, not for two lines or six
+     * characters (the box grows by padding, and 0.35 size more sideways) */
+    double w4 = text_w("枫情水岸", 8), h1 = text_h("枫", 8);
+    double sx = o.padding + 0.35 * 8, sy = o.padding;
+    o.framed = 1;
+    o.frame = (pm_bbox){ -w4 / 2 - sx - 0.01, -h1 / 2 - sy - 0.01, w4 / 2 + sx + 0.01, h1 / 2 + sy + 0.01 };
+    pm_labelset ls;
+    cr_assert_eq(pm_labels_place(T, &c, 1, 1.0, &o, &ls), PM_OK);
+    cr_assert_eq(ls.count, 1);
+    cr_expect_eq(ls.items[0].stem, 1);
+    cr_expect_eq(ls.items[0].wrapped, 0);
+    char buf[64];
+    pm_label_text(&c, &ls.items[0], buf, sizeof buf);
+    cr_expect_str_eq(buf, "枫情水岸");
     pm_labelset_fini(&ls);
 }
 

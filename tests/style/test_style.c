@@ -7,6 +7,7 @@
 
 #include "style/palette.h"
 #include "style/style.h"
+#include "../support/support.h"
 
 #define C(v) ((v) / 255.0)
 
@@ -191,7 +192,7 @@ Test(style, types_and_required_keys)
     expect_problem(HEAD MANUAL "\"palette\":\"Blues\",\"decimals\":7}", "decimals",
                    "between 0 and 4");
     expect_problem(HEAD MANUAL "\"palette\":\"Blues\",\"points\":1}", "points",
-                   "must be true or false, not an integer");
+                   "must be true, false or an object");
     expect_problem("{\"id\":\"Bad Id\",\"title\":\"t\",\"indicator\":\"service\"," MANUAL
                    "\"palette\":\"Blues\"}", "id", "a-z, 0-9, _ or -");
     expect_problem(HEAD "\"classify\":{\"method\":\"natural\"},\"palette\":\"Blues\"}",
@@ -358,4 +359,57 @@ Test(palette, rgba_parse)
     cr_expect_neq(pm_rgba_parse("#gg0000", &c), 0);
     cr_expect_neq(pm_rgba_parse("#ff80001", &c), 0);
     cr_expect_neq(pm_rgba_parse(NULL, &c), 0);
+}
+
+/* Issue 22's keys: points as an object (by status), labels, boundary, outline width. */
+Test(style, point_label_and_boundary_keys)
+{
+    const char *json = HEAD MANUAL "\"palette\":\"Blues\",\"outline_width\":0.5,"
+        "\"labels\":{\"size\":{\"16\":15,\"13\":9},\"halo_width\":1.5,\"halo\":\"#ffff00\"},"
+        "\"boundary\":{\"width\":0,\"color\":\"#112233\"},"
+        "\"points\":{\"projects\":{\"symbol\":\"square\",\"size\":6,\"by\":\"status\","
+        "\"values\":{\"planned\":{\"symbol\":\"triangle\",\"stroke\":\"#000000\"}}}}}";
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_style *s = NULL;
+    cr_assert_eq(pm_style_parse("t.json", json, strlen(json), &d, &s), PM_OK);
+    cr_expect_eq(s->show_points, 1);
+    cr_expect_eq(s->label_size.n, 2);
+    cr_expect_eq(pm_zoomed_at(&s->label_size, 12, 0), 9);
+    cr_expect_eq(pm_zoomed_at(&s->label_size, 15, 0), 9);
+    cr_expect_eq(pm_zoomed_at(&s->label_size, 18, 0), 15);
+    cr_expect_eq(s->label_halo_width, 1.5);
+    cr_expect_eq(s->boundary_width, 0);
+    cr_expect_eq(s->outline_width, 0.5);
+    cr_expect_eq(s->projects.base.shape, PM_SYM_SQUARE);
+    cr_expect_eq(pm_point_symbol(&s->projects, "planned", "")->shape, PM_SYM_TRIANGLE);
+    cr_expect_eq(pm_point_symbol(&s->projects, "running", "")->shape, PM_SYM_SQUARE);
+    cr_expect_eq(s->platforms.base.shape, PM_SYM_STAR); /* the house's where not given */
+    pm_style_free(s);
+    pm_diag_fini(&d);
+}
+
+/* The house symbols read on every class of every bundled palette's darkest and
+ * lightest ends; a faint ring on #08519c is what the warning is for. */
+Test(style, house_points_contrast_and_faint_ring_warns)
+{
+    const char *json = HEAD MANUAL "\"palette\":\"Blues\",\"points\":true}";
+    pm_diag d;
+    pm_diag_init(&d);
+    pm_style *s = NULL;
+    cr_assert_eq(pm_style_parse("t.json", json, strlen(json), &d, &s), PM_OK);
+    cr_expect_eq(d.count, 0, "house symbols warned");
+    pm_rgba dark = { 8 / 255.0, 81 / 255.0, 156 / 255.0, 1 };
+    cr_expect_geq(pm_symbol_contrast(pm_point_symbol(&s->projects, "planned", ""), dark), 3);
+    pm_symbol faint = { PM_SYM_CIRCLE, { 0 }, { 0, 0, 0, 0 }, { 0.25, 0.25, 0.28, 0.75 }, { 0, 0, 0, 0 }, 0.18, 0 };
+    cr_expect_lt(pm_symbol_contrast(&faint, dark), 1.5);
+    pm_style_free(s);
+    pm_diag_fini(&d);
+    const char *bad = HEAD MANUAL "\"palette\":\"Blues\",\"points\":{\"projects\":{\"by\":\"status\","
+        "\"values\":{\"finished\":{\"fill\":\"#00000000\",\"stroke\":\"#40404780\",\"halo_width\":0}}}}}";
+    pm_diag_init(&d);
+    cr_assert_eq(pm_style_parse("t.json", bad, strlen(bad), &d, &s), PM_OK);
+    cr_expect(t_diag_has(&d, "points.projects.values.finished", "circle", "class 4 (#2171b5)", "below 3:1", NULL));
+    pm_style_free(s);
+    pm_diag_fini(&d);
 }
