@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/fileio.h"
+#include "data/config_int.h"
 #include "geo/proj.h"
 
 #include <glob.h>
@@ -17,23 +18,18 @@ static const char *const field_keys[PM_F_COUNT] = {
     "code", "name", "households", "population", "parent", "category", "partner", "status", "year"
 };
 
-typedef struct {
-    const char *file;
-    pm_diag *diag;
-} ctx;
-
-static void bad(ctx *c, const char *key, const char *msg)
+void pm_cfg_bad(pm_cfgctx *c, const char *key, const char *msg)
 {
     pm_diag_add(c->diag, PM_SEV_ERROR, c->file, "", key, "%s", msg);
 }
 
 /* Copies an optional string member; records a type error.  Returns 0 if absent. */
-static int get_str(ctx *c, json_t *obj, const char *key, const char *path, char **dst)
+int pm_cfg_str(pm_cfgctx *c, json_t *obj, const char *key, const char *path, char **dst)
 {
     json_t *v = json_object_get(obj, key);
     if (!v || json_is_null(v)) return 0;
     if (!json_is_string(v) || json_string_length(v) == 0) {
-        bad(c, path, "must be a non-empty string");
+        pm_cfg_bad(c, path, "must be a non-empty string");
         return 0;
     }
     free(*dst);
@@ -43,23 +39,23 @@ static int get_str(ctx *c, json_t *obj, const char *key, const char *path, char 
 
 /* Keys starting with "_" are comments ("_comment", "_todo": partymap init writes
  * them), ignored in every object: JSON has no comments of its own. */
-static int is_comment_key(const char *k)
+int pm_cfg_comment(const char *k)
 {
     return k[0] == '_' || strcmp(k, "$comment") == 0;
 }
 
 /* Rejects keys outside allowed (NULL-terminated), naming each as prefix.key. */
-static void check_keys(ctx *c, json_t *obj, const char *prefix, const char *const *allowed)
+void pm_cfg_keys(pm_cfgctx *c, json_t *obj, const char *prefix, const char *const *allowed)
 {
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) {
-        int ok = is_comment_key(k);
+        int ok = pm_cfg_comment(k);
         for (const char *const *a = allowed; *a; a++)
             if (strcmp(*a, k) == 0) ok = 1;
         if (!ok) {
             char *p = pm_asprintf("%s%s%s", prefix, *prefix ? "." : "", k);
-            bad(c, p ? p : k, "unknown key (typo?)");
+            pm_cfg_bad(c, p ? p : k, "unknown key (typo?)");
             free(p);
         }
     }
@@ -70,27 +66,27 @@ static char *resolve(const pm_config *cfg, const char *rel)
     return pm_path_join(cfg->dir, rel);
 }
 
-static void parse_fields(ctx *c, json_t *o, const char *path, pm_source *s)
+static void parse_fields(pm_cfgctx *c, json_t *o, const char *path, pm_source *s)
 {
-    if (!json_is_object(o)) { bad(c, path, "must be an object of role: column"); return; }
+    if (!json_is_object(o)) { pm_cfg_bad(c, path, "must be an object of role: column"); return; }
     const char *k;
     json_t *v;
     json_object_foreach(o, k, v) {
-        if (is_comment_key(k)) continue;
+        if (pm_cfg_comment(k)) continue;
         int role = -1;
         for (int i = 0; i < PM_F_COUNT; i++)
             if (strcmp(field_keys[i], k) == 0) role = i;
         char *p = pm_asprintf("%s.%s", path, k);
-        if (role < 0) bad(c, p ? p : path, "unknown field role (code, name, households, population, parent, category, partner, status, year)");
-        else if (!json_is_string(v) || !json_string_length(v)) bad(c, p ? p : path, "must be a column name");
+        if (role < 0) pm_cfg_bad(c, p ? p : path, "unknown field role (code, name, households, population, parent, category, partner, status, year)");
+        else if (!json_is_string(v) || !json_string_length(v)) pm_cfg_bad(c, p ? p : path, "must be a column name");
         else { free(s->field[role]); s->field[role] = pm_strdup(json_string_value(v)); }
         free(p);
     }
 }
 
-static void parse_columns(ctx *c, json_t *o, const char *path, pm_source *s)
+static void parse_columns(pm_cfgctx *c, json_t *o, const char *path, pm_source *s)
 {
-    if (!json_is_object(o)) { bad(c, path, "must be an object of indicator: column"); return; }
+    if (!json_is_object(o)) { pm_cfg_bad(c, path, "must be an object of indicator: column"); return; }
     size_t n = json_object_size(o), i = 0;
     s->col_ind = calloc(n ? n : 1, sizeof *s->col_ind);
     s->col_name = calloc(n ? n : 1, sizeof *s->col_name);
@@ -98,8 +94,8 @@ static void parse_columns(ctx *c, json_t *o, const char *path, pm_source *s)
     const char *k;
     json_t *v;
     json_object_foreach(o, k, v) {
-        if (is_comment_key(k)) continue;
-        if (!json_is_string(v)) { bad(c, path, "column names must be strings"); continue; }
+        if (pm_cfg_comment(k)) continue;
+        if (!json_is_string(v)) { pm_cfg_bad(c, path, "column names must be strings"); continue; }
         s->col_ind[i] = pm_strdup(k);
         s->col_name[i] = pm_strdup(json_string_value(v));
         i++;
@@ -127,12 +123,12 @@ int pm_config_crs_ok(const char *crs, int want_projected, char **why)
 }
 
 /* Records a problem at key unless PROJ knows crs (and it is projected, when asked). */
-static void check_crs(ctx *c, const char *key, const char *crs, int want_projected)
+static void check_crs(pm_cfgctx *c, const char *key, const char *crs, int want_projected)
 {
     char *why = NULL;
     if (pm_config_crs_ok(crs, want_projected, &why)) return;
     char *m = pm_asprintf("\"%s\" is not a usable coordinate system: %s", crs, why ? why : "unknown to PROJ");
-    bad(c, key, m ? m : "unusable CRS");
+    pm_cfg_bad(c, key, m ? m : "unusable CRS");
     free(m);
     free(why);
 }
@@ -143,7 +139,7 @@ static int has_glob(const char *s)
 }
 
 /* Appends one resolved path (a pattern expands to its matches, sorted). */
-static void add_path(ctx *c, pm_config *cfg, const char *rel, const char *key, pm_source *s)
+static void add_path(pm_cfgctx *c, pm_config *cfg, const char *rel, const char *key, pm_source *s)
 {
     char *full = resolve(cfg, rel);
     if (!full) return;
@@ -158,7 +154,7 @@ static void add_path(ctx *c, pm_config *cfg, const char *rel, const char *key, p
     int r = glob(full, 0, NULL, &g);
     if (r == GLOB_NOMATCH || (r == 0 && g.gl_pathc == 0)) {
         char *m = pm_asprintf("no file matches \"%s\"", rel);
-        bad(c, key, m ? m : "no file matches");
+        pm_cfg_bad(c, key, m ? m : "no file matches");
         free(m);
     } else if (r == 0 && g.gl_pathc <= 4096) {
         char **np = realloc(s->paths, (s->npaths + g.gl_pathc) * sizeof *np);
@@ -167,14 +163,14 @@ static void add_path(ctx *c, pm_config *cfg, const char *rel, const char *key, p
             for (size_t i = 0; i < g.gl_pathc; i++) s->paths[s->npaths++] = pm_strdup(g.gl_pathv[i]);
         }
     } else {
-        bad(c, key, r == 0 ? "the pattern matches more than 4096 files" : "cannot expand the pattern");
+        pm_cfg_bad(c, key, r == 0 ? "the pattern matches more than 4096 files" : "cannot expand the pattern");
     }
     if (r == 0) globfree(&g);
     free(full);
 }
 
 /* "path": a file, a pattern, or a list of files and patterns. */
-static void parse_paths(ctx *c, pm_config *cfg, json_t *v, const char *key, pm_source *s)
+static void parse_paths(pm_cfgctx *c, pm_config *cfg, json_t *v, const char *key, pm_source *s)
 {
     if (json_is_string(v) && json_string_length(v)) {
         s->path_spec = pm_strdup(json_string_value(v));
@@ -183,23 +179,23 @@ static void parse_paths(ctx *c, pm_config *cfg, json_t *v, const char *key, pm_s
         size_t i;
         json_t *e;
         json_array_foreach(v, i, e) {
-            if (!json_is_string(e) || !json_string_length(e)) { bad(c, key, "every entry must be a file name"); continue; }
+            if (!json_is_string(e) || !json_string_length(e)) { pm_cfg_bad(c, key, "every entry must be a file name"); continue; }
             add_path(c, cfg, json_string_value(e), key, s);
         }
         s->path_spec = NULL; /* messages name each file */
     } else {
-        bad(c, key, "must be a file name, a pattern or a list of 1 to 4096 file names");
+        pm_cfg_bad(c, key, "must be a file name, a pattern or a list of 1 to 4096 file names");
     }
     if (s->npaths) s->path = pm_strdup(s->paths[0]);
 }
 
-static void parse_source(ctx *c, pm_config *cfg, json_t *o, const char *path, pm_source *s,
+static void parse_source(pm_cfgctx *c, pm_config *cfg, json_t *o, const char *path, pm_source *s,
                          int required)
 {
     static const char *const keys[] = { "path", "layer", "encoding", "assume_crs", "crs", "x", "y",
                                         "fields", "columns", "role", "datum", "allow_outside", NULL };
     if (!o) {
-        if (required) bad(c, path, "missing (an input source is required)");
+        if (required) pm_cfg_bad(c, path, "missing (an input source is required)");
         return;
     }
     char *p = pm_asprintf("%s.path", path);
@@ -208,30 +204,30 @@ static void parse_source(ctx *c, pm_config *cfg, json_t *o, const char *path, pm
         free(p);
         return;
     }
-    if (!json_is_object(o)) { bad(c, path, "must be an object or a path"); free(p); return; }
-    check_keys(c, o, path, keys);
+    if (!json_is_object(o)) { pm_cfg_bad(c, path, "must be an object or a path"); free(p); return; }
+    pm_cfg_keys(c, o, path, keys);
     json_t *pv = json_object_get(o, "path");
-    if (!pv) bad(c, p ? p : path, "missing (the file to read, a list of files or a pattern such as \"committees/*.shp\")");
+    if (!pv) pm_cfg_bad(c, p ? p : path, "missing (the file to read, a list of files or a pattern such as \"committees/*.shp\")");
     else parse_paths(c, cfg, pv, p ? p : path, s);
     free(p);
-    get_str(c, o, "layer", path, &s->layer);
-    get_str(c, o, "encoding", path, &s->encoding);
+    pm_cfg_str(c, o, "layer", path, &s->layer);
+    pm_cfg_str(c, o, "encoding", path, &s->encoding);
     p = pm_asprintf("%s.assume_crs", path);
-    if (get_str(c, o, "assume_crs", p ? p : path, &s->assume_crs)) check_crs(c, p ? p : path, s->assume_crs, 0);
+    if (pm_cfg_str(c, o, "assume_crs", p ? p : path, &s->assume_crs)) check_crs(c, p ? p : path, s->assume_crs, 0);
     free(p);
     p = pm_asprintf("%s.crs", path);
-    if (get_str(c, o, "crs", p ? p : path, &s->crs)) check_crs(c, p ? p : path, s->crs, 0);
+    if (pm_cfg_str(c, o, "crs", p ? p : path, &s->crs)) check_crs(c, p ? p : path, s->crs, 0);
     free(p);
     json_t *ao = json_object_get(o, "allow_outside");
-    if (ao && !json_is_boolean(ao)) bad(c, path, "allow_outside must be true or false");
+    if (ao && !json_is_boolean(ao)) pm_cfg_bad(c, path, "allow_outside must be true or false");
     else s->allow_outside = json_is_true(ao);
-    get_str(c, o, "x", path, &s->x_field);
-    get_str(c, o, "y", path, &s->y_field);
-    get_str(c, o, "role", path, &s->role);
+    pm_cfg_str(c, o, "x", path, &s->x_field);
+    pm_cfg_str(c, o, "y", path, &s->y_field);
+    pm_cfg_str(c, o, "role", path, &s->role);
     char *datum = NULL;
-    if (get_str(c, o, "datum", path, &datum)) {
+    if (pm_cfg_str(c, o, "datum", path, &datum)) {
         if (strcmp(datum, "gcj02") == 0) s->gcj02 = 1;
-        else if (strcmp(datum, "wgs84") != 0) bad(c, path, "datum must be \"wgs84\" or \"gcj02\"");
+        else if (strcmp(datum, "wgs84") != 0) pm_cfg_bad(c, path, "datum must be \"wgs84\" or \"gcj02\"");
     }
     free(datum);
     json_t *f = json_object_get(o, "fields");
@@ -240,12 +236,12 @@ static void parse_source(ctx *c, pm_config *cfg, json_t *o, const char *path, pm
     if (cols) { p = pm_asprintf("%s.columns", path); parse_columns(c, cols, p ? p : path, s); free(p); }
 }
 
-static void parse_sources(ctx *c, pm_config *cfg, json_t *o)
+static void parse_sources(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     static const char *const keys[] = { "committees", "platforms", "projects", "evaluations",
                                         "statistics", "context", NULL };
-    if (!json_is_object(o)) { bad(c, "sources", "missing or not an object"); return; }
-    check_keys(c, o, "sources", keys);
+    if (!json_is_object(o)) { pm_cfg_bad(c, "sources", "missing or not an object"); return; }
+    pm_cfg_keys(c, o, "sources", keys);
     parse_source(c, cfg, json_object_get(o, "committees"), "sources.committees", &cfg->committees, 1);
     parse_source(c, cfg, json_object_get(o, "platforms"), "sources.platforms", &cfg->platforms, 1);
     parse_source(c, cfg, json_object_get(o, "projects"), "sources.projects", &cfg->projects, 1);
@@ -254,7 +250,7 @@ static void parse_sources(ctx *c, pm_config *cfg, json_t *o)
     json_t *ctxl = json_object_get(o, "context");
     if (!ctxl) return;
     if (!json_is_array(ctxl) || json_array_size(ctxl) > 64) {
-        bad(c, "sources.context", "must be a list of at most 64 layers");
+        pm_cfg_bad(c, "sources.context", "must be a list of at most 64 layers");
         return;
     }
     cfg->context = calloc(json_array_size(ctxl) + 1, sizeof *cfg->context);
@@ -266,115 +262,68 @@ static void parse_sources(ctx *c, pm_config *cfg, json_t *o)
         pm_source *s = &cfg->context[cfg->ncontext++];
         parse_source(c, cfg, v, p ? p : "sources.context", s, 1);
         if (!s->role || (strcmp(s->role, "area") && strcmp(s->role, "river") && strcmp(s->role, "road")))
-            bad(c, p ? p : "sources.context", "role must be \"area\", \"river\" or \"road\"");
+            pm_cfg_bad(c, p ? p : "sources.context", "role must be \"area\", \"river\" or \"road\"");
         free(p);
     }
 }
 
-static void parse_print(ctx *c, pm_config *cfg, json_t *o)
+static void parse_print(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     static const char *const keys[] = { "crs", "page", "orientation", "preview_dpi", "production",
                                         "bleed_mm", "crop_marks", NULL };
     if (!o) return;
-    if (!json_is_object(o)) { bad(c, "print", "must be an object"); return; }
-    check_keys(c, o, "print", keys);
-    if (get_str(c, o, "crs", "print.crs", &cfg->print_crs)) check_crs(c, "print.crs", cfg->print_crs, 1);
-    get_str(c, o, "page", "print.page", &cfg->page);
+    if (!json_is_object(o)) { pm_cfg_bad(c, "print", "must be an object"); return; }
+    pm_cfg_keys(c, o, "print", keys);
+    if (pm_cfg_str(c, o, "crs", "print.crs", &cfg->print_crs)) check_crs(c, "print.crs", cfg->print_crs, 1);
+    pm_cfg_str(c, o, "page", "print.page", &cfg->page);
     double w, h;
-    if (cfg->page && !pm_page_size(cfg->page, 1, &w, &h)) bad(c, "print.page", "must be one of A0, A1, A2, A3, A4");
+    if (cfg->page && !pm_page_size(cfg->page, 1, &w, &h)) pm_cfg_bad(c, "print.page", "must be one of A0, A1, A2, A3, A4");
     char *orient = NULL;
-    if (get_str(c, o, "orientation", "print.orientation", &orient)) {
+    if (pm_cfg_str(c, o, "orientation", "print.orientation", &orient)) {
         if (strcmp(orient, "landscape") == 0) cfg->landscape = 1;
         else if (strcmp(orient, "portrait") == 0) cfg->landscape = 0;
-        else bad(c, "print.orientation", "must be \"landscape\" or \"portrait\"");
+        else pm_cfg_bad(c, "print.orientation", "must be \"landscape\" or \"portrait\"");
     }
     free(orient);
     json_t *d = json_object_get(o, "preview_dpi");
     if (d) {
         if (!json_is_number(d) || json_number_value(d) < 10 || json_number_value(d) > 300)
-            bad(c, "print.preview_dpi", "must be a number from 10 to 300");
+            pm_cfg_bad(c, "print.preview_dpi", "must be a number from 10 to 300");
         else cfg->preview_dpi = json_number_value(d);
     }
     json_t *pr = json_object_get(o, "production"), *cm = json_object_get(o, "crop_marks");
-    if (pr && !json_is_boolean(pr)) bad(c, "print.production", "must be true or false");
+    if (pr && !json_is_boolean(pr)) pm_cfg_bad(c, "print.production", "must be true or false");
     else if (pr) cfg->print_production = json_is_true(pr);
-    if (cm && !json_is_boolean(cm)) bad(c, "print.crop_marks", "must be true or false");
+    if (cm && !json_is_boolean(cm)) pm_cfg_bad(c, "print.crop_marks", "must be true or false");
     else if (cm) cfg->crop_marks = json_is_true(cm);
     json_t *b = json_object_get(o, "bleed_mm");
     if (b) {
         if (!json_is_number(b) || json_number_value(b) < 0 || json_number_value(b) > 20)
-            bad(c, "print.bleed_mm", "must be a number of millimetres from 0 to 20 (shops ask for 3)");
+            pm_cfg_bad(c, "print.bleed_mm", "must be a number of millimetres from 0 to 20 (shops ask for 3)");
         else cfg->bleed_mm = json_number_value(b);
     }
 }
 
 /* "approval": {"number": "沪S（2026）012号", "issuer": "..."}: the map approval number
  * (审图号) that published maps in China carry, and its issuing line. */
-static void parse_approval(ctx *c, pm_config *cfg, json_t *o)
+static void parse_approval(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     static const char *const keys[] = { "number", "issuer", NULL };
     if (!o) return;
-    if (!json_is_object(o)) { bad(c, "approval", "must be an object with number and issuer"); return; }
-    check_keys(c, o, "approval", keys);
-    if (!get_str(c, o, "number", "approval.number", &cfg->approval_number) && !json_object_get(o, "number"))
-        bad(c, "approval.number", "missing (the map approval number, e.g. 沪S（2026）012号)");
-    get_str(c, o, "issuer", "approval.issuer", &cfg->approval_issuer);
+    if (!json_is_object(o)) { pm_cfg_bad(c, "approval", "must be an object with number and issuer"); return; }
+    pm_cfg_keys(c, o, "approval", keys);
+    if (!pm_cfg_str(c, o, "number", "approval.number", &cfg->approval_number) && !json_object_get(o, "number"))
+        pm_cfg_bad(c, "approval.number", "missing (the map approval number, e.g. 沪S（2026）012号)");
+    pm_cfg_str(c, o, "issuer", "approval.issuer", &cfg->approval_issuer);
 }
 
-/* "advice": {"service": ["...", ...], ...}: suggestions keyed by the map of a weakness. */
-static void parse_advice(ctx *c, pm_config *cfg, json_t *o)
-{
-    if (!o) return;
-    if (!json_is_object(o)) { bad(c, "advice", "must be an object of map ids to lists of suggestions"); return; }
-    size_t n = json_object_size(o);
-    cfg->advice = calloc(n + 1, sizeof *cfg->advice);
-    if (!cfg->advice) { bad(c, "advice", "out of memory"); return; }
-    const char *key;
-    json_t *v;
-    json_object_foreach(o, key, v) {
-        if (key[0] == '_') continue; /* a comment, as everywhere */
-        char *path = pm_asprintf("advice.%s", key);
-        int known = 0;
-        for (size_t m = 0; m < cfg->nmaps; m++) known |= strcmp(cfg->maps[m], key) == 0;
-        if (!known) {
-            /* a warning: a config may list fewer maps for a while, keeping their advice */
-            pm_diag_add(c->diag, PM_SEV_WARNING, c->file, "", path ? path : "advice", "not a map of "
-                        "this config: ignored (advice is keyed by the map ids in \"maps\"; a typo?)");
-            free(path);
-            continue;
-        }
-        if (!json_is_array(v) || json_array_size(v) == 0) {
-            bad(c, path ? path : "advice", "must be a non-empty list of suggestions (strings)");
-            free(path);
-            continue;
-        }
-        pm_advice *a = &cfg->advice[cfg->nadvice++];
-        a->map = pm_strdup(key);
-        a->items = calloc(json_array_size(v) + 1, sizeof *a->items);
-        size_t i;
-        json_t *e;
-        json_array_foreach(v, i, e) {
-            if (!json_is_string(e) || !*json_string_value(e)) { bad(c, path ? path : "advice", "every suggestion must be a non-empty string"); continue; }
-            if (a->items) a->items[a->nitems++] = pm_strdup(json_string_value(e));
-        }
-        free(path);
-    }
-}
-
-const pm_advice *pm_config_advice(const pm_config *c, const char *map)
-{
-    for (size_t i = 0; i < c->nadvice; i++)
-        if (strcmp(c->advice[i].map, map) == 0 && c->advice[i].nitems) return &c->advice[i];
-    return NULL;
-}
-
-static int get_int(ctx *c, json_t *o, const char *key, const char *path, int lo, int hi, int *dst)
+int pm_cfg_int(pm_cfgctx *c, json_t *o, const char *key, const char *path, int lo, int hi, int *dst)
 {
     json_t *v = json_object_get(o, key);
     if (!v) return 0;
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
         char *m = pm_asprintf("must be an integer from %d to %d", lo, hi);
-        bad(c, path, m ? m : "out of range");
+        pm_cfg_bad(c, path, m ? m : "out of range");
         free(m);
         return 0;
     }
@@ -382,48 +331,48 @@ static int get_int(ctx *c, json_t *o, const char *key, const char *path, int lo,
     return 1;
 }
 
-static void parse_tiles(ctx *c, pm_config *cfg, json_t *o)
+static void parse_tiles(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     static const char *const keys[] = { "minzoom", "maxzoom", "metatile", "hidpi", "quantize",
                                         "max_tiles", NULL };
     if (!o) return;
-    if (!json_is_object(o)) { bad(c, "tiles", "must be an object"); return; }
-    check_keys(c, o, "tiles", keys);
-    get_int(c, o, "minzoom", "tiles.minzoom", 0, 22, &cfg->minzoom);
-    get_int(c, o, "maxzoom", "tiles.maxzoom", 0, 22, &cfg->maxzoom);
-    get_int(c, o, "metatile", "tiles.metatile", 1, 16, &cfg->metatile);
+    if (!json_is_object(o)) { pm_cfg_bad(c, "tiles", "must be an object"); return; }
+    pm_cfg_keys(c, o, "tiles", keys);
+    pm_cfg_int(c, o, "minzoom", "tiles.minzoom", 0, 22, &cfg->minzoom);
+    pm_cfg_int(c, o, "maxzoom", "tiles.maxzoom", 0, 22, &cfg->maxzoom);
+    pm_cfg_int(c, o, "metatile", "tiles.metatile", 1, 16, &cfg->metatile);
     json_t *h = json_object_get(o, "hidpi");
-    if (h && !json_is_boolean(h)) bad(c, "tiles.hidpi", "must be true or false");
+    if (h && !json_is_boolean(h)) pm_cfg_bad(c, "tiles.hidpi", "must be true or false");
     else if (h) cfg->hidpi = json_is_true(h);
     json_t *q = json_object_get(o, "quantize");
-    if (q && !json_is_boolean(q)) bad(c, "tiles.quantize", "must be true or false");
+    if (q && !json_is_boolean(q)) pm_cfg_bad(c, "tiles.quantize", "must be true or false");
     else if (q) cfg->quantize = json_is_true(q);
-    if (cfg->minzoom > cfg->maxzoom) bad(c, "tiles.minzoom", "must not be greater than tiles.maxzoom");
+    if (cfg->minzoom > cfg->maxzoom) pm_cfg_bad(c, "tiles.minzoom", "must not be greater than tiles.maxzoom");
     json_t *mt = json_object_get(o, "max_tiles");
     if (mt && (!json_is_integer(mt) || json_integer_value(mt) < 1 || json_integer_value(mt) > (1LL << 40)))
-        bad(c, "tiles.max_tiles", "must be a whole number of tiles from 1 to 2^40");
+        pm_cfg_bad(c, "tiles.max_tiles", "must be a whole number of tiles from 1 to 2^40");
     else if (mt) cfg->max_tiles = json_integer_value(mt);
 }
 
-static void parse_years(ctx *c, pm_config *cfg, json_t *o)
+static void parse_years(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     if (!o) return;
-    if (!json_is_array(o) || json_array_size(o) > 200) { bad(c, "years", "must be a list of years"); return; }
+    if (!json_is_array(o) || json_array_size(o) > 200) { pm_cfg_bad(c, "years", "must be a list of years"); return; }
     cfg->years = calloc(json_array_size(o) + 1, sizeof *cfg->years);
     if (!cfg->years) return;
     size_t i;
     json_t *v;
     json_array_foreach(o, i, v) {
         if (!json_is_integer(v) || json_integer_value(v) < 1900 || json_integer_value(v) > 2200)
-            bad(c, "years", "each year must be an integer from 1900 to 2200");
+            pm_cfg_bad(c, "years", "each year must be an integer from 1900 to 2200");
         else cfg->years[cfg->nyears++] = (int)json_integer_value(v);
     }
 }
 
-static void parse_maps(ctx *c, pm_config *cfg, json_t *o)
+static void parse_maps(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     if (!json_is_array(o) || json_array_size(o) == 0 || json_array_size(o) > 64) {
-        bad(c, "maps", "must be a list of 1 to 64 map ids (style files in the styles folder)");
+        pm_cfg_bad(c, "maps", "must be a list of 1 to 64 map ids (style files in the styles folder)");
         return;
     }
     cfg->maps = calloc(json_array_size(o), sizeof *cfg->maps);
@@ -437,188 +386,81 @@ static void parse_maps(ctx *c, pm_config *cfg, json_t *o)
             ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
         int dup = 0;
         for (size_t k = 0; ok && k < cfg->nmaps; k++) dup |= strcmp(cfg->maps[k], s) == 0;
-        if (!ok) bad(c, "maps", "map ids are 1-32 characters of a-z, 0-9, _ and -");
+        if (!ok) pm_cfg_bad(c, "maps", "map ids are 1-32 characters of a-z, 0-9, _ and -");
         else if (dup) {
             char *m = pm_asprintf("\"%s\" is listed twice (each map is one style file and one set of outputs)", s);
-            bad(c, "maps", m ? m : "a map is listed twice");
+            pm_cfg_bad(c, "maps", m ? m : "a map is listed twice");
             free(m);
         } else cfg->maps[cfg->nmaps++] = pm_strdup(s);
     }
 }
 
-static void parse_ranges(ctx *c, pm_config *cfg, json_t *o)
-{
-    if (!o) return;
-    if (!json_is_object(o)) { bad(c, "ranges", "must be an object of indicator: [min, max]"); return; }
-    cfg->ranges = calloc(json_object_size(o) + 1, sizeof *cfg->ranges);
-    if (!cfg->ranges) return;
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v) {
-        if (is_comment_key(k)) continue;
-        json_t *a = json_array_get(v, 0), *b = json_array_get(v, 1);
-        if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_number(a) || !json_is_number(b)
-            || json_number_value(a) > json_number_value(b)) {
-            char *p = pm_asprintf("ranges.%s", k);
-            bad(c, p ? p : "ranges", "must be [min, max] with min <= max");
-            free(p);
-            continue;
-        }
-        pm_range *r = &cfg->ranges[cfg->nranges++];
-        r->indicator = pm_strdup(k);
-        r->min = json_number_value(a);
-        r->max = json_number_value(b);
-    }
-}
-
-/* A bound of indicators.NAME (min or max, or range [min, max]). */
-static int get_bound(ctx *c, json_t *v, const char *path, double *dst)
-{
-    if (!json_is_number(v) || !isfinite(json_number_value(v))) {
-        bad(c, path, "must be a number");
-        return 0;
-    }
-    *dst = json_number_value(v);
-    return 1;
-}
-
-static void parse_indicator(ctx *c, pm_indicator_def *d, const char *name, json_t *v)
-{
-    static const char *const keys[] = { "expression", "label", "unit", "decimals", "range",
-                                        "min", "max", NULL };
-    char *key = pm_asprintf("indicators.%s", name), path[160];
-    const char *k = key ? key : "indicators";
-    d->name = pm_strdup(name);
-    d->decimals = -1;
-    if (json_is_string(v)) {
-        if (json_string_length(v) == 0) bad(c, k, "an empty expression");
-        else d->expression = pm_strdup(json_string_value(v));
-        free(key);
-        return;
-    }
-    if (!json_is_object(v)) {
-        bad(c, k, "must be an expression (\"0.7 * satisfaction + 0.3 * workforce\") or an object "
-            "with expression, label, unit, decimals, range");
-        free(key);
-        return;
-    }
-    check_keys(c, v, k, keys);
-    snprintf(path, sizeof path, "%s.expression", k);
-    get_str(c, v, "expression", path, &d->expression);
-    snprintf(path, sizeof path, "%s.label", k);
-    get_str(c, v, "label", path, &d->label);
-    snprintf(path, sizeof path, "%s.unit", k);
-    json_t *u = json_object_get(v, "unit");
-    if (u && json_is_string(u)) d->unit = pm_strdup(json_string_value(u)); /* "" = none */
-    else if (u) bad(c, path, "must be a string");
-    snprintf(path, sizeof path, "%s.decimals", k);
-    get_int(c, v, "decimals", path, 0, 6, &d->decimals);
-    json_t *r = json_object_get(v, "range");
-    if (r) {
-        snprintf(path, sizeof path, "%s.range", k);
-        if (!json_is_array(r) || json_array_size(r) != 2) bad(c, path, "must be [min, max]");
-        else {
-            d->has_min = get_bound(c, json_array_get(r, 0), path, &d->min);
-            d->has_max = get_bound(c, json_array_get(r, 1), path, &d->max);
-        }
-    }
-    snprintf(path, sizeof path, "%s.min", k);
-    if (json_object_get(v, "min")) d->has_min = get_bound(c, json_object_get(v, "min"), path, &d->min);
-    snprintf(path, sizeof path, "%s.max", k);
-    if (json_object_get(v, "max")) d->has_max = get_bound(c, json_object_get(v, "max"), path, &d->max);
-    if (d->has_min && d->has_max && d->min > d->max) bad(c, k, "min is above max");
-    if (d->expression && (d->has_min || d->has_max))
-        bad(c, k, "a range checks the values read from a file; an expression's values are "
-            "computed (set the range on the columns it uses)");
-    free(key);
-}
-
-/* "indicators": derived indicators by expression, and columns' labels and ranges.
- * The expressions are compiled by the analysis, against the data's columns. */
-static void parse_indicators(ctx *c, pm_config *cfg, json_t *o)
-{
-    if (!o) return;
-    if (!json_is_object(o)) {
-        bad(c, "indicators", "must be an object of name: expression or name: {expression, label, "
-            "unit, decimals, range}");
-        return;
-    }
-    cfg->indicators = calloc(json_object_size(o) + 1, sizeof *cfg->indicators);
-    if (!cfg->indicators) return;
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v) {
-        if (is_comment_key(k)) continue;
-        parse_indicator(c, &cfg->indicators[cfg->nindicators++], k, v);
-    }
-}
-
 /* "terms": what the place calls its units, the level above them and itself. */
-static void parse_terms(ctx *c, pm_config *cfg, json_t *o)
+static void parse_terms(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     static const char *const keys[] = { "unit", "parent", "area", NULL };
     if (!o) return;
-    if (!json_is_object(o)) { bad(c, "terms", "must be an object such as {\"unit\": \"社区\", \"parent\": \"街道\"}"); return; }
-    check_keys(c, o, "terms", keys);
-    get_str(c, o, "unit", "terms.unit", &cfg->term_unit);
-    get_str(c, o, "parent", "terms.parent", &cfg->term_parent);
-    get_str(c, o, "area", "terms.area", &cfg->term_area);
+    if (!json_is_object(o)) { pm_cfg_bad(c, "terms", "must be an object such as {\"unit\": \"社区\", \"parent\": \"街道\"}"); return; }
+    pm_cfg_keys(c, o, "terms", keys);
+    pm_cfg_str(c, o, "unit", "terms.unit", &cfg->term_unit);
+    pm_cfg_str(c, o, "parent", "terms.parent", &cfg->term_parent);
+    pm_cfg_str(c, o, "area", "terms.area", &cfg->term_area);
 }
 
 /* A tile URL template: {z}, {x} and {y}; an http(s) URL or a local path. */
-static void parse_basemap(ctx *c, pm_config *cfg, json_t *o)
+static void parse_basemap(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     static const char *const keys[] = { "url", "attribution", "opacity", "subdomains", NULL };
     pm_basemap *b = &cfg->basemap;
-    if (!json_is_object(o)) { bad(c, "site.basemap", "must be an object with url and attribution"); return; }
-    check_keys(c, o, "site.basemap", keys);
+    if (!json_is_object(o)) { pm_cfg_bad(c, "site.basemap", "must be an object with url and attribution"); return; }
+    pm_cfg_keys(c, o, "site.basemap", keys);
     char *url = NULL;
-    if (!get_str(c, o, "url", "site.basemap.url", &url)) {
-        if (!json_object_get(o, "url")) bad(c, "site.basemap.url", "missing (a tile URL template or folder)");
+    if (!pm_cfg_str(c, o, "url", "site.basemap.url", &url)) {
+        if (!json_object_get(o, "url")) pm_cfg_bad(c, "site.basemap.url", "missing (a tile URL template or folder)");
         return;
     }
     if (!strstr(url, "{z}") || !strstr(url, "{x}") || !strstr(url, "{y}")) {
-        bad(c, "site.basemap.url", "must contain {z}, {x} and {y}");
+        pm_cfg_bad(c, "site.basemap.url", "must contain {z}, {x} and {y}");
     } else if (strstr(url, "://")) {
         if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
-            bad(c, "site.basemap.url", "a URL must start with https:// or http://");
+            pm_cfg_bad(c, "site.basemap.url", "a URL must start with https:// or http://");
     } else {
         b->local = 1;
         const char *slash = strchr(url, '/'), *brace = strchr(url, '{');
         if (!slash || slash > brace)
-            bad(c, "site.basemap.url", "a local tile folder's template names the folder, e.g. "
+            pm_cfg_bad(c, "site.basemap.url", "a local tile folder's template names the folder, e.g. "
                 "basemap/{z}/{x}/{y}.png (relative to the config's folder)");
     }
     b->url = b->local ? resolve(cfg, url) : pm_strdup(url);
     free(url);
-    if (!get_str(c, o, "attribution", "site.basemap.attribution", &b->attribution) &&
+    if (!pm_cfg_str(c, o, "attribution", "site.basemap.attribution", &b->attribution) &&
         !json_object_get(o, "attribution"))
-        bad(c, "site.basemap.attribution", "missing (the basemap's provider must be credited on the map)");
-    if (get_str(c, o, "subdomains", "site.basemap.subdomains", &b->subdomains))
+        pm_cfg_bad(c, "site.basemap.attribution", "missing (the basemap's provider must be credited on the map)");
+    if (pm_cfg_str(c, o, "subdomains", "site.basemap.subdomains", &b->subdomains))
         for (const char *p = b->subdomains; *p; p++)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
-                bad(c, "site.basemap.subdomains", "must be letters a-z and digits, one per subdomain");
+                pm_cfg_bad(c, "site.basemap.subdomains", "must be letters a-z and digits, one per subdomain");
                 break;
             }
     json_t *op = json_object_get(o, "opacity");
     if (op && (!json_is_number(op) || !(json_number_value(op) > 0) || json_number_value(op) > 1))
-        bad(c, "site.basemap.opacity", "must be a number above 0 and at most 1");
+        pm_cfg_bad(c, "site.basemap.opacity", "must be a number above 0 and at most 1");
     else if (op) b->opacity = json_number_value(op);
 }
 
-static void parse_site(ctx *c, pm_config *cfg, json_t *o)
+static void parse_site(pm_cfgctx *c, pm_config *cfg, json_t *o)
 {
     static const char *const keys[] = { "icp", "gov_code", "basemap", NULL };
     if (!o) return;
-    if (!json_is_object(o)) { bad(c, "site", "must be an object"); return; }
-    check_keys(c, o, "site", keys);
-    if (get_str(c, o, "icp", "site.icp", &cfg->site_icp) &&
+    if (!json_is_object(o)) { pm_cfg_bad(c, "site", "must be an object"); return; }
+    pm_cfg_keys(c, o, "site", keys);
+    if (pm_cfg_str(c, o, "icp", "site.icp", &cfg->site_icp) &&
         (strlen(cfg->site_icp) > 64 || !strstr(cfg->site_icp, "ICP")))
-        bad(c, "site.icp", "must be an ICP filing number such as 沪ICP备12345678号-1");
-    if (get_str(c, o, "gov_code", "site.gov_code", &cfg->site_gov_code)) {
+        pm_cfg_bad(c, "site.icp", "must be an ICP filing number such as 沪ICP备12345678号-1");
+    if (pm_cfg_str(c, o, "gov_code", "site.gov_code", &cfg->site_gov_code)) {
         size_t n = strspn(cfg->site_gov_code, "0123456789");
         if (n != 10 || cfg->site_gov_code[n])
-            bad(c, "site.gov_code", "must be the 10-digit government website code (政府网站标识码)");
+            pm_cfg_bad(c, "site.gov_code", "must be the 10-digit government website code (政府网站标识码)");
     }
     json_t *b = json_object_get(o, "basemap");
     if (b && !json_is_null(b)) parse_basemap(c, cfg, b);
@@ -644,32 +486,32 @@ static int set_defaults(pm_config *cfg)
            && cfg->term_area && cfg->term_whole && (!cfg->basemap.url || cfg->basemap.subdomains);
 }
 
-static void parse_root(ctx *c, pm_config *cfg, json_t *root)
+static void parse_root(pm_cfgctx *c, pm_config *cfg, json_t *root)
 {
     static const char *const keys[] = { "name", "title_prefix", "credits", "sources", "years",
                                         "print", "font", "maps", "styles", "output", "ranges", "indicators",
                                         "tiles", "strict", "terms", "approval", "site", "advice", NULL };
-    check_keys(c, root, "", keys);
-    get_str(c, root, "name", "name", &cfg->name);
-    get_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
-    get_str(c, root, "credits", "credits", &cfg->credits);
-    get_str(c, root, "font", "font", &cfg->font);
+    pm_cfg_keys(c, root, "", keys);
+    pm_cfg_str(c, root, "name", "name", &cfg->name);
+    pm_cfg_str(c, root, "title_prefix", "title_prefix", &cfg->title_prefix);
+    pm_cfg_str(c, root, "credits", "credits", &cfg->credits);
+    pm_cfg_str(c, root, "font", "font", &cfg->font);
     char *rel = NULL;
-    if (get_str(c, root, "styles", "styles", &rel)) { cfg->styles_dir = resolve(cfg, rel); free(rel); rel = NULL; }
-    if (get_str(c, root, "output", "output", &rel)) { cfg->output = resolve(cfg, rel); free(rel); }
+    if (pm_cfg_str(c, root, "styles", "styles", &rel)) { cfg->styles_dir = resolve(cfg, rel); free(rel); rel = NULL; }
+    if (pm_cfg_str(c, root, "output", "output", &rel)) { cfg->output = resolve(cfg, rel); free(rel); }
     parse_sources(c, cfg, json_object_get(root, "sources"));
     parse_years(c, cfg, json_object_get(root, "years"));
     parse_print(c, cfg, json_object_get(root, "print"));
     parse_maps(c, cfg, json_object_get(root, "maps"));
-    parse_ranges(c, cfg, json_object_get(root, "ranges"));
-    parse_indicators(c, cfg, json_object_get(root, "indicators"));
+    pm_cfg_parse_ranges(c, cfg, json_object_get(root, "ranges"));
+    pm_cfg_parse_indicators(c, cfg, json_object_get(root, "indicators"));
     parse_tiles(c, cfg, json_object_get(root, "tiles"));
     parse_terms(c, cfg, json_object_get(root, "terms"));
     parse_approval(c, cfg, json_object_get(root, "approval"));
-    parse_advice(c, cfg, json_object_get(root, "advice"));
+    pm_cfg_parse_advice(c, cfg, json_object_get(root, "advice"));
     parse_site(c, cfg, json_object_get(root, "site"));
     json_t *strict = json_object_get(root, "strict");
-    if (strict && !json_is_boolean(strict)) bad(c, "strict", "must be true or false");
+    if (strict && !json_is_boolean(strict)) pm_cfg_bad(c, "strict", "must be true or false");
     int st = json_is_true(strict);
     cfg->committees.strict = cfg->platforms.strict = cfg->projects.strict = st;
     cfg->evaluations.strict = cfg->statistics.strict = st;
@@ -680,7 +522,7 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
                           pm_diag *diag, pm_config **out)
 {
     *out = NULL;
-    ctx c = { name, diag };
+    pm_cfgctx c = { name, diag };
     size_t errors_before = diag->errors;
     json_error_t jerr;
     /* a UTF-8 BOM, as Windows editors save (the style files take one too) */
@@ -703,7 +545,7 @@ pm_status pm_config_parse(const char *name, const char *dir, const char *json, s
     cfg->max_tiles = PM_MAX_TILES;
     cfg->basemap.opacity = 1;
     cfg->dir = pm_strdup(dir ? dir : ".");
-    if (!json_is_object(root)) bad(&c, "", "the project file must hold one JSON object");
+    if (!json_is_object(root)) pm_cfg_bad(&c, "", "the project file must hold one JSON object");
     else parse_root(&c, cfg, root);
     json_decref(root);
     if (!cfg->dir || !set_defaults(cfg)) { pm_config_free(cfg); return PM_ENOMEM; }
@@ -771,28 +613,6 @@ void pm_config_free(pm_config *c)
     free(c->site_icp); free(c->site_gov_code);
     free(c->basemap.url); free(c->basemap.attribution); free(c->basemap.subdomains);
     free(c);
-}
-
-int pm_config_range(const pm_config *c, const char *ind, double *min, double *max)
-{
-    for (size_t i = 0; c && i < c->nranges; i++)
-        if (strcmp(c->ranges[i].indicator, ind) == 0) {
-            *min = c->ranges[i].min;
-            *max = c->ranges[i].max;
-            return 1;
-        }
-    const pm_indicator_def *d = pm_config_indicator(c, ind);
-    if (!d || (!d->has_min && !d->has_max)) return 0;
-    *min = d->has_min ? d->min : -INFINITY;
-    *max = d->has_max ? d->max : INFINITY;
-    return 1;
-}
-
-const pm_indicator_def *pm_config_indicator(const pm_config *c, const char *name)
-{
-    for (size_t i = 0; c && name && i < c->nindicators; i++)
-        if (strcmp(c->indicators[i].name, name) == 0) return &c->indicators[i];
-    return NULL;
 }
 
 int pm_page_size(const char *page, int landscape, double *w, double *h)
