@@ -195,9 +195,33 @@ static pm_status check_log(const char *log, const char *what, char **err)
     return st;
 }
 
+/* 1 if an executable name is on $PATH.  Asked before spawning: where posix_spawnp
+ * cannot report a failed exec (under valgrind it becomes exit 127), this still knows. */
+static int on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/usr/bin:/bin";
+    for (const char *p = path; *p;) {
+        const char *e = strchr(p, ':');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char *f = pm_asprintf("%.*s/%s", (int)n, n ? p : ".", name);
+        int ok = f && access(f, X_OK) == 0;
+        free(f);
+        if (ok) return 1;
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
+
 static pm_status run_gs(char *const argv[], const char *log, time_t date, const char *what,
                         char **err)
 {
+    if (!on_path("gs")) {
+        if (err) *err = pm_asprintf("%s: Ghostscript (gs) is not installed: it makes the print PDF "
+                                    "(Debian package ghostscript; make deps)", what);
+        return PM_EIO;
+    }
     size_t ne = 0;
     while (environ[ne]) ne++;
     char **envp = calloc(ne + 2, sizeof *envp), sde[64];
