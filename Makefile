@@ -133,23 +133,25 @@ browser-test: $(BUILD)/partymap tests/site/node_modules
 	node tests/site/browser.mjs $(BUILD)/site-test
 
 # Both tiers under AddressSanitizer + UBSan, the command-line tier through the sanitised
-# binary; of the kill matrix (test_reliability.c, every kill a rerun) every fourth kill
+# binary; of the kill matrix (test_reliability.c, every kill a rerun) every eighth kill
 # point (PM_KILL_SAMPLE): all of them run natively in make test.
 ASAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 asan: deps
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DPM_TIMEOUT_SCALE=4" LDFLAGS="-fsanitize=address,undefined" build/asan/partymap build/asan/tests/unit build/asan/tests/cli $(PARK_STAMP)
 	$(ASAN_ENV) build/asan/tests/unit --jobs 2
-	PM_BIN=$(CURDIR)/build/asan/partymap PM_KILL_SAMPLE=4 $(ASAN_ENV) build/asan/tests/cli --jobs 2
+	PM_BIN=$(CURDIR)/build/asan/partymap PM_KILL_SAMPLE=8 $(ASAN_ENV) build/asan/tests/cli --jobs 2
 
 # The unit tier under valgrind on two jobs, and one real render of the sample (every
 # stage: posters and tiles of one map, the atlas, spreadsheets, GeoPackage and site)
 # by the binary under valgrind; errors and definite leaks fail either.
-# Under valgrind (30-40 times slower) the unit tier leaves out the suites that render
-# whole outputs (the atlas, the pyramids, the print and geospatial PDFs, the ranking
-# panel, the second place's variants): the render of the sample below draws the same
-# posters, atlas, tiles, spreadsheets, GeoPackage and site under valgrind, and ASan and
-# the native tier run those suites in full.
-VG_FILTER := !(atlas|atlas_park|ranking|ranking_park|pyramid|pdfx|geopdf)/*
+# Under valgrind (30-40 times slower, and each test loads the sample or the park anew)
+# the unit tier runs the suites of the modules below the outputs (core, expr, geo, data,
+# style, analysis, render, tiles, their readers and writers) and leaves out the suites
+# that render or load whole outputs (the atlas, print and geospatial PDFs, posters and
+# their labels, the ranking panel, pyramids, the site, the GeoPackage, the indicators
+# of the whole sample, the second place): the render of the sample below runs that code
+# under valgrind, and ASan and the native tier run every suite in full.
+VG_FILTER := !(atlas|atlas_park|ranking|ranking_park|pyramid|pdfx|geopdf|poster|poster_labels|site|sitepub|gpkg|park|indicators|join|nodata|ranks|xlsx)/*
 VG := valgrind --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp
 valgrind: deps
 	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g -DPM_TIMEOUT_SCALE=15" build/vg/partymap build/vg/tests/unit $(PARK_STAMP)
